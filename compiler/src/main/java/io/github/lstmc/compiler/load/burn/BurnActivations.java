@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.model.Activation;
 import io.github.lstmc.compiler.model.Activation.Kind;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,7 +42,7 @@ final class BurnActivations {
             variant = node.textValue();
             params = null;
         } else if (node.isObject() && node.size() == 1) {
-            Map.Entry<String, JsonNode> only = node.fields().next();
+            Map.Entry<String, JsonNode> only = node.properties().iterator().next();
             variant = only.getKey();
             params = only.getValue().isNull() ? null : only.getValue();
         } else {
@@ -124,8 +123,8 @@ final class BurnActivations {
         if (!params.isObject()) {
             throw new LstmcException(at + ": parameters must be an object, got " + params);
         }
-        for (Iterator<String> it = params.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
+        for (Map.Entry<String, JsonNode> field : params.properties()) {
+            String key = field.getKey();
             if (!key.equals(name) && !others.contains(key)) {
                 throw new LstmcException(at + ": unknown parameter '" + key + "'");
             }

@@ -16,7 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -92,8 +92,8 @@ public record BurnLstmConfig(int dInput, int dHidden, boolean bias, boolean batc
         if (root == null || !root.isObject()) {
             throw new LstmcException(where + ": a Burn LstmConfig must be a JSON object");
         }
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
+            String name = field.getKey();
             if (!FIELDS.contains(name)) {
                 throw new LstmcException(where + ": unknown field '" + name + "' (a Burn LstmConfig has "
                         + String.join(", ", FIELDS) + ")");
