@@ -3,6 +3,7 @@ package io.github.lstmc.compiler.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.lstmc.compiler.load.LoadOptions;
+import io.github.lstmc.runtime.Layout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -48,9 +49,27 @@ public final class Goldens {
             return batchFirst != null && batchFirst.asBoolean();
         }
 
-        /** Load options for this case: the Burn config and the tensor prefix. */
+        /**
+         * Load options for this case: the Burn config, the tensor prefix, and for a PyTorch
+         * {@code batch_first} model the batch-first layout (a safetensors file cannot say so itself).
+         */
         public LoadOptions loadOptions() {
-            return new LoadOptions(config(), prefix());
+            boolean pytorch = "pytorch-safetensors".equals(meta.path("format").asText());
+            return new LoadOptions(config(), prefix(), pytorch && batchFirst() ? Layout.BATCH_FIRST : null);
+        }
+
+        /** The layout the loaded model should have: torch's or the Burn config's {@code batch_first}. */
+        public Layout expectedLayout() {
+            boolean batchFirst = config() != null ? burnConfig().path("batch_first").asBoolean(true) : batchFirst();
+            return batchFirst ? Layout.BATCH_FIRST : Layout.SEQUENCE_FIRST;
+        }
+
+        private JsonNode burnConfig() {
+            try {
+                return JSON.readTree(config().toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         public Path input() {
