@@ -11,6 +11,7 @@ public final class ModelLoader {
 
     /** Reads and validates {@code file}. */
     public static Model load(Path file, LoadOptions options) throws LstmcException {
+        if (String.valueOf(file.getFileName()).toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) return io.github.lstmc.compiler.load.onnx.OnnxLoader.load(file, options);
         throw new LstmcException(file + ": unsupported model format (expected .safetensors, .onnx or a Burn .json config)");
     }
 }
