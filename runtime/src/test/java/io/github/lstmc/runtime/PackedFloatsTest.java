@@ -11,9 +11,11 @@ class PackedFloatsTest {
 
     @Test
     void decodesHandComputedDigits() {
-        // 0 -> digits 0,0,0,0,0 -> "#####"; 1.0f = 0x3f800000 = 1065353216 = 20*85^4 + 34*85^3 + 31*85^2 + 27*85 + 16
-        assertEquals(1065353216L, 20L * 85 * 85 * 85 * 85 + 34L * 85 * 85 * 85 + 31L * 85 * 85 + 27 * 85 + 16);
-        String one = "" + (char) ('#' + 20) + (char) ('#' + 34) + (char) ('#' + 31) + (char) ('#' + 27) + (char) ('#' + 16);
+        // 0 -> digits 0,0,0,0,0 -> "#####"; 1.0f = 0x3f800000 = 1065353216 = 20*85^4 + 34*85^3 + 63*85^2 + 62*85 + 21;
+        // digits 63 and 62 are past the skipped backslash, so they are '#' + 64 and '#' + 63
+        assertEquals(1065353216L, 20L * 85 * 85 * 85 * 85 + 34L * 85 * 85 * 85 + 63L * 85 * 85 + 62 * 85 + 21);
+        String one = "" + (char) ('#' + 20) + (char) ('#' + 34) + (char) ('#' + 64) + (char) ('#' + 63) + (char) ('#' + 21);
+        assertEquals("7Ecb8", one);
         assertArrayEquals(new float[] {0f, 1f}, PackedFloats.vector(2, new String[] {"#####", one}));
     }
 
