@@ -21,8 +21,8 @@ final class Code {
     private final MethodVisitor mv;
     private final Label start = new Label();
     private final List<Local> open = new ArrayList<>();
+    private final int[] lines;
     private int nextSlot;
-    private int line;
 
     /** A named local variable of the method. */
     record Local(String name, Type type, int slot, Label from) {
@@ -48,6 +48,17 @@ final class Code {
      * @param parameterNames one name per parameter
      */
     Code(MethodVisitor mv, boolean isStatic, String owner, String descriptor, String... parameterNames) {
+        this(new int[1], mv, isStatic, owner, descriptor, parameterNames);
+    }
+
+    /**
+     * As {@link #Code(MethodVisitor, boolean, String, String, String...)}, numbering lines from a
+     * counter shared by the whole class so that every line number names one plan operation.
+     *
+     * @param lines a one-element counter: the last line number issued in the class
+     */
+    Code(int[] lines, MethodVisitor mv, boolean isStatic, String owner, String descriptor, String... parameterNames) {
+        this.lines = lines;
         this.mv = mv;
         Type[] parameters = Type.getArgumentTypes(descriptor);
         if (parameters.length != parameterNames.length) {
@@ -138,12 +149,7 @@ final class Code {
     void line() {
         Label here = new Label();
         mv.visitLabel(here);
-        mv.visitLineNumber(++line, here);
-    }
-
-    /** The last line number issued. */
-    int currentLine() {
-        return line;
+        mv.visitLineNumber(++lines[0], here);
     }
 
     /** Pushes an int constant with the shortest instruction. */
@@ -215,8 +221,13 @@ final class Code {
      * of zero runs no iteration.
      */
     void forLoop(String name, int from, Bound to, Body body) {
+        forLoop(name, () -> pushInt(from), to, body);
+    }
+
+    /** {@code for (int name = from; name < to; name++) body} with computed bounds ({@code to} is re-evaluated each test). */
+    void forLoop(String name, Bound from, Bound to, Body body) {
         int mark = scope();
-        pushInt(from);
+        from.push();
         Local i = storeNewInt(name);
         Label test = new Label();
         Label exit = new Label();
