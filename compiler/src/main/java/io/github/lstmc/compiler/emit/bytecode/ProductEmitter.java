@@ -87,8 +87,9 @@ final class ProductEmitter {
     }
 
     /**
-     * {@link UnrolledRow}: {@code out[row] = (((start + t0) + t1) + ...)}, a weight of 1 as a plain
-     * addition of {@code v}, -1 as a subtraction (both exact, so the same bits as the multiply).
+     * {@link UnrolledRow}: {@code out[row] = (((start + t0) + t1) + ...)}. As in the source back
+     * end, a negative weight is a subtraction of its magnitude's product ({@code a + (-w)*v} and
+     * {@code a - w*v} are the same bits in IEEE 754) and a weight of ±1 drops its multiply (exact).
      * One line per row.
      */
     private void emitUnrolled(List<Operand> operands, UnrolledMethod method) {
@@ -100,18 +101,15 @@ final class ProductEmitter {
             code.pushInt(row.row());
             code.pushFloat(row.start());
             for (Term term : row.terms()) {
-                if (term.isPlusOne()) {
-                    pushElement(code, term);
-                    code.insn(FADD);
-                } else if (term.isMinusOne()) {
-                    pushElement(code, term);
-                    code.insn(FSUB);
-                } else {
-                    code.pushFloat(term.weight());
+                float magnitude = Math.abs(term.weight());
+                if (magnitude != 1f) {
+                    code.pushFloat(magnitude);
                     pushElement(code, term);
                     code.insn(FMUL);
-                    code.insn(FADD);
+                } else {
+                    pushElement(code, term);
                 }
+                code.insn(term.weight() < 0f ? FSUB : FADD);
             }
             code.insn(FASTORE);
         }

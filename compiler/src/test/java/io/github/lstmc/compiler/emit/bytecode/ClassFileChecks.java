@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.lstmc.compiler.GeneratedCode;
 import io.github.lstmc.compiler.GeneratedFile;
+import io.github.lstmc.compiler.emit.ClassFileStats;
 import io.github.lstmc.compiler.emit.ModelClassLoader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.util.CheckClassAdapter;
@@ -20,10 +20,8 @@ import org.objectweb.asm.util.CheckClassAdapter;
  */
 final class ClassFileChecks {
     /** HotSpot does not JIT-compile methods with more bytecode than this (HugeMethodLimit). */
-    static final int JIT_METHOD_LIMIT = 8000;
-    /** The class-file format's hard limit on a method's bytecode. */
-    static final int METHOD_LIMIT = 65535;
-    /** The class-file format's limit on constant-pool entries (count field is u2, entry 0 unused). */
+    static final int JIT_METHOD_LIMIT = ClassFileStats.JIT_METHOD_LIMIT;
+    /** The class-file format's limit on {@code constant_pool_count} (a u2). */
     static final int CONSTANT_POOL_LIMIT = 65535;
 
     private ClassFileChecks() {
@@ -31,7 +29,11 @@ final class ClassFileChecks {
 
     /** Every class of {@code code} verifies, keeps every method JIT-able and its constant pool in bounds. */
     static void checkAll(GeneratedCode code) {
-        ModelClassLoader loader = new ModelClassLoader(code);
+        checkAll(code, new ModelClassLoader(code));
+    }
+
+    /** As {@link #checkAll(GeneratedCode)}, resolving types through {@code loader}. */
+    static void checkAll(GeneratedCode code, ClassLoader loader) {
         int classes = 0;
         for (GeneratedFile file : code.files()) {
             if (file.relativePath().endsWith(".class")) {
@@ -54,57 +56,14 @@ final class ClassFileChecks {
     }
 
     static void checkLimits(String name, byte[] bytes) {
-        ClassReader reader = new ClassReader(bytes);
-        assertTrue(reader.getItemCount() < CONSTANT_POOL_LIMIT,
-                name + ": constant pool has " + reader.getItemCount() + " entries");
-        for (Map.Entry<String, Integer> method : methodCodeSizes(bytes).entrySet()) {
+        ClassFileStats stats = ClassFileStats.of(bytes);
+        assertTrue(stats.constantPoolCount() <= CONSTANT_POOL_LIMIT,
+                name + ": constant pool count is " + stats.constantPoolCount());
+        assertTrue(!stats.methodCodeSizes().isEmpty(), name + ": no method bodies found");
+        for (Map.Entry<String, Integer> method : stats.methodCodeSizes().entrySet()) {
             assertTrue(method.getValue() <= JIT_METHOD_LIMIT, name + ": method " + method.getKey() + " has "
                     + method.getValue() + " bytes of bytecode; HotSpot will not JIT-compile it");
         }
-    }
-
-    /**
-     * The {@code code_length} of every method with a body, keyed by name and descriptor, read
-     * straight from the class-file structure (JVMS 4.1, 4.6, 4.7.3).
-     */
-    static Map<String, Integer> methodCodeSizes(byte[] bytes) {
-        ClassReader reader = new ClassReader(bytes);
-        char[] buffer = new char[reader.getMaxStringLength()];
-        int offset = reader.header + 6; // access_flags, this_class, super_class
-        int interfaces = reader.readUnsignedShort(offset);
-        offset += 2 + 2 * interfaces;
-        int fields = reader.readUnsignedShort(offset);
-        offset += 2;
-        for (int f = 0; f < fields; f++) {
-            offset = skipMember(reader, offset);
-        }
-        int methods = reader.readUnsignedShort(offset);
-        offset += 2;
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        for (int m = 0; m < methods; m++) {
-            String name = reader.readUTF8(offset + 2, buffer) + reader.readUTF8(offset + 4, buffer);
-            int attributes = reader.readUnsignedShort(offset + 6);
-            int a = offset + 8;
-            for (int i = 0; i < attributes; i++) {
-                String attribute = reader.readUTF8(a, buffer);
-                int length = reader.readInt(a + 2);
-                if (attribute.equals("Code")) {
-                    sizes.put(name, reader.readInt(a + 6 + 4)); // after max_stack, max_locals
-                }
-                a += 6 + length;
-            }
-            offset = a;
-        }
-        return sizes;
-    }
-
-    private static int skipMember(ClassReader reader, int offset) {
-        int attributes = reader.readUnsignedShort(offset + 6);
-        int a = offset + 8;
-        for (int i = 0; i < attributes; i++) {
-            a += 6 + reader.readInt(a + 2);
-        }
-        return a;
     }
 
     /** The major version of a class file. */
