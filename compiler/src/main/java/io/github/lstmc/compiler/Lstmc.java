@@ -3,6 +3,7 @@ package io.github.lstmc.compiler;
 import io.github.lstmc.compiler.emit.ClassFileStats;
 import io.github.lstmc.compiler.emit.ModelClassLoader;
 import io.github.lstmc.compiler.emit.bytecode.BytecodeEmitter;
+import io.github.lstmc.compiler.interpret.Interpreter;
 import io.github.lstmc.compiler.emit.java.InMemoryJavaCompiler;
 import io.github.lstmc.compiler.emit.java.JavaSourceEmitter;
 import io.github.lstmc.compiler.load.LoadOptions;
@@ -49,6 +50,15 @@ public final class Lstmc {
     /** Reads a model file with a Burn config or a tensor prefix. */
     public Model load(Path file, LoadOptions options) throws LstmcException {
         return ModelLoader.load(file, options);
+    }
+
+    /**
+     * The reference interpreter for {@code model}: runs the IR directly (float32 state, double
+     * accumulation), slowly but obviously right. The oracle generated code is tested against;
+     * also handy to try a model without generating anything.
+     */
+    public LstmNetwork interpreter(Model model) {
+        return new Interpreter(model);
     }
 
     /** Lowers a model to the plan both back ends render (default {@link PlanOptions}). */
