@@ -55,12 +55,8 @@ final class ModelArguments {
         if (config != null) {
             CliFiles.requireReadableFile(config, "config");
         }
-        Model loaded = Lstmc.compiler().load(model, new LoadOptions(config, prefix));
         Layout layout = layoutChoice == null ? null : layoutChoice.chosen();
-        if (layout != null && layout != loaded.layout()) {
-            loaded = new Model(loaded.name(), loaded.layers(), layout);
-        }
-        return loaded;
+        return Lstmc.compiler().load(model, new LoadOptions(config, prefix, layout));
     }
 
     /** The model file's name, e.g. {@code speech_tagger.safetensors}. */

@@ -2,6 +2,7 @@ package io.github.lstmc.compiler.cli;
 
 import io.github.lstmc.compiler.CompileOptions;
 import io.github.lstmc.compiler.GeneratedCode;
+import io.github.lstmc.compiler.Lstmc;
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.runtime.LstmNetwork;
@@ -18,6 +19,9 @@ final class Toolchain {
 
     /** A ready-to-run network for {@code model} on {@code engine}. */
     static LstmNetwork network(Model model, Engine engine, CompileOptions options) throws LstmcException {
+        if (engine == Engine.INTERPRETER) {
+            return Lstmc.compiler().interpreter(model);
+        }
         throw new EngineUnavailableException("the " + engine.label() + " engine");
     }
 
