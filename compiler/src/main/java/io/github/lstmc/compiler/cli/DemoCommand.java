@@ -77,14 +77,13 @@ final class DemoCommand implements Callable<Integer> {
         if (outputDirectory != null) {
             CliFiles.requireDirectoryTarget(outputDirectory, "--out");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        Report report = run(out);
-        print(report, out);
+        Report report = run(spec.commandLine().getErr());
+        print(report, spec.commandLine().getOut());
         return ExitCodes.OK;
     }
 
-    /** Runs the demo, printing progress notes to {@code out} (it takes a few seconds). */
-    Report run(PrintWriter out) throws LstmcException {
+    /** Runs the demo, printing progress notes to {@code progress} (it takes a few seconds). */
+    Report run(PrintWriter progress) throws LstmcException {
         try {
             Path samples = Files.createTempDirectory("lstmc-demo-sample-");
             Path modelFile = extract(MODEL, samples);
@@ -123,8 +122,8 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 Benchmark.Result speed = null;
                 if (seconds > 0) {
-                    out.printf("timing the %s engine ...%n", engine.label());
-                    out.flush();
+                    progress.printf("timing the %s engine ...%n", engine.label());
+                    progress.flush();
                     long measure = (long) (seconds * 1e9);
                     speed = Benchmark.measure(network, input.input(), Math.min(measure / 3, 500_000_000L), measure);
                 }

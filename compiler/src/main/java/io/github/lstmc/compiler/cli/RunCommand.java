@@ -53,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
                 JavaNames.classNameFor(modelArguments.fileName()));
         LstmNetwork network = Toolchain.network(model, engine, options);
         long start = System.nanoTime();
-        RunOutput result = Runner.run(network, data, input.toString());
+        RunOutput result = Runner.run(network, data, String.valueOf(input.getFileName()));
         long micros = (System.nanoTime() - start) / 1000;
         try {
             Path parent = output.toAbsolutePath().getParent();
