@@ -11,7 +11,6 @@ final class EngineUnavailableException extends LstmcException {
     }
 
     EngineUnavailableException(String what, Throwable cause) {
-        super(what + " is not available in this build of lstmc"
-                + (cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")"), cause);
+        super(what + " is not available in this build of lstmc", cause);
     }
 }

@@ -1,7 +1,5 @@
 package io.github.lstmc.compiler.cli;
 
-import io.github.lstmc.compiler.CompileOptions;
-import io.github.lstmc.compiler.JavaNames;
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.model.Model;
 import java.io.PrintWriter;
@@ -30,12 +28,13 @@ final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println(modelArguments.model);
         out.println(Toolchain.describeModel(model).stripTrailing());
-        CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE,
-                JavaNames.classNameFor(modelArguments.fileName()));
-        Optional<String> plan = Toolchain.describePlan(model, options);
+        Optional<String> plan = Toolchain.describePlan(model);
+        out.println();
         if (plan.isPresent()) {
-            out.println();
-            out.println(plan.get().stripTrailing());
+            out.println("Generated code:");
+            plan.get().stripTrailing().lines().forEach(l -> out.println("  " + l));
+        } else {
+            out.println("Generated code: the plan description is not available in this build of lstmc");
         }
         out.flush();
         return ExitCodes.OK;
