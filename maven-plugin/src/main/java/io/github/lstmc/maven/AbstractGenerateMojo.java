@@ -138,8 +138,10 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
             getLog().info("lstmc: removed " + removed.getFileName() + " (its model is gone)");
         }
         if (modelCount > 0 || !result.removed().isEmpty()) {
-            getLog().info(String.format(Locale.ROOT, "lstmc: %d model(s): %d generated, %d up to date, %d file(s) removed -> %s",
-                    modelCount, result.generated().size(), result.upToDate().size(), result.removed().size(), output));
+            String failed = result.failures().isEmpty() ? "" : ", " + result.failures().size() + " failed";
+            getLog().info(String.format(Locale.ROOT, "lstmc: %d model(s): %d generated, %d up to date%s, %d file(s) removed -> %s",
+                    modelCount, result.generated().size(), result.upToDate().size(), failed, result.removed().size(),
+                    output));
         }
     }
 
