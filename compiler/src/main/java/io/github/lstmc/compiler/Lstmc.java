@@ -1,8 +1,10 @@
 package io.github.lstmc.compiler;
 
+import io.github.lstmc.compiler.interpret.Interpreter;
 import io.github.lstmc.compiler.load.LoadOptions;
 import io.github.lstmc.compiler.load.ModelLoader;
 import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.runtime.LstmNetwork;
 import java.nio.file.Path;
 
 /**
@@ -35,5 +37,14 @@ public final class Lstmc {
     /** Reads a model file with a Burn config or a tensor prefix. */
     public Model load(Path file, LoadOptions options) throws LstmcException {
         return ModelLoader.load(file, options);
+    }
+
+    /**
+     * The reference interpreter for {@code model}: runs the IR directly (float32 state, double
+     * accumulation), slowly but obviously right. The oracle generated code is tested against;
+     * also handy to try a model without generating anything.
+     */
+    public LstmNetwork interpreter(Model model) {
+        return new Interpreter(model);
     }
 }

@@ -1,0 +1,144 @@
+package io.github.lstmc.compiler.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.lstmc.compiler.model.Activation;
+import io.github.lstmc.compiler.model.CellActivations;
+import io.github.lstmc.compiler.model.Direction;
+import io.github.lstmc.compiler.model.DirectionCell;
+import io.github.lstmc.compiler.model.Layer;
+import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.testing.RandomModels.Feature;
+import io.github.lstmc.compiler.testing.RandomModels.Features;
+import io.github.lstmc.runtime.Layout;
+import java.util.EnumSet;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RandomModelsTest {
+
+    @Test
+    void sameSeedGivesTheSameModel() {
+        for (long seed = 0; seed < 20; seed++) {
+            assertEquals(RandomModels.model(seed, Features.all()), RandomModels.model(seed, Features.all()));
+        }
+    }
+
+    @Test
+    void allFeaturesShowUpAndStayInBounds() {
+        Set<Feature> seen = EnumSet.noneOf(Feature.class);
+        Set<Activation.Kind> kinds = EnumSet.noneOf(Activation.Kind.class);
+        boolean stacked = false;
+        Features features = Features.all().withMaxSize(12);
+        for (long seed = 0; seed < 300; seed++) {
+            Model m = RandomModels.model(seed, features);
+            assertTrue(m.layers().size() <= 3);
+            stacked |= m.layers().size() > 1;
+            if (m.layout() == Layout.SEQUENCE_FIRST) {
+                seen.add(Feature.LAYOUT);
+            }
+            if (m.directionCount() == 2) {
+                seen.add(Feature.BIDIRECTIONAL);
+            } else if (m.hasReverse()) {
+                seen.add(Feature.REVERSE);
+            }
+            for (Layer layer : m.layers()) {
+                assertTrue(layer.hiddenSize() <= 12 && layer.inputSize() >= 1);
+                if (layer.hasCellClip()) {
+                    seen.add(Feature.CELL_CLIP);
+                }
+                if (layer.hasPreActivationClip()) {
+                    seen.add(Feature.PRE_ACTIVATION_CLIP);
+                }
+                if (layer.coupledInputForget()) {
+                    seen.add(Feature.COUPLED);
+                }
+                for (DirectionCell d : layer.directions()) {
+                    if (d.inputBias() == null || d.recurrentBias() == null) {
+                        seen.add(Feature.OPTIONAL_BIASES);
+                    }
+                    if (d.peepholes() != null) {
+                        seen.add(Feature.PEEPHOLES);
+                    }
+                    if (d.projection() != null) {
+                        seen.add(Feature.PROJECTION);
+                    }
+                    if (!d.activations().equals(CellActivations.DEFAULT)) {
+                        seen.add(Feature.ACTIVATIONS);
+                    }
+                    CellActivations a = d.activations();
+                    kinds.add(a.gate().kind());
+                    kinds.add(a.cell().kind());
+                    kinds.add(a.hidden().kind());
+                    for (float w : d.inputWeights().toArray()) {
+                        if (w == 0f || w == 1f || w == -1f) {
+                            seen.add(Feature.SPECIAL_WEIGHTS);
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(stacked, "no stacked model");
+        assertEquals(EnumSet.allOf(Feature.class), seen);
+        assertEquals(EnumSet.allOf(Activation.Kind.class), kinds);
+    }
+
+    @Test
+    void plainModelsArePyTorchShaped() {
+        for (long seed = 0; seed < 100; seed++) {
+            Model m = RandomModels.model(seed, Features.plain().withMaxSize(6));
+            assertEquals(Layout.BATCH_FIRST, m.layout());
+            for (Layer layer : m.layers()) {
+                assertEquals(1, layer.directions().size());
+                assertTrue(!layer.hasCellClip() && !layer.hasPreActivationClip() && !layer.coupledInputForget());
+                DirectionCell d = layer.directions().get(0);
+                assertEquals(Direction.FORWARD, d.direction());
+                assertTrue(d.inputBias() != null && d.recurrentBias() != null);
+                assertTrue(d.peepholes() == null && d.projection() == null);
+                assertEquals(CellActivations.DEFAULT, d.activations());
+                float bound = (float) (1 / Math.sqrt(d.hiddenSize()));
+                for (float w : d.recurrentWeights().toArray()) {
+                    assertTrue(Math.abs(w) <= bound, "weight " + w + " outside ±" + bound);
+                }
+            }
+        }
+    }
+
+    @Test
+    void probabilityOneForcesEveryEnabledFeature() {
+        Model m = RandomModels.model(7, Features.plain().with(Feature.PROJECTION, Feature.BIDIRECTIONAL)
+                .withProbability(1).withMaxSize(5));
+        assertEquals(2, m.directionCount());
+        for (Layer layer : m.layers()) {
+            assertTrue(layer.directions().get(0).projection() != null);
+        }
+    }
+
+    @Test
+    void lengthsCoverBothEdges() {
+        int[] lengths = RandomModels.lengths(new Random(3), 5, 7);
+        assertEquals(7, lengths[0]);
+        assertEquals(0, lengths[1]);
+        for (int len : lengths) {
+            assertTrue(len >= 0 && len <= 7);
+        }
+        int single = RandomModels.lengths(new Random(3), 1, 4)[0];
+        assertTrue(single >= 0 && single <= 4);
+    }
+
+    @Test
+    void initialStatesHaveEachLayersShape() {
+        Model m = RandomModels.model(11, Features.all().with(Feature.PROJECTION).withProbability(1).withMaxSize(9));
+        float[][][] h0 = RandomModels.initialHidden(new Random(1), m, 2);
+        float[][][] c0 = RandomModels.initialCell(new Random(1), m, 2);
+        assertEquals(m.layers().size() * m.directionCount(), h0.length);
+        for (int k = 0; k < h0.length; k++) {
+            Layer layer = m.layers().get(k / m.directionCount());
+            assertEquals(2, h0[k].length);
+            assertEquals(layer.stateSize(), h0[k][0].length);
+            assertEquals(layer.hiddenSize(), c0[k][1].length);
+        }
+    }
+}
