@@ -38,6 +38,14 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
     @Parameter(property = "lstm.targetRelease", defaultValue = "8")
     protected int targetRelease;
 
+    /**
+     * Layout of the generated classes' flat forward buffers: {@code batch_first} or
+     * {@code sequence_first}. Default: each format's own (PyTorch: sequence first; Burn: its config;
+     * ONNX: the node's). {@code forward(float[][][])} is batch-first whatever this says.
+     */
+    @Parameter(property = "lstm.layout")
+    protected String layout;
+
     /** Ant patterns of model files, relative to the source directory. Default: safetensors, onnx and json files. */
     @Parameter
     protected List<String> includes;
@@ -103,7 +111,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
 
         List<ModelSource> found;
         try {
-            found = new ModelScanner(sources, includes, excludes, models).scan();
+            found = new ModelScanner(sources, includes, excludes, models, layout).scan();
         } catch (LstmcException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {

@@ -14,7 +14,7 @@ final class FacadeModelCompiler implements ModelCompiler {
     public GeneratedCode compile(ModelSource source, CompileOptions options) throws LstmcException {
         Lstmc lstmc = Lstmc.compiler();
         try {
-            Model model = lstmc.load(source.file(), new LoadOptions(source.config(), source.prefix()));
+            Model model = lstmc.load(source.file(), new LoadOptions(source.config(), source.prefix(), source.layout()));
             return lstmc.generate(model, options);
         } catch (LstmcException e) {
             throw namingFile(source, e);

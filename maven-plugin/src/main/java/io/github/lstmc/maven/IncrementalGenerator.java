@@ -170,7 +170,8 @@ final class IncrementalGenerator {
                 .append("class ").append(options.className()).append('\n')
                 .append("backend ").append(options.backend()).append('\n')
                 .append("release ").append(options.targetRelease()).append('\n')
-                .append("prefix ").append(model.prefix() == null ? "-" : model.prefix()).append('\n');
+                .append("prefix ").append(model.prefix() == null ? "-" : model.prefix()).append('\n')
+                .append("layout ").append(model.layout() == null ? "-" : model.layout()).append('\n');
         md.update(header.toString().getBytes(StandardCharsets.UTF_8));
         for (Path input : model.inputs()) {
             // Length-prefixed, so that moving bytes between the model and its config changes the digest.

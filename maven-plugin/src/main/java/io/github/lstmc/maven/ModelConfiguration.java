@@ -9,6 +9,7 @@ package io.github.lstmc.maven;
  *     <className>Tagger</className>           <!-- default: SpeechTagger -->
  *     <prefix>encoder.lstm</prefix>           <!-- tensor name prefix when a file holds several -->
  *     <config>tagger_config.json</config>     <!-- Burn LstmConfig for Burn weights -->
+ *     <layout>batch_first</layout>            <!-- or sequence_first; default: the format's -->
  *   </model>
  * </models>
  * }</pre>
@@ -23,6 +24,16 @@ public class ModelConfiguration {
     private String prefix;
     /** A Burn config file, relative to the source directory or absolute, or none. */
     private String config;
+    /** {@code batch_first} or {@code sequence_first}: the layout of the flat forward buffers; default the format's. */
+    private String layout;
+
+    public String getLayout() {
+        return layout;
+    }
+
+    public void setLayout(String layout) {
+        this.layout = layout;
+    }
 
     public String getFile() {
         return file;

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * Finds the models under a source directory: the files matching the includes and none of the
  * excludes, with per-model overrides applied.
  *
- * <p>A Burn model is a config {@code name.json} beside its weights {@code name.<ext>}; the pair
+ * <p>A Burn model is a config {@code name.json} beside its weights {@code name.safetensors}; the pair
  * becomes one model (the weights, read with the config), so the weights file is not compiled a
  * second time on its own. A {@code .json} with no such sibling is handed to the loader as it is.
  */
@@ -27,13 +27,11 @@ final class ModelScanner {
     /** What a project compiles when it lists no includes. */
     static final List<String> DEFAULT_INCLUDES = List.of("**/*.safetensors", "**/*.onnx", "**/*.json");
 
-    /** When a Burn config has several same-named siblings, the weights format to prefer, best first. */
-    private static final List<String> WEIGHT_EXTENSIONS = List.of(".safetensors", ".mpk", ".bin", ".pt");
-
     private final Path sourceDirectory;
     private final List<AntPattern> includes;
     private final List<AntPattern> excludes;
     private final List<ModelConfiguration> overrides;
+    private final String defaultLayout;
 
     /**
      * @param sourceDirectory where the models are; need not exist (then there are none)
@@ -43,6 +41,16 @@ final class ModelScanner {
      */
     ModelScanner(Path sourceDirectory, List<String> includes, List<String> excludes,
                  List<ModelConfiguration> overrides) {
+        this(sourceDirectory, includes, excludes, overrides, null);
+    }
+
+    /**
+     * As above, with a layout for every model without its own ({@code batch_first}, {@code sequence_first},
+     * or null for each format's default).
+     */
+    ModelScanner(Path sourceDirectory, List<String> includes, List<String> excludes,
+                 List<ModelConfiguration> overrides, String defaultLayout) {
+        this.defaultLayout = defaultLayout;
         this.sourceDirectory = sourceDirectory.toAbsolutePath().normalize();
         this.includes = patterns(includes == null || includes.isEmpty() ? DEFAULT_INCLUDES : includes);
         this.excludes = patterns(excludes == null ? List.of() : excludes);
@@ -129,7 +137,15 @@ final class ModelScanner {
                 throw new LstmcException("lstmc configuration: models " + clash + " and " + file
                         + " would both generate class " + className + "; give one a <className> under <models>");
             }
-            models.add(new ModelSource(file, sourceDirectory.resolve(file), config, prefix, className));
+            String layoutText = o != null && o.getLayout() != null && !o.getLayout().isBlank()
+                    ? o.getLayout() : defaultLayout;
+            io.github.lstmc.runtime.Layout layout;
+            try {
+                layout = ModelSource.parseLayout(layoutText);
+            } catch (IllegalArgumentException e) {
+                throw new LstmcException("lstmc configuration: " + e.getMessage() + " (model " + file + ")");
+            }
+            models.add(new ModelSource(file, sourceDirectory.resolve(file), config, prefix, className, layout));
         }
         return models;
     }
@@ -148,31 +164,12 @@ final class ModelScanner {
         return byFile;
     }
 
-    /** For {@code dir/name.json}, the same-named weights beside it, or null. */
-    private String weightsBeside(String jsonFile) throws IOException {
+    /** For {@code dir/name.json}, the Burn weights {@code dir/name.safetensors} beside it, or null. */
+    private String weightsBeside(String jsonFile) {
         Path json = sourceDirectory.resolve(jsonFile);
         String base = json.getFileName().toString();
-        base = base.substring(0, base.length() - ".json".length());
-        List<String> siblings = new ArrayList<>();
-        try (Stream<Path> list = Files.list(json.getParent())) {
-            for (Path p : (Iterable<Path>) list::iterator) {
-                String name = p.getFileName().toString();
-                if (Files.isRegularFile(p) && !name.equals(json.getFileName().toString())
-                        && name.startsWith(base + ".") && name.indexOf('.', base.length() + 1) < 0) {
-                    siblings.add(name);
-                }
-            }
-        }
-        if (siblings.isEmpty()) {
-            return null;
-        }
-        String chosen = siblings.size() == 1 ? siblings.get(0) : null;
-        for (String ext : WEIGHT_EXTENSIONS) {
-            if (chosen == null && siblings.contains(base + ext)) {
-                chosen = base + ext;
-            }
-        }
-        return chosen == null ? null : relative(json.getParent().resolve(chosen));
+        Path weights = json.resolveSibling(base.substring(0, base.length() - ".json".length()) + ".safetensors");
+        return Files.isRegularFile(weights) ? relative(weights) : null;
     }
 
     private boolean selected(String relativePath) {

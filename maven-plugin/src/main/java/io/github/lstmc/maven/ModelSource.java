@@ -1,5 +1,6 @@
 package io.github.lstmc.maven;
 
+import io.github.lstmc.runtime.Layout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +14,33 @@ import java.util.List;
  * @param config       a Burn config read with the weights, or null
  * @param prefix       the tensor name prefix of the LSTM inside the file, or null
  * @param className    the simple name of the generated class
+ * @param layout       the flat buffer layout of the generated class, or null for the format's default
  */
-record ModelSource(String relativePath, Path file, Path config, String prefix, String className) {
+record ModelSource(String relativePath, Path file, Path config, String prefix, String className, Layout layout) {
+
+    /** A model with the format's default layout. */
+    ModelSource(String relativePath, Path file, Path config, String prefix, String className) {
+        this(relativePath, file, config, prefix, className, null);
+    }
+
+    /**
+     * Parses a layout as users write it: {@code batch_first}, {@code batch-first} or {@code BATCH_FIRST}
+     * (likewise sequence first); null or blank gives null.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    static Layout parseLayout(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String t = text.trim().replace('-', '_').toUpperCase(java.util.Locale.ROOT);
+        for (Layout l : Layout.values()) {
+            if (l.name().equals(t)) {
+                return l;
+            }
+        }
+        throw new IllegalArgumentException("layout '" + text + "' must be batch_first or sequence_first");
+    }
 
     /** Every file whose content the generated code depends on: the model file, then its config if any. */
     List<Path> inputs() {

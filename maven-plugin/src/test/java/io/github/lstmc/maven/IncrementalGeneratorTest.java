@@ -244,6 +244,9 @@ class IncrementalGeneratorTest {
         assertEquals(1, compiler.compiled.size());
         run(List.of(new ModelSource("m.safetensors", m.file(), config, "encoder", "M")));
         assertEquals(2, compiler.compiled.size());
+        run(List.of(new ModelSource("m.safetensors", m.file(), config, "encoder", "M",
+                io.github.lstmc.runtime.Layout.BATCH_FIRST)));
+        assertEquals(3, compiler.compiled.size());
     }
 
     @Test

@@ -64,11 +64,12 @@ class ModelScannerTest {
     }
 
     @Test
-    void burnConfigPrefersSafetensorsAmongSeveralSiblings() throws Exception {
-        touch("m.json", "m.safetensors", "m.txt");
+    void burnConfigPairsOnlyWithSafetensorsWeights() throws Exception {
+        touch("m.json", "m.safetensors", "m.txt", "other.json", "other.bin");
         List<ModelSource> models = new ModelScanner(dir, List.of("**/*.json"), null, null).scan();
-        assertEquals(List.of("m.safetensors"), paths(models));
+        assertEquals(List.of("m.safetensors", "other.json"), paths(models));
         assertEquals(dir.resolve("m.json"), models.get(0).config());
+        assertNull(models.get(1).config());
     }
 
     @Test
@@ -83,6 +84,20 @@ class ModelScannerTest {
         assertEquals("Tagger", m.className());
         assertEquals("encoder.lstm", m.prefix());
         assertEquals(dir.resolve("configs/lstm.json"), m.config());
+    }
+
+    @Test
+    void layoutComesFromTheModelOrTheDefault() throws Exception {
+        touch("a.onnx", "b.onnx");
+        ModelConfiguration o = new ModelConfiguration().with("a.onnx", null, null, null);
+        o.setLayout("sequence-first");
+        List<ModelSource> models = new ModelScanner(dir, null, null, List.of(o), "batch_first").scan();
+        assertEquals(io.github.lstmc.runtime.Layout.SEQUENCE_FIRST, models.get(0).layout());
+        assertEquals(io.github.lstmc.runtime.Layout.BATCH_FIRST, models.get(1).layout());
+        assertNull(new ModelScanner(dir, null, null, null).scan().get(0).layout());
+        LstmcException e = assertThrows(LstmcException.class,
+                () -> new ModelScanner(dir, null, null, null, "diagonal").scan());
+        assertTrue(e.getMessage().contains("diagonal"), e.getMessage());
     }
 
     @Test
