@@ -1,11 +1,22 @@
 package io.github.lstmc.compiler;
 
+import io.github.lstmc.compiler.emit.ClassFileStats;
 import io.github.lstmc.compiler.interpret.Interpreter;
+import io.github.lstmc.compiler.emit.java.InMemoryJavaCompiler;
+import io.github.lstmc.compiler.emit.java.JavaSourceEmitter;
 import io.github.lstmc.compiler.load.LoadOptions;
 import io.github.lstmc.compiler.load.ModelLoader;
 import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.plan.DirectionPlan;
+import io.github.lstmc.compiler.plan.MatVec;
+import io.github.lstmc.compiler.plan.Plan;
+import io.github.lstmc.compiler.plan.PlanOptions;
+import io.github.lstmc.compiler.plan.Planner;
+import io.github.lstmc.compiler.plan.UnrolledMatVec;
 import io.github.lstmc.runtime.LstmNetwork;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The public entry point: load a model, plan it, generate Java source or bytecode, or get a
@@ -46,5 +57,84 @@ public final class Lstmc {
      */
     public LstmNetwork interpreter(Model model) {
         return new Interpreter(model);
+    }
+
+    /** Lowers a model to the plan both back ends render (default {@link PlanOptions}). */
+    public Plan plan(Model model) {
+        return Planner.plan(model, PlanOptions.DEFAULT);
+    }
+
+    /**
+     * Generates the code of {@code model}: for {@link Backend#SOURCE} one {@code .java} file
+     * ({@code <package path>/<ClassName>.java}) that needs only the lstmc runtime.
+     *
+     * @throws UnsupportedOperationException for a back end not built in yet
+     */
+    public GeneratedCode generate(Model model, CompileOptions options) {
+        Plan plan = plan(model);
+        return switch (options.backend()) {
+            case SOURCE -> new GeneratedCode(java.util.List.of(JavaSourceEmitter.emit(plan, options)));
+            case BYTECODE -> throw new UnsupportedOperationException("the bytecode back end is not available yet");
+        };
+    }
+
+    /**
+     * Compiles {@code model} and loads it in process (a fresh class loader per call): the network the
+     * generated class implements, ready to run.
+     *
+     * @throws UnsupportedOperationException for a back end not built in yet
+     * @throws IllegalStateException if no Java compiler is available (source back end on a JRE)
+     */
+    public LstmNetwork instantiate(Model model, CompileOptions options) {
+        return switch (options.backend()) {
+            case SOURCE -> newInstance(compileSource(model, options), options.qualifiedName());
+            case BYTECODE -> throw new UnsupportedOperationException("the bytecode back end is not available yet");
+        };
+    }
+
+    /**
+     * A multi-line description of how {@code model} is compiled, for {@code lstmc inspect}: per layer
+     * and direction whether its products are unrolled or looped and in how many methods, then the
+     * compiled class's method count, largest method and constant pool size (compiled in memory from
+     * the generated source).
+     */
+    public String describePlan(Model model) {
+        Plan plan = plan(model);
+        StringBuilder b = new StringBuilder();
+        for (DirectionPlan d : plan.directions()) {
+            b.append(d.method()).append(": gates ").append(describe(d.gates()));
+            if (d.projection() != null) {
+                b.append(", projection ").append(describe(d.projection()));
+            }
+            b.append('\n');
+        }
+        CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE, "Inspected");
+        byte[] classFile = compileSource(model, options).classFiles().get(options.qualifiedName());
+        ClassFileStats stats = ClassFileStats.of(classFile);
+        b.append("class: ").append(classFile.length).append(" bytes, ").append(stats.methodCodeSizes().size())
+                .append(" methods, largest ").append(stats.largestMethodName()).append(' ')
+                .append(stats.largestMethod()).append(" bytes of bytecode (JIT limit ")
+                .append(ClassFileStats.JIT_METHOD_LIMIT).append("), constant pool ")
+                .append(stats.constantPoolCount()).append(" of 65535 entries\n");
+        return b.toString();
+    }
+
+    private static String describe(MatVec product) {
+        String kind = product instanceof UnrolledMatVec ? "unrolled" : "looped";
+        return kind + " (" + product.rows() + " rows, " + product.weightCount() + " weights, "
+                + product.methodCount() + (product.methodCount() == 1 ? " method)" : " methods)");
+    }
+
+    private InMemoryJavaCompiler.Result compileSource(Model model, CompileOptions options) {
+        String source = new String(JavaSourceEmitter.emit(plan(model), options).content(), StandardCharsets.UTF_8);
+        return InMemoryJavaCompiler.compile(Map.of(options.qualifiedName(), source));
+    }
+
+    private static LstmNetwork newInstance(InMemoryJavaCompiler.Result compiled, String className) {
+        try {
+            return (LstmNetwork) compiled.load(className).getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot instantiate generated class " + className, e);
+        }
     }
 }
