@@ -18,6 +18,10 @@ final class FacadeModelCompiler implements ModelCompiler {
             return lstmc.generate(model, options);
         } catch (LstmcException e) {
             throw namingFile(source, e);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            // A model the compiler cannot (yet) handle, e.g. a back end or feature not built in: the
+            // user's problem to solve, so a one-line message rather than a stack trace.
+            throw namingFile(source, new LstmcException(String.valueOf(e.getMessage()), e));
         }
     }
 
