@@ -45,9 +45,9 @@ class PyTorchGoldenTest {
 
     /**
      * The cases the source engine runs: javac costs about 2 s per model, so it gets a subset that
-     * touches every feature (stacking, both directions, projection, lengths, a 16-bit dtype,
-     * Burn's clip, activation, reverse and BiLstm, an ONNX graph with state inputs). The bytecode engine renders the same plan and
-     * runs every case.
+     * touches every feature (stacking, both directions, projection, lengths, a 16-bit dtype, Burn's
+     * clip, activation, reverse and BiLstm, an ONNX graph with state inputs). The bytecode engine
+     * renders the same plan and runs every case.
      */
     static final Set<String> SOURCE_ENGINE_CASES = Set.of(
             "pytorch/basic", "pytorch/stacked3_bidirectional", "pytorch/projection_bidirectional_stacked",
