@@ -1,11 +1,24 @@
 package io.github.lstmc.compiler;
 
+import io.github.lstmc.compiler.emit.ClassFileStats;
+import io.github.lstmc.compiler.emit.ModelClassLoader;
+import io.github.lstmc.compiler.emit.bytecode.BytecodeEmitter;
 import io.github.lstmc.compiler.interpret.Interpreter;
+import io.github.lstmc.compiler.emit.java.InMemoryJavaCompiler;
+import io.github.lstmc.compiler.emit.java.JavaSourceEmitter;
 import io.github.lstmc.compiler.load.LoadOptions;
 import io.github.lstmc.compiler.load.ModelLoader;
 import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.plan.DirectionPlan;
+import io.github.lstmc.compiler.plan.MatVec;
+import io.github.lstmc.compiler.plan.Plan;
+import io.github.lstmc.compiler.plan.PlanOptions;
+import io.github.lstmc.compiler.plan.Planner;
+import io.github.lstmc.compiler.plan.UnrolledMatVec;
 import io.github.lstmc.runtime.LstmNetwork;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The public entry point: load a model, plan it, generate Java source or bytecode, or get a
@@ -46,5 +59,101 @@ public final class Lstmc {
      */
     public LstmNetwork interpreter(Model model) {
         return new Interpreter(model);
+    }
+
+    /** Lowers a model to the plan both back ends render (default {@link PlanOptions}). */
+    public Plan plan(Model model) {
+        return Planner.plan(model, PlanOptions.DEFAULT);
+    }
+
+    /**
+     * Generates the code of {@code model}: for {@link Backend#SOURCE} one {@code .java} file
+     * ({@code <package path>/<ClassName>.java}), for {@link Backend#BYTECODE} one {@code .class} file
+     * ({@code <package path>/<ClassName>.class}, class-file level {@link CompileOptions#targetRelease()});
+     * either needs only the lstmc runtime.
+     */
+    public GeneratedCode generate(Model model, CompileOptions options) {
+        Plan plan = plan(model);
+        return switch (options.backend()) {
+            case SOURCE -> new GeneratedCode(java.util.List.of(JavaSourceEmitter.emit(plan, options)));
+            case BYTECODE -> BytecodeEmitter.emit(plan, options);
+        };
+    }
+
+    /**
+     * Compiles {@code model} and loads it in process (a fresh class loader per call, whose parent is
+     * the runtime's loader): the network the generated class implements, ready to run. Once the
+     * network is unreachable, its class and loader are collected too. The bytecode back end needs no
+     * Java compiler and takes milliseconds for small models.
+     *
+     * @throws IllegalStateException if no Java compiler is available (source back end on a JRE)
+     */
+    public LstmNetwork instantiate(Model model, CompileOptions options) {
+        return switch (options.backend()) {
+            case SOURCE -> newInstance(compileSource(model, options), options.qualifiedName());
+            case BYTECODE -> new ModelClassLoader(BytecodeEmitter.emit(plan(model), options))
+                    .newNetwork(options.qualifiedName());
+        };
+    }
+
+    /**
+     * Loads a model file and compiles it to bytecode in process: {@link #load(Path)}, then
+     * {@link #instantiate} with the bytecode back end, class {@code lstmc.generated.<Name>} named after
+     * the file (e.g. {@code speech_tagger.safetensors} gives {@code SpeechTagger}).
+     *
+     * @throws LstmcException if the file cannot be read or holds no valid model
+     */
+    public LstmNetwork loadNetwork(Path modelFile) throws LstmcException {
+        Model model = load(modelFile);
+        Path fileName = modelFile.getFileName();
+        CompileOptions options = new CompileOptions(CompileOptions.DEFAULT_PACKAGE,
+                JavaNames.classNameFor(fileName == null ? "model" : fileName.toString()), Backend.BYTECODE, 8);
+        return instantiate(model, options);
+    }
+
+    /**
+     * A multi-line description of how {@code model} is compiled, for {@code lstmc inspect}: per layer
+     * and direction whether its products are unrolled or looped and in how many methods, then the
+     * compiled class's method count, largest method and constant pool size (compiled in memory from
+     * the generated source).
+     */
+    public String describePlan(Model model) {
+        Plan plan = plan(model);
+        StringBuilder b = new StringBuilder();
+        for (DirectionPlan d : plan.directions()) {
+            b.append(d.method()).append(": gates ").append(describe(d.gates()));
+            if (d.projection() != null) {
+                b.append(", projection ").append(describe(d.projection()));
+            }
+            b.append('\n');
+        }
+        CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE, "Inspected");
+        byte[] classFile = compileSource(model, options).classFiles().get(options.qualifiedName());
+        ClassFileStats stats = ClassFileStats.of(classFile);
+        b.append("class: ").append(classFile.length).append(" bytes, ").append(stats.methodCodeSizes().size())
+                .append(" methods, largest ").append(stats.largestMethodName()).append(' ')
+                .append(stats.largestMethod()).append(" bytes of bytecode (JIT limit ")
+                .append(ClassFileStats.JIT_METHOD_LIMIT).append("), constant pool ")
+                .append(stats.constantPoolCount()).append(" of 65535 entries\n");
+        return b.toString();
+    }
+
+    private static String describe(MatVec product) {
+        String kind = product instanceof UnrolledMatVec ? "unrolled" : "looped";
+        return kind + " (" + product.rows() + " rows, " + product.weightCount() + " weights, "
+                + product.methodCount() + (product.methodCount() == 1 ? " method)" : " methods)");
+    }
+
+    private InMemoryJavaCompiler.Result compileSource(Model model, CompileOptions options) {
+        String source = new String(JavaSourceEmitter.emit(plan(model), options).content(), StandardCharsets.UTF_8);
+        return InMemoryJavaCompiler.compile(Map.of(options.qualifiedName(), source));
+    }
+
+    private static LstmNetwork newInstance(InMemoryJavaCompiler.Result compiled, String className) {
+        try {
+            return (LstmNetwork) compiled.load(className).getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot instantiate generated class " + className, e);
+        }
     }
 }

@@ -1,0 +1,41 @@
+package io.github.lstmc.compiler.plan;
+
+import io.github.lstmc.compiler.model.Direction;
+
+/**
+ * One direction of one layer: a driver method that walks every batch row through the sequence.
+ * Signature {@code private static void method(float[] in, float[] out, int batch, int steps,
+ * int[] lengths, float[] h, float[] c, float[] z, float[] hraw, float[] pz)} where {@code h, c} are
+ * the live {@code LstmState} arrays of entry {@link #stateIndex()}, {@code z, hraw, pz} workspace
+ * buffers 0, 1, 2. With {@code pos(b, t) = b*steps + t} (batch-first) or {@code t*batch + b}
+ * (sequence-first):
+ * <pre>
+ *   for b in 0..batch-1:
+ *     len = lengths == null ? steps : lengths[b];  hOff = b*S;  cOff = b*H
+ *     if len == 0: h[hOff..hOff+S) = 0; c[cOff..cOff+H) = 0
+ *     for n in 0..len-1:
+ *       t = FORWARD ? n : len-1-n
+ *       inOff = pos(b,t) * inputWidth;  outOff = pos(b,t) * outputWidth + outputOffset
+ *       gates(in, inOff, h, hOff, z)              // every method of gates, in order
+ *       projection == null: cell(z, c, cOff, h, hOff)
+ *       else:               cell(z, c, cOff, hraw, 0); projection(hraw, 0, pz); h[hOff..hOff+S) = pz[0..S)
+ *       out[outOff..outOff+S) = h[hOff..hOff+S)
+ *     for t in len..steps-1: out[pos(b,t)*outputWidth + outputOffset ..+S) = 0
+ * </pre>
+ *
+ * @param method       the driver's name, e.g. {@code layer0Forward}
+ * @param direction    which way it walks
+ * @param stateIndex   {@code layer * directions + direction}: the LstmState entry
+ * @param inputWidth   features per position of {@code in}
+ * @param outputWidth  features per position of {@code out} (the layer's output size)
+ * @param outputOffset {@code direction * S}
+ * @param hiddenSize   H
+ * @param stateSize    S
+ * @param gates        z = b + W x + R h over the computed gate rows ({@code slots * H} rows)
+ * @param cell         the elementwise update
+ * @param projection   hraw -> h ({@code S} rows, operand INPUT of length H), or null
+ */
+public record DirectionPlan(String method, Direction direction, int stateIndex, int inputWidth, int outputWidth,
+                            int outputOffset, int hiddenSize, int stateSize, MatVec gates, CellUpdate cell,
+                            MatVec projection) {
+}

@@ -1,0 +1,88 @@
+package io.github.lstmc.compiler.plan;
+
+import io.github.lstmc.compiler.model.DirectionCell;
+import io.github.lstmc.compiler.model.Layer;
+import io.github.lstmc.compiler.model.Matrix;
+import io.github.lstmc.compiler.model.Model;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** The header text of generated code: a summary (ASCII, no user text) and a digest of the model. */
+final class ModelDescription {
+    private ModelDescription() {
+    }
+
+    /** Lines describing sizes, activations and features; never the model's name. */
+    static List<String> summary(Model model) {
+        List<String> lines = new ArrayList<>();
+        lines.add("input " + model.inputSize() + ", output " + model.outputSize() + ", " + model.layers().size()
+                + " layer(s), " + (model.directionCount() == 2 ? "bidirectional"
+                : model.hasReverse() ? "reverse" : "forward") + ", layout " + model.layout());
+        lines.add("parameters " + model.parameterCount() + ", flops per step and batch row " + model.flopsPerStep());
+        for (int l = 0; l < model.layers().size(); l++) {
+            Layer layer = model.layers().get(l);
+            DirectionCell cell = layer.directions().get(0);
+            StringBuilder s = new StringBuilder("layer " + l + ": input " + layer.inputSize() + ", hidden "
+                    + layer.hiddenSize());
+            if (cell.projection() != null) {
+                s.append(", projection ").append(layer.stateSize());
+            }
+            s.append(", activations ").append(cell.activations().gate()).append('/')
+                    .append(cell.activations().cell()).append('/').append(cell.activations().hidden());
+            if (cell.peepholes() != null) {
+                s.append(", peepholes");
+            }
+            if (layer.hasPreActivationClip()) {
+                s.append(", pre-activation clip ").append(Float.toHexString(layer.preActivationClip()));
+            }
+            if (layer.hasCellClip()) {
+                s.append(", cell clip ").append(Float.toHexString(layer.cellClip()));
+            }
+            if (layer.coupledInputForget()) {
+                s.append(", coupled input-forget");
+            }
+            lines.add(s.toString());
+        }
+        return lines;
+    }
+
+    /** SHA-256 (hex) over the layout, every layer's options, activations and weights (raw float bits). */
+    static String digest(Model model) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(model.layout().name().getBytes(StandardCharsets.US_ASCII));
+            for (Layer layer : model.layers()) {
+                sha.update(floats(layer.cellClip(), layer.preActivationClip(), layer.coupledInputForget() ? 1 : 0));
+                for (DirectionCell cell : layer.directions()) {
+                    sha.update((cell.direction() + "|" + cell.activations()).getBytes(StandardCharsets.US_ASCII));
+                    for (Matrix m : new Matrix[] {cell.inputWeights(), cell.recurrentWeights(), cell.inputBias(),
+                            cell.recurrentBias(), cell.peepholes(), cell.projection()}) {
+                        if (m == null) {
+                            sha.update(floats(-1));
+                        } else {
+                            sha.update(floats(m.rows(), m.cols()));
+                            sha.update(floats(m.toArray()));
+                        }
+                    }
+                }
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    private static byte[] floats(float... values) {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putInt(Float.floatToRawIntBits(v));
+        }
+        return b.array();
+    }
+}

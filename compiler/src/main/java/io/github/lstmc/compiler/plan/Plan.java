@@ -1,0 +1,72 @@
+package io.github.lstmc.compiler.plan;
+
+import io.github.lstmc.runtime.Layout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lowered, back-end-neutral description of one generated class. Emitters render it and decide
+ * nothing: every unroll/loop choice, weight storage, folded constant and method cut is here.
+ *
+ * <p>The generated class is {@code public final class <Name> extends AbstractLstmNetwork}, annotated
+ * {@code @LstmcGenerated(value = compilerVersion, modelDigest = weightDigest)}, with a public no-arg
+ * constructor, the {@link #weights() weight fields}, and:
+ * <ul>
+ *   <li>{@code inputSize(), outputSize(), layerCount(), directionCount(), layout(), isStreamable()} returning
+ *       the constants here; {@code hiddenSize(layer)} / {@code stateSize(layer)} from {@link LayerPlan}
+ *       (an index outside {@code 0..layers-1} throws {@code IllegalArgumentException});</li>
+ *   <li>{@code workspaceSizes(batch, maxSeq)}: one entry per {@link #workspace()} buffer;</li>
+ *   <li>{@code forwardChecked(input, batch, steps, lengths, state, workspace, output)}: for each layer in
+ *       order, for each direction in order, call its {@link DirectionPlan driver} with
+ *       {@code in = inputBuffer < 0 ? input : workspace.buffer(inputBuffer)}, {@code out} likewise,
+ *       {@code h = state.hidden(stateIndex)}, {@code c = state.cell(stateIndex)} and workspace buffers
+ *       0, 1, 2 as {@code z, hraw, pz};</li>
+ *   <li>{@code stepChecked(input, state, workspace, output)}: if streamable,
+ *       {@code forwardChecked(input, state.batch(), 1, null, state, workspace, output)} (with one step
+ *       both layouts index alike), else throw {@code UnsupportedOperationException}.</li>
+ * </ul>
+ *
+ * @param header       text for the class comment and annotation
+ * @param layout       the flat layout of input and output
+ * @param inputSize    I
+ * @param outputSize   O
+ * @param directionCount 1 or 2
+ * @param streamable   no reverse direction
+ * @param layers       in order
+ * @param weights      every weight field, in declaration order
+ * @param workspace    the scratch buffers: 0 = z (gate pre-activations), 1 = hraw, 2 = pz, then layer outputs
+ */
+public record Plan(Header header, Layout layout, int inputSize, int outputSize, int directionCount, boolean streamable,
+                   List<LayerPlan> layers, List<WeightField> weights, List<WorkspaceBuffer> workspace) {
+
+    /**
+     * Descriptive text. User text (the model name) is raw here: emitters must sanitize it.
+     *
+     * @param modelName       the model's display name, untrusted
+     * @param summary         lines describing the model (sizes, activations, features), trusted ASCII
+     * @param parameterCount  stored parameters
+     * @param weightDigest    SHA-256 (hex) over the model's configuration and weights
+     * @param compilerVersion {@code Lstmc.VERSION}
+     */
+    public record Header(String modelName, List<String> summary, long parameterCount, String weightDigest,
+                         String compilerVersion) {
+        public Header {
+            summary = List.copyOf(summary);
+        }
+    }
+
+    public Plan {
+        layers = List.copyOf(layers);
+        weights = List.copyOf(weights);
+        workspace = List.copyOf(workspace);
+    }
+
+    /** Every direction of every layer, in execution order. */
+    public List<DirectionPlan> directions() {
+        List<DirectionPlan> all = new ArrayList<>();
+        for (LayerPlan layer : layers) {
+            all.addAll(layer.directions());
+        }
+        return all;
+    }
+}

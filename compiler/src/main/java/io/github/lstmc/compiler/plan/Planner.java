@@ -1,0 +1,250 @@
+package io.github.lstmc.compiler.plan;
+
+import io.github.lstmc.compiler.Lstmc;
+import io.github.lstmc.compiler.model.Activation;
+import io.github.lstmc.compiler.model.Direction;
+import io.github.lstmc.compiler.model.DirectionCell;
+import io.github.lstmc.compiler.model.Gate;
+import io.github.lstmc.compiler.model.Layer;
+import io.github.lstmc.compiler.model.Matrix;
+import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.model.Peephole;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Lowers a {@link Model} to a {@link Plan}: the only place where unroll/loop choices, weight storage,
+ * constant folding and method cuts are decided. Folding: the two biases are pre-summed (float32, as
+ * {@link DirectionCell#combinedBias}); zero weights vanish from unrolled code and ±1 weights lose
+ * their multiply ({@link Term}); a coupled layer computes no forget rows; identity activations
+ * (and {@code Affine(1, 0)}) vanish; all-zero peepholes and absent clips and projections leave nothing.
+ */
+public final class Planner {
+    /** Conservative bytecode bytes per unrolled term: load of v[off + k] (7), ldc_w (3), fmul, fadd. */
+    static final int BYTES_PER_TERM = 12;
+    /** Bytecode bytes per unrolled row besides its terms: out, index, start constant, fastore. */
+    static final int BYTES_PER_ROW = 10;
+    /** Method prologue/epilogue allowance. */
+    static final int BYTES_PER_METHOD = 16;
+
+    private final PlanOptions options;
+    private final List<WeightField> weights = new ArrayList<>();
+    private long unrolledSoFar;
+
+    private Planner(PlanOptions options) {
+        this.options = options;
+    }
+
+    /** Plans {@code model} with the default options. */
+    public static Plan plan(Model model) {
+        return plan(model, PlanOptions.DEFAULT);
+    }
+
+    /** Plans {@code model}. */
+    public static Plan plan(Model model, PlanOptions options) {
+        return new Planner(options).lower(model);
+    }
+
+    private Plan lower(Model model) {
+        int layerCount = model.layers().size();
+        int directions = model.directionCount();
+        List<LayerPlan> layers = new ArrayList<>();
+        int maxGateRows = 1;
+        int maxHraw = 0;
+        int maxProjected = 0;
+        int maxIntermediate = 0;
+        for (int l = 0; l < layerCount; l++) {
+            Layer layer = model.layers().get(l);
+            List<DirectionPlan> dirs = new ArrayList<>();
+            for (int d = 0; d < layer.directions().size(); d++) {
+                DirectionCell cell = layer.directions().get(d);
+                dirs.add(direction(l, d, directions, layer, cell));
+                maxGateRows = Math.max(maxGateRows, slots(layer).size() * layer.hiddenSize());
+                if (cell.projection() != null) {
+                    maxHraw = Math.max(maxHraw, layer.hiddenSize());
+                    maxProjected = Math.max(maxProjected, layer.stateSize());
+                }
+            }
+            boolean last = l == layerCount - 1;
+            if (!last) {
+                maxIntermediate = Math.max(maxIntermediate, layer.outputSize());
+            }
+            int inputBuffer = l == 0 ? -1 : 3 + (l - 1) % 2;
+            int outputBuffer = last ? -1 : 3 + l % 2;
+            layers.add(new LayerPlan(l, layer.hiddenSize(), layer.stateSize(), inputBuffer, outputBuffer, dirs));
+        }
+        List<WorkspaceBuffer> workspace = new ArrayList<>();
+        workspace.add(new WorkspaceBuffer("z: gate pre-activations of one step", maxGateRows, 0));
+        workspace.add(new WorkspaceBuffer("hraw: hidden vector before projection", maxHraw, 0));
+        workspace.add(new WorkspaceBuffer("pz: projected hidden vector", maxProjected, 0));
+        if (layerCount > 1) {
+            workspace.add(new WorkspaceBuffer("output of even intermediate layers", 0, maxIntermediate));
+            if (layerCount > 2) {
+                workspace.add(new WorkspaceBuffer("output of odd intermediate layers", 0, maxIntermediate));
+            }
+        }
+        Plan.Header header = new Plan.Header(model.name(), ModelDescription.summary(model), model.parameterCount(),
+                ModelDescription.digest(model), Lstmc.VERSION);
+        return new Plan(header, model.layout(), model.inputSize(), model.outputSize(), directions, !model.hasReverse(),
+                layers, weights, workspace);
+    }
+
+    /** The gate blocks computed, in z order: i, f, g, o, or i, g, o when f = 1 - i. */
+    static List<Gate> slots(Layer layer) {
+        return layer.coupledInputForget()
+                ? List.of(Gate.INPUT, Gate.CELL, Gate.OUTPUT)
+                : List.of(Gate.INPUT, Gate.FORGET, Gate.CELL, Gate.OUTPUT);
+    }
+
+    private DirectionPlan direction(int l, int d, int directions, Layer layer, DirectionCell cell) {
+        String base = "layer" + l + (cell.direction() == Direction.FORWARD ? "Forward" : "Reverse");
+        String field = "L" + l + "_" + cell.direction().name();
+        int h = layer.hiddenSize();
+        int s = layer.stateSize();
+        List<Gate> slots = slots(layer);
+        int rows = slots.size() * h;
+        // Gate weights in z order: row r = slot * H + j is the model's row gate.offset(H) + j.
+        float[][] w = new float[rows][];
+        float[][] r = new float[rows][];
+        float[] bias = new float[rows];
+        for (int slot = 0; slot < slots.size(); slot++) {
+            for (int j = 0; j < h; j++) {
+                int modelRow = slots.get(slot).offset(h) + j;
+                w[slot * h + j] = cell.inputWeights().row(modelRow);
+                r[slot * h + j] = cell.recurrentWeights().row(modelRow);
+                bias[slot * h + j] = cell.combinedBias(modelRow);
+            }
+        }
+        MatVec gates = product(base + "Gates", field, rows, bias, new Operand[] {Operand.INPUT, Operand.STATE},
+                new float[][][] {w, r});
+        MatVec projection = null;
+        if (cell.projection() != null) {
+            Matrix p = cell.projection();
+            float[][] pw = new float[p.rows()][];
+            for (int i = 0; i < p.rows(); i++) {
+                pw[i] = p.row(i);
+            }
+            projection = product(base + "Projection", field + "_PROJECTION", s, new float[s],
+                    new Operand[] {Operand.INPUT}, new float[][][] {pw});
+        }
+        CellUpdate update = new CellUpdate(base + "Cell", h, slots.indexOf(Gate.INPUT), slots.indexOf(Gate.FORGET),
+                slots.indexOf(Gate.CELL), slots.indexOf(Gate.OUTPUT),
+                call(cell.activations().gate()), call(cell.activations().cell()), call(cell.activations().hidden()),
+                layer.preActivationClip(), layer.cellClip(),
+                peephole(cell, Peephole.INPUT, field),
+                layer.coupledInputForget() ? null : peephole(cell, Peephole.FORGET, field),
+                peephole(cell, Peephole.OUTPUT, field));
+        return new DirectionPlan(base, cell.direction(), l * directions + d, layer.inputSize(), layer.outputSize(),
+                d * s, h, s, gates, update, projection);
+    }
+
+    private String peephole(DirectionCell cell, Peephole which, String field) {
+        if (cell.peepholes() == null) {
+            return null;
+        }
+        float[] p = cell.peepholes().row(which.ordinal());
+        if (Matrix.vector(p).isZero()) {
+            return null;
+        }
+        String name = field + "_PEEPHOLE_" + which.name();
+        weights.add(WeightField.vector(name, p));
+        return name;
+    }
+
+    /**
+     * Plans {@code out = start + sum_op W_op v_op}; {@code mats[op][row]} is row {@code row} of operand
+     * {@code op}'s weight matrix.
+     */
+    private MatVec product(String method, String field, int rows, float[] start, Operand[] operands, float[][][] mats) {
+        long count = 0;
+        int rowWidth = 0;
+        for (float[][] m : mats) {
+            int cols = m.length == 0 ? 0 : m[0].length;
+            count += (long) rows * cols;
+            rowWidth += cols;
+        }
+        boolean rowFits = BYTES_PER_METHOD + BYTES_PER_ROW + (long) rowWidth * BYTES_PER_TERM
+                <= options.methodBytecodeBudget();
+        if (count <= options.maxUnrolledPerProduct() && unrolledSoFar + count <= options.maxUnrolledPerClass()
+                && rowFits) {
+            unrolledSoFar += count;
+            return unrolled(method, rows, start, operands, mats, count);
+        }
+        return looped(method, field, rows, start, operands, mats, count);
+    }
+
+    private UnrolledMatVec unrolled(String method, int rows, float[] start, Operand[] operands, float[][][] mats,
+                                    long count) {
+        List<UnrolledMethod> methods = new ArrayList<>();
+        List<UnrolledRow> current = new ArrayList<>();
+        int size = BYTES_PER_METHOD;
+        for (int row = 0; row < rows; row++) {
+            List<Term> terms = new ArrayList<>();
+            for (int op = 0; op < operands.length; op++) {
+                float[] weightsRow = mats[op][row];
+                for (int k = 0; k < weightsRow.length; k++) {
+                    if (weightsRow[k] != 0f) {
+                        terms.add(new Term(operands[op], k, weightsRow[k]));
+                    }
+                }
+            }
+            int rowSize = BYTES_PER_ROW + terms.size() * BYTES_PER_TERM;
+            if (!current.isEmpty() && size + rowSize > options.methodBytecodeBudget()) {
+                methods.add(new UnrolledMethod(method + methods.size(), current, size));
+                current = new ArrayList<>();
+                size = BYTES_PER_METHOD;
+            }
+            current.add(new UnrolledRow(row, start[row], terms));
+            size += rowSize;
+        }
+        methods.add(new UnrolledMethod(method + methods.size(), current, size));
+        return new UnrolledMatVec(rows, List.of(operands), count, methods);
+    }
+
+    private LoopedMatVec looped(String method, String field, int rows, float[] start, Operand[] operands,
+                                float[][][] mats, long count) {
+        String startField = null;
+        if (!Matrix.vector(start).isZero()) {
+            startField = field + "_BIAS";
+            weights.add(WeightField.vector(startField, start));
+        }
+        List<LoopedMatVec.LoopedOperand> ops = new ArrayList<>();
+        for (int op = 0; op < operands.length; op++) {
+            float[][] m = mats[op];
+            int cols = m.length == 0 ? 0 : m[0].length;
+            // W^T: row k holds column k of W, so the inner loop runs over the output index.
+            float[] transposed = new float[Math.multiplyExact(rows, cols)];
+            for (int row = 0; row < rows; row++) {
+                for (int k = 0; k < cols; k++) {
+                    transposed[k * rows + row] = m[row][k];
+                }
+            }
+            String name = field + "_" + operands[op].name() + "_WEIGHTS_T";
+            weights.add(WeightField.rows(name, cols, rows, transposed));
+            ops.add(new LoopedMatVec.LoopedOperand(operands[op], cols, name));
+        }
+        return new LoopedMatVec(rows, method, startField, ops, count);
+    }
+
+    /** The runtime call for an activation; identities (and Affine(1, 0)) fold away. */
+    static ActivationCall call(Activation a) {
+        return switch (a.kind()) {
+            case IDENTITY -> ActivationCall.IDENTITY;
+            case AFFINE -> a.alpha() == 1f && a.beta() == 0f
+                    ? ActivationCall.IDENTITY
+                    : new ActivationCall("affine", List.of(a.alpha(), a.beta()));
+            default -> new ActivationCall(methodName(a.kind()), a.kind().parameterCount() == 0 ? List.of()
+                    : a.kind().parameterCount() == 1 ? List.of(a.alpha()) : List.of(a.alpha(), a.beta()));
+        };
+    }
+
+    /** SCALED_TANH -> scaledTanh. */
+    private static String methodName(Activation.Kind kind) {
+        StringBuilder b = new StringBuilder();
+        for (String part : kind.name().toLowerCase(Locale.ROOT).split("_")) {
+            b.append(b.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,170 @@
+package io.github.lstmc.runtime;
+
+/**
+ * The activation functions generated code calls, one static method per kind, with constant
+ * parameters passed after {@code x}. All results are float32.
+ *
+ * <p><b>Determinism.</b> Sigmoid and tanh use only {@code +, *, /, min, max}, each correctly rounded
+ * by IEEE 754, so they give the same bits in the interpreter, C1 and C2 (and vectorize in C2). The
+ * remaining functions need exponentials; they compute in double with {@link StrictMath}, whose
+ * results are fixed by specification, and round once to float.
+ *
+ * <p><b>Accuracy.</b> {@link #tanh} is the rational approximation
+ * {@code x * P(x^2) / Q(x^2)} (P of degree 6, Q of degree 3 in {@code x^2}, fitted to minimax for
+ * this class) on x clamped to {@code [-7.9053111, 7.9053111]}. Evaluated in float32 its absolute
+ * error against the exact tanh is at most 3.5e-7 (measured over a dense grid; see the tests), and
+ * {@link #sigmoid}{@code (x) = 0.5 + 0.5 * tanh(0.5 * x)} is within 2e-7 of {@code 1 / (1 + e^-x)}.
+ * The errors are absolute: far in the tails tanh returns +-0.99999994 and sigmoid about 3e-8 rather
+ * than their limits.
+ */
+public final class Activations {
+    /** Beyond this, tanh is within float rounding of +-1; the approximation is fitted on [0, CLAMP]. */
+    static final float CLAMP = 0x1.f9f09ep2f;
+
+    // Numerator x * (A0 + A1 u + ... + A6 u^6), denominator B0 + B1 u + B2 u^2 + B3 u^3, u = x^2.
+    private static final float A0 = 0x1.0p0f;
+    private static final float A1 = 0x1.0cc936p-3f;
+    private static final float A2 = 0x1.9ccbbcp-9f;
+    private static final float A3 = 0x1.86b96p-17f;
+    private static final float A4 = -0x1.7fc092p-26f;
+    private static final float A5 = 0x1.18e722p-34f;
+    private static final float A6 = -0x1.067dccp-43f;
+    private static final float B0 = 0x1.0p0f;
+    private static final float B1 = 0x1.dbb9eep-2f;
+    private static final float B2 = 0x1.944618p-6f;
+    private static final float B3 = 0x1.1200eep-12f;
+
+    private static final double SELU_SCALE = 1.0507009873554805;
+    private static final double SELU_ALPHA = 1.6732632423543772;
+
+    private Activations() {
+    }
+
+    /** tanh(x), rational approximation (absolute error at most 3.5e-7); NaN stays NaN. */
+    public static float tanh(float x) {
+        float c = Math.max(-CLAMP, Math.min(CLAMP, x));
+        float u = c * c;
+        float p = A6;
+        p = p * u + A5;
+        p = p * u + A4;
+        p = p * u + A3;
+        p = p * u + A2;
+        p = p * u + A1;
+        p = p * u + A0;
+        float q = B3;
+        q = q * u + B2;
+        q = q * u + B1;
+        q = q * u + B0;
+        return c * p / q;
+    }
+
+    /** 1 / (1 + e^-x), computed as 0.5 + 0.5 * tanh(0.5 * x) (absolute error at most 2e-7). */
+    public static float sigmoid(float x) {
+        return 0.5f + 0.5f * tanh(0.5f * x);
+    }
+
+    /** max(0, x). */
+    public static float relu(float x) {
+        return x > 0f ? x : 0f;
+    }
+
+    /** alpha * x + beta. */
+    public static float affine(float x, float alpha, float beta) {
+        return alpha * x + beta;
+    }
+
+    /** x if x &gt;= 0, else alpha * x. */
+    public static float leakyRelu(float x, float alpha) {
+        return x >= 0f ? x : alpha * x;
+    }
+
+    /** x if x &gt; alpha, else 0. */
+    public static float thresholdedRelu(float x, float alpha) {
+        return x > alpha ? x : 0f;
+    }
+
+    /** alpha * tanh(beta * x), with the fast {@link #tanh}. */
+    public static float scaledTanh(float x, float alpha, float beta) {
+        return alpha * tanh(beta * x);
+    }
+
+    /** max(0, min(1, alpha * x + beta)). */
+    public static float hardSigmoid(float x, float alpha, float beta) {
+        return Math.max(0f, Math.min(1f, alpha * x + beta));
+    }
+
+    /** x if x &gt;= 0, else alpha * (e^x - 1). */
+    public static float elu(float x, float alpha) {
+        return x >= 0f ? x : (float) (alpha * StrictMath.expm1(x));
+    }
+
+    /** x / (1 + |x|). */
+    public static float softsign(float x) {
+        return x / (1f + Math.abs(x));
+    }
+
+    /** ln(1 + e^x), written to neither overflow nor lose small values. */
+    public static float softplus(float x) {
+        double d = x;
+        return (float) (d > 0 ? d + StrictMath.log1p(StrictMath.exp(-d)) : StrictMath.log1p(StrictMath.exp(d)));
+    }
+
+    /** x * Phi(x) (exact GELU, Phi the standard normal distribution function). */
+    public static float gelu(float x) {
+        return (float) (x * normalCdf(x));
+    }
+
+    /** scale * (x if x &gt; 0, else alpha * (e^x - 1)) with the standard SELU constants. */
+    public static float selu(float x) {
+        return (float) (SELU_SCALE * (x > 0f ? x : SELU_ALPHA * StrictMath.expm1(x)));
+    }
+
+    /** x * min(max(x + 3, 0), 6) / 6. */
+    public static float hardSwish(float x) {
+        return x * Math.min(Math.max(x + 3f, 0f), 6f) / 6f;
+    }
+
+    /** max(0, x) + min(0, alpha * (e^(x / alpha) - 1)). */
+    public static float celu(float x, float alpha) {
+        double negative = Math.min(0.0, alpha * StrictMath.expm1((double) x / alpha));
+        return (float) (Math.max(0.0, x) + negative);
+    }
+
+    /** {@code x > limit ? limit : (x < -limit ? -limit : x)}: the clip of gate pre-activations and cells. */
+    public static float clamp(float x, float limit) {
+        return x > limit ? limit : (x < -limit ? -limit : x);
+    }
+
+    /**
+     * Phi(x) = (1 + erf(x / sqrt 2)) / 2 in double: the Maclaurin series of erf for |z| &lt; 4 (terms
+     * shrink below 1e-17 of the sum; cancellation costs at most 1e-11), the asymptotic series of erfc
+     * beyond (relative error below 1e-6 on a value below 2e-8).
+     */
+    static double normalCdf(float x) {
+        double z = x / 1.4142135623730951;
+        double az = Math.abs(z);
+        if (az < 4.0) {
+            double z2 = z * z;
+            double term = z;
+            double sum = z;
+            for (int n = 1; n < 200; n++) {
+                term *= -z2 / n;
+                double add = term / (2 * n + 1);
+                sum += add;
+                if (Math.abs(add) < 1e-17 * Math.abs(sum)) {
+                    break;
+                }
+            }
+            return 0.5 + sum / 1.7724538509055160;
+        }
+        double inv = 1.0 / (2.0 * az * az);
+        double series = 1.0;
+        double term = 1.0;
+        for (int n = 1; n <= 8; n++) {
+            term *= -(2 * n - 1) * inv;
+            series += term;
+        }
+        double erfc = StrictMath.exp(-az * az) / (az * 1.7724538509055160) * series;
+        return z > 0 ? 1.0 - erfc / 2 : erfc / 2;
+    }
+}
