@@ -61,7 +61,12 @@ public final class Lstmc {
 
     /** Lowers a model to the plan both back ends render (default {@link PlanOptions}). */
     public Plan plan(Model model) {
-        return Planner.plan(model, PlanOptions.DEFAULT);
+        return plan(model, PlanOptions.DEFAULT);
+    }
+
+    /** Lowers a model to the plan both back ends render, with explicit unroll and method-size knobs. */
+    public Plan plan(Model model, PlanOptions planOptions) {
+        return Planner.plan(model, planOptions);
     }
 
     /**
@@ -71,7 +76,12 @@ public final class Lstmc {
      * @throws UnsupportedOperationException for a back end not built in yet
      */
     public GeneratedCode generate(Model model, CompileOptions options) {
-        Plan plan = plan(model);
+        return generate(model, options, PlanOptions.DEFAULT);
+    }
+
+    /** {@link #generate(Model, CompileOptions)} with explicit {@link PlanOptions}. */
+    public GeneratedCode generate(Model model, CompileOptions options, PlanOptions planOptions) {
+        Plan plan = plan(model, planOptions);
         return switch (options.backend()) {
             case SOURCE -> new GeneratedCode(java.util.List.of(JavaSourceEmitter.emit(plan, options)));
             case BYTECODE -> throw new UnsupportedOperationException("the bytecode back end is not available yet");
@@ -86,8 +96,13 @@ public final class Lstmc {
      * @throws IllegalStateException if no Java compiler is available (source back end on a JRE)
      */
     public LstmNetwork instantiate(Model model, CompileOptions options) {
+        return instantiate(model, options, PlanOptions.DEFAULT);
+    }
+
+    /** {@link #instantiate(Model, CompileOptions)} with explicit {@link PlanOptions}. */
+    public LstmNetwork instantiate(Model model, CompileOptions options, PlanOptions planOptions) {
         return switch (options.backend()) {
-            case SOURCE -> newInstance(compileSource(model, options), options.qualifiedName());
+            case SOURCE -> newInstance(compileSource(plan(model, planOptions), options), options.qualifiedName());
             case BYTECODE -> throw new UnsupportedOperationException("the bytecode back end is not available yet");
         };
     }
@@ -109,7 +124,7 @@ public final class Lstmc {
             b.append('\n');
         }
         CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE, "Inspected");
-        byte[] classFile = compileSource(model, options).classFiles().get(options.qualifiedName());
+        byte[] classFile = compileSource(plan, options).classFiles().get(options.qualifiedName());
         ClassFileStats stats = ClassFileStats.of(classFile);
         b.append("class: ").append(classFile.length).append(" bytes, ").append(stats.methodCodeSizes().size())
                 .append(" methods, largest ").append(stats.largestMethodName()).append(' ')
@@ -125,8 +140,8 @@ public final class Lstmc {
                 + product.methodCount() + (product.methodCount() == 1 ? " method)" : " methods)");
     }
 
-    private InMemoryJavaCompiler.Result compileSource(Model model, CompileOptions options) {
-        String source = new String(JavaSourceEmitter.emit(plan(model), options).content(), StandardCharsets.UTF_8);
+    private static InMemoryJavaCompiler.Result compileSource(Plan plan, CompileOptions options) {
+        String source = new String(JavaSourceEmitter.emit(plan, options).content(), StandardCharsets.UTF_8);
         return InMemoryJavaCompiler.compile(Map.of(options.qualifiedName(), source));
     }
 

@@ -79,15 +79,20 @@ final class KernelRenderer {
                     .addCode(calls(d.projection(), "hraw, 0, pz"))
                     .addStatement("System.arraycopy(pz, 0, h, hOff, $L)", s);
         }
-        m.addStatement("System.arraycopy(h, hOff, out, pos * $L + $L, $L)", d.outputWidth(), d.outputOffset(), s)
+        m.addStatement("System.arraycopy(h, hOff, out, $L, $L)", offset("pos", d), s)
                 .endControlFlow()
                 .beginControlFlow("for (int t = len; t < steps; t++)")
                 .addComment("outputs past the row's length are zero")
-                .addStatement("int o = ($L) * $L + $L", position(), d.outputWidth(), d.outputOffset())
+                .addStatement("int o = $L", offset("(" + position() + ")", d))
                 .addStatement("$T.fill(out, o, o + $L, 0f)", ARRAYS, s)
                 .endControlFlow()
                 .endControlFlow();
         return m.build();
+    }
+
+    /** {@code position * outputWidth + outputOffset}, without a "+ 0". */
+    private static String offset(String position, DirectionPlan d) {
+        return position + " * " + d.outputWidth() + (d.outputOffset() == 0 ? "" : " + " + d.outputOffset());
     }
 
     private String position() {
