@@ -20,6 +20,7 @@ import io.github.lstmc.compiler.plan.Planner;
 import io.github.lstmc.runtime.Layout;
 import io.github.lstmc.runtime.LstmNetwork;
 import io.github.lstmc.runtime.LstmState;
+import io.github.lstmc.runtime.LstmWorkspace;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -163,6 +164,23 @@ class BytecodeEmitterTest {
         assertTrue(seen.contains("layer0Forward local len"), seen.toString());
         assertTrue(seen.contains("layer0ForwardCell local cn"), seen.toString());
         assertTrue(seen.contains("layer0Forward line"), seen.toString());
+    }
+
+    @Test
+    void stackTracesIntoGeneratedCodeNameTheModelAndALine() {
+        LstmNetwork net = instantiate(Planner.plan(scalarModel(Direction.FORWARD, Layout.BATCH_FIRST)), OPTIONS);
+        // a workspace whose buffers are too small makes the gate product itself fail
+        LstmWorkspace tooSmall = new LstmWorkspace(1, 1, new int[] {0, 0, 0});
+        ArrayIndexOutOfBoundsException e = assertThrows(ArrayIndexOutOfBoundsException.class,
+                () -> net.forward(new float[1], 1, 1, null, net.newState(1), tooSmall, new float[1]));
+        StackTraceElement top = e.getStackTrace()[0];
+        assertEquals("lstmc.test.Tiny", top.getClassName());
+        assertTrue(top.getMethodName().startsWith("layer0ForwardGates"), top.toString());
+        assertEquals("tiny_model_.._x", top.getFileName());
+        assertTrue(top.getLineNumber() > 0, top.toString());
+        StackTraceElement driver = e.getStackTrace()[1];
+        assertEquals("layer0Forward", driver.getMethodName());
+        assertTrue(driver.getLineNumber() > 0 && driver.getLineNumber() != top.getLineNumber(), driver.toString());
     }
 
     @Test
