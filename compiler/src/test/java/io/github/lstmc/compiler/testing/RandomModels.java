@@ -7,6 +7,7 @@ import io.github.lstmc.compiler.model.DirectionCell;
 import io.github.lstmc.compiler.model.Layer;
 import io.github.lstmc.compiler.model.Matrix;
 import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.run.RunInput;
 import io.github.lstmc.runtime.Layout;
 import io.github.lstmc.runtime.LstmState;
 import java.util.ArrayList;
@@ -27,11 +28,15 @@ import java.util.Set;
  * for (long seed = 0; seed < 50; seed++) {
  *     Random rnd = new Random(seed);
  *     Model model = RandomModels.model(rnd, RandomModels.Features.all().withMaxSize(8));
- *     float[][][] x = RandomModels.input(rnd, 3, 5, model.inputSize());
- *     int[] lengths = RandomModels.lengths(rnd, 3, 5);
- *     ... compare two networks on (x, lengths), message "seed " + seed ...
+ *     RunInput in = RandomModels.runInput(rnd, model, 3, 5, true, true);
+ *     Compare.assertClose("seed " + seed, Runner.run(Lstmc.compiler().interpreter(model), in),
+ *             Runner.run(generated, in), 1e-5);
  * }
  * }</pre>
+ *
+ * <p>Streamable models only (for {@code step}): {@code Features.all().without(Feature.REVERSE,
+ * Feature.BIDIRECTIONAL)}. One feature forced on, others random: build the layer with
+ * {@link #layer(Random, Features, List, int)} and wrap it in a {@link Model}.
  *
  * <p>Weights are uniform in {@code ±1/sqrt(H)} (PyTorch's initialisation, so activations stay in
  * a realistic range); with {@link Feature#SPECIAL_WEIGHTS} about 10% of them are exactly 0, 5%
@@ -261,6 +266,22 @@ public final class RandomModels {
             lengths[b] = batch >= 2 && b == 0 ? steps : batch >= 2 && b == 1 ? 0 : rnd.nextInt(steps + 1);
         }
         return lengths;
+    }
+
+    /**
+     * A random {@link RunInput} for {@code model} (batch-first, the JSON contract of
+     * {@link io.github.lstmc.compiler.run.Runner}): inputs uniform in [-1, 1), optionally random
+     * initial states and {@link #lengths random lengths} (row 0 full, row 1 empty when B &gt;= 2).
+     *
+     * @param initialState true for random h0 and c0, false for none (zeros)
+     * @param withLengths  true for random lengths, false for none (every row T steps)
+     */
+    public static RunInput runInput(Random rnd, Model model, int batch, int steps, boolean initialState,
+                                    boolean withLengths) {
+        float[][][] x = input(rnd, batch, steps, model.inputSize());
+        float[][][] h0 = initialState ? initialHidden(rnd, model, batch) : null;
+        float[][][] c0 = initialState ? initialCell(rnd, model, batch) : null;
+        return new RunInput(x, h0, c0, withLengths ? lengths(rnd, batch, steps) : null);
     }
 
     /** Overwrites every hidden and cell value of {@code state} with a random value in [-1, 1). */

@@ -129,6 +129,20 @@ class RandomModelsTest {
     }
 
     @Test
+    void runInputsFitTheModel() throws Exception {
+        Model m = RandomModels.model(4, Features.all().withMaxSize(6));
+        io.github.lstmc.compiler.run.RunInput in = RandomModels.runInput(new Random(2), m, 3, 4, true, true);
+        io.github.lstmc.compiler.run.RunOutput out = io.github.lstmc.compiler.run.Runner.run(
+                io.github.lstmc.compiler.Lstmc.compiler().interpreter(m), in);
+        assertEquals(3, out.output().length);
+        assertEquals(m.outputSize(), out.output()[0][0].length);
+        assertEquals(4, in.lengths()[0]);
+        assertEquals(0, in.lengths()[1]);
+        io.github.lstmc.compiler.run.RunInput plain = RandomModels.runInput(new Random(2), m, 2, 4, false, false);
+        assertTrue(plain.h0() == null && plain.c0() == null && plain.lengths() == null);
+    }
+
+    @Test
     void initialStatesHaveEachLayersShape() {
         Model m = RandomModels.model(11, Features.all().with(Feature.PROJECTION).withProbability(1).withMaxSize(9));
         float[][][] h0 = RandomModels.initialHidden(new Random(1), m, 2);
