@@ -58,6 +58,24 @@ class LstmcBytecodeTest {
     }
 
     @Test
+    void loadNetworkCompilesAModelFile() throws Exception {
+        Path file = Path.of(getClass().getResource("/onnx-node-tests/official-test_lstm_with_peepholes/model.onnx").toURI());
+        LstmNetwork compiled = Lstmc.compiler().loadNetwork(file);
+        assertEquals("lstmc.generated.Model", compiled.getClass().getName());
+        Model model = Lstmc.compiler().load(file);
+        float[][][] x = RandomModels.input(new Random(3), 2, 4, model.inputSize());
+        float[][][] expected = Lstmc.compiler().interpreter(model).forward(x);
+        float[][][] actual = compiled.forward(x);
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < 4; t++) {
+                for (int o = 0; o < model.outputSize(); o++) {
+                    assertEquals(expected[b][t][o], actual[b][t][o], 1e-5, "[" + b + "][" + t + "][" + o + "]");
+                }
+            }
+        }
+    }
+
+    @Test
     void loadNetworkReportsAnUnreadableFile(@TempDir Path dir) {
         LstmcException e = assertThrows(LstmcException.class,
                 () -> Lstmc.compiler().loadNetwork(dir.resolve("missing.safetensors")));
