@@ -183,6 +183,52 @@ class BytecodeEmitterTest {
         assertTrue(driver.getLineNumber() > 0 && driver.getLineNumber() != top.getLineNumber(), driver.toString());
     }
 
+    /**
+     * The worst case for the planner's bytecode estimate: unrolled rows of distinct weights (ldc_w),
+     * none 0 or ±1, at input indices above 127 (sipush), cut at the largest budget the planner
+     * allows. Every method must still be JIT-able, and the model must still compute right.
+     */
+    @Test
+    void denseUnrolledMethodsStayBelowTheJitLimit() {
+        int inputs = 286; // rows of 289 terms: exactly two fit the 7,000-byte budget
+        int hidden = 3;
+        java.util.Random rnd = new java.util.Random(5);
+        float[] w = new float[4 * hidden * inputs];
+        float[] r = new float[4 * hidden * hidden];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = 0.01f + rnd.nextFloat() * 0.05f;
+        }
+        for (int i = 0; i < r.length; i++) {
+            r[i] = 0.01f + rnd.nextFloat() * 0.05f;
+        }
+        Model model = Model.of("dense", Layout.BATCH_FIRST, Layer.of(new DirectionCell(Direction.FORWARD,
+                Matrix.of(4 * hidden, inputs, w), Matrix.of(4 * hidden, hidden, r), null, null, null, null,
+                CellActivations.DEFAULT)));
+        Plan plan = Planner.plan(model, new PlanOptions(4096, 32768, 7000));
+        assertTrue(plan.directions().get(0).gates() instanceof io.github.lstmc.compiler.plan.UnrolledMatVec);
+        assertTrue(plan.directions().get(0).gates().methodCount() > 1, "the budget cuts the product");
+        GeneratedCode code = BytecodeEmitter.emit(plan, OPTIONS);
+        ClassFileChecks.checkAll(code);
+        io.github.lstmc.compiler.emit.ClassFileStats stats =
+                io.github.lstmc.compiler.emit.ClassFileStats.of(code.files().get(0).content());
+        assertTrue(stats.largestMethod() > 6500, "the test reaches near the budget: " + stats.largestMethod());
+        LstmNetwork net = new ModelClassLoader(code).newNetwork(OPTIONS.qualifiedName());
+        float[] x = new float[inputs];
+        java.util.Arrays.fill(x, 0.5f);
+        float[] out = new float[hidden];
+        net.step(x, net.newState(1), net.newWorkspace(1, 1), out);
+        for (int j = 0; j < hidden; j++) {
+            double[] z = new double[4];
+            for (int gate = 0; gate < 4; gate++) {
+                for (int k = 0; k < inputs; k++) {
+                    z[gate] += 0.5 * w[(gate * hidden + j) * inputs + k];
+                }
+            }
+            double c = sigmoid(z[0]) * Math.tanh(z[2]);
+            assertEquals(sigmoid(z[3]) * Math.tanh(c), out[j], 1e-5, "unit " + j);
+        }
+    }
+
     @Test
     void layerIndexOutOfRangeIsRejected() {
         LstmNetwork net = instantiate(Planner.plan(scalarModel(Direction.FORWARD, Layout.BATCH_FIRST)), OPTIONS);
