@@ -222,6 +222,11 @@ final class Code {
 
     /** {@code for (int name = from; name < to; name++) body} with computed bounds ({@code to} is re-evaluated each test). */
     void forLoop(String name, Bound from, Bound to, Body body) {
+        forLoop(name, from, to, 1, body);
+    }
+
+    /** {@code for (int name = from; name < to; name += step) body}. */
+    void forLoop(String name, Bound from, Bound to, int step, Body body) {
         int mark = scope();
         from.push();
         Local i = storeNewInt(name);
@@ -232,7 +237,7 @@ final class Code {
         to.push();
         mv.visitJumpInsn(IF_ICMPGE, exit);
         body.emit(i);
-        increment(i, 1);
+        increment(i, step);
         mv.visitJumpInsn(GOTO, test);
         mv.visitLabel(exit);
         close(mark);

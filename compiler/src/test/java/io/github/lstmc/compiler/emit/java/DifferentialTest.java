@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * coupled gate, every activation kind, optional biases, exact 0/±1 weights, both layouts), with
  * random batch sizes, lengths (including 0), initial states, and step() for streamable models.
  * Half the models come from {@link RandomModels}, half from {@link TestModels} (non-default
- * activations); a quarter are planned with loops only and a quarter with tiny method budgets, so
- * that looped, unrolled and split code all run.
+ * activations); three in eight are planned with loops only (with and without the input pre-pass)
+ * and one in eight with tiny method budgets, so that looped, precomputed, unrolled and split code all run.
  *
  * <p><b>Tolerance</b>: {@code |got - want| <= 1e-5 * max(1, |want|)}. Generated code sums in
  * float32 (the interpreter in double) and uses the runtime's fast tanh/sigmoid (absolute error at
@@ -58,8 +58,11 @@ class DifferentialTest {
             Model model = i % 2 == 0
                     ? RandomModels.model(rnd, features.withMaxSize(maxSize))
                     : TestModels.model(rnd, TestModels.randomShape(rnd, maxSize));
-            PlanOptions options = switch (i % 4) {
-                case 0, 1 -> i % 8 < 2 ? PlanOptions.LOOPS_ONLY : new PlanOptions(4096, 32768, 500);
+            PlanOptions options = switch (i % 8) {
+                case 0 -> PlanOptions.LOOPS_ONLY;                            // with the input pre-pass
+                case 1 -> PlanOptions.LOOPS_ONLY.withPrecomputeTile(0);     // loops, no pre-pass
+                case 4 -> PlanOptions.LOOPS_ONLY.withPrecomputeTile(3);     // tiles that do not divide B*T
+                case 5 -> new PlanOptions(4096, 32768, 500);                // many small unrolled methods
                 default -> PlanOptions.DEFAULT;
             };
             cases.add(new Case(i, model, options));
