@@ -198,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
                 + ", a PyTorch nn.LSTM trained to forecast a noisy sine one step ahead");
         out.println();
         out.println("Model");
-        r.summary().stripTrailing().lines().forEach(l -> out.println("  " + l));
+        r.summary().stripTrailing().lines().forEach(l -> out.println(l.isBlank() ? "" : "  " + l));
         out.println();
         out.println("Generated code (in " + r.outputDirectory() + ")");
         for (BackendResult b : r.backends()) {
