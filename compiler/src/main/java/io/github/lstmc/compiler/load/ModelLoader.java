@@ -2,6 +2,7 @@ package io.github.lstmc.compiler.load;
 
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.load.burn.BurnLstmLoader;
+import io.github.lstmc.compiler.load.onnx.OnnxLoader;
 import io.github.lstmc.compiler.load.pytorch.PyTorchLstmLoader;
 import io.github.lstmc.compiler.model.Model;
 import java.nio.file.Files;
@@ -52,8 +53,7 @@ public final class ModelLoader {
                 return BurnLstmLoader.load(weights, file, opts);
             }
             case "onnx":
-                // replaced by io.github.lstmc.compiler.load.onnx.OnnxLoader.load(file, opts) when ONNX lands
-                throw new LstmcException(name + ": ONNX support is not built yet");
+                return OnnxLoader.load(file, opts);
             case "pt":
             case "pth":
             case "bin":
