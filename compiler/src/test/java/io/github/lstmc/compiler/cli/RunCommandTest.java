@@ -46,6 +46,36 @@ class RunCommandTest {
     }
 
     @Test
+    void onnxModel() throws Exception {
+        String c = "onnx-export/bidirectional_layers2_state/";
+        Path model = Fixtures.copy(c + "model.onnx", dir, "exported.onnx");
+        Path in = Fixtures.copy(c + "input.json", dir, "in.json");
+        Path out = dir.resolve("out.json");
+        Cli.run("run", model.toString(), "--input", in.toString(), "--output", out.toString(), "--engine", "bytecode")
+                .assertOk();
+        RunOutput expected = RunOutput.read(Fixtures.copy(c + "expected.json", dir, "expected.json"));
+        assertTrue(DemoCommand.maxAbsDiff(RunOutput.read(out), expected) < 1e-5);
+    }
+
+    @Test
+    void burnWeightsWithConfig() throws Exception {
+        String c = "burn/lstm_clip_relu/";
+        Path model = Fixtures.copy(c + "model.safetensors", dir, "weights.safetensors");
+        Path config = Fixtures.copy(c + "config.json", dir, "lstm-config.json");
+        Path in = Fixtures.copy(c + "input.json", dir, "in.json");
+        RunOutput expected = RunOutput.read(Fixtures.copy(c + "expected.json", dir, "expected.json"));
+        Path out = dir.resolve("out.json");
+        Cli.run("run", model.toString(), "--config", config.toString(), "--input", in.toString(),
+                "--output", out.toString(), "--engine", "bytecode").assertOk();
+        assertTrue(DemoCommand.maxAbsDiff(RunOutput.read(out), expected) < 1e-5);
+        // without the config the same file is read as a PyTorch state dict, whose tensor names it lacks
+        Files.delete(out);
+        Cli.run("run", model.toString(), "--input", in.toString(), "--output", out.toString())
+                .assertUserError("weights.safetensors");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void batchFirstLayoutDoesNotChangeTheJson() throws Exception {
         String golden = "packed";
         Path out = dir.resolve("o.json");
