@@ -1,0 +1,130 @@
+package io.github.lstmc.compiler.plan;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.lstmc.compiler.model.Activation;
+import io.github.lstmc.compiler.model.CellActivations;
+import io.github.lstmc.compiler.model.Direction;
+import io.github.lstmc.compiler.model.DirectionCell;
+import io.github.lstmc.compiler.model.Layer;
+import io.github.lstmc.compiler.model.Matrix;
+import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.runtime.Layout;
+import io.github.lstmc.runtime.PackedFloats;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+
+    private static Model model(int input, int hidden, boolean coupled, Matrix peepholes, Activation hiddenAct) {
+        float[] w = new float[4 * hidden * input];
+        float[] r = new float[4 * hidden * hidden];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = i % 3 == 0 ? 0f : i % 3 == 1 ? -1f : 0.5f;
+        }
+        java.util.Arrays.fill(r, 0.25f);
+        float[] bias = new float[4 * hidden];
+        java.util.Arrays.fill(bias, 0.5f);
+        DirectionCell cell = new DirectionCell(Direction.FORWARD, Matrix.of(4 * hidden, input, w),
+                Matrix.of(4 * hidden, hidden, r), Matrix.vector(bias), Matrix.vector(bias), peepholes, null,
+                new CellActivations(Activation.SIGMOID, Activation.TANH, hiddenAct));
+        return new Model("m", List.of(new Layer(List.of(cell), Layer.NO_CLIP, Layer.NO_CLIP, coupled)), Layout.BATCH_FIRST);
+    }
+
+    @Test
+    void smallProductsUnrollWithFoldedConstants() {
+        Plan plan = Planner.plan(model(3, 2, false, null, Activation.TANH));
+        DirectionPlan d = plan.directions().get(0);
+        UnrolledMatVec gates = assertInstanceOf(UnrolledMatVec.class, d.gates());
+        UnrolledRow row = gates.methods().get(0).rows().get(0);
+        assertEquals(1f, row.start(), "biases pre-summed: 0.5 + 0.5");
+        // input row 0 = {0, -1, 0.5}: the zero is dropped; then two recurrent 0.25 terms
+        assertEquals(4, row.terms().size());
+        assertTrue(row.terms().get(0).isMinusOne());
+        assertEquals(new Term(Operand.INPUT, 2, 0.5f), row.terms().get(1));
+        assertEquals(Operand.STATE, row.terms().get(2).operand());
+        assertTrue(plan.weights().isEmpty(), "nothing to store when everything is unrolled without peepholes");
+    }
+
+    @Test
+    void coupledLayersComputeNoForgetRows() {
+        Plan plan = Planner.plan(model(3, 2, true, null, Activation.TANH));
+        DirectionPlan d = plan.directions().get(0);
+        assertEquals(6, d.gates().rows());
+        assertTrue(d.cell().coupled());
+        assertEquals(List.of(0, 1, 2), List.of(d.cell().slotInput(), d.cell().slotCell(), d.cell().slotOutput()));
+    }
+
+    @Test
+    void identitiesAndZeroPeepholesFoldAway() {
+        Matrix peepholes = Matrix.of(3, 2, new float[] {0f, 0f, 0.5f, 0f, 0f, 0f});
+        Plan plan = Planner.plan(model(3, 2, false, peepholes, Activation.of(Activation.Kind.AFFINE, 1f, 0f)));
+        CellUpdate cell = plan.directions().get(0).cell();
+        assertTrue(cell.hidden().isIdentity());
+        assertNull(cell.peepholeInput());
+        assertNull(cell.peepholeOutput());
+        assertEquals("L0_FORWARD_PEEPHOLE_FORGET", cell.peepholeForget());
+        assertEquals(new ActivationCall("sigmoid", List.of()), cell.gate());
+    }
+
+    @Test
+    void largeProductsLoopOverTransposedWeights() {
+        Model model = model(3, 2, false, null, Activation.TANH);
+        Plan plan = Planner.plan(model, PlanOptions.LOOPS_ONLY);
+        LoopedMatVec gates = assertInstanceOf(LoopedMatVec.class, plan.directions().get(0).gates());
+        assertEquals(2, gates.weights().size());
+        WeightField input = plan.weights().stream()
+                .filter(f -> f.name().equals(gates.weights().get(0).field())).findFirst().orElseThrow();
+        float[][] transposed = PackedFloats.rows(input.rows(), input.cols(), input.chunks().toArray(new String[0]));
+        Matrix w = model.layers().get(0).directions().get(0).inputWeights();
+        for (int k = 0; k < 3; k++) {
+            for (int row = 0; row < 8; row++) {
+                assertEquals(w.get(row, k), transposed[k][row]);
+            }
+        }
+    }
+
+    @Test
+    void unrolledMethodsStayWithinTheBudget() {
+        Plan plan = Planner.plan(model(20, 16, false, null, Activation.TANH), new PlanOptions(100_000, 100_000, 1000));
+        UnrolledMatVec gates = assertInstanceOf(UnrolledMatVec.class, plan.directions().get(0).gates());
+        assertTrue(gates.methods().size() > 1);
+        int next = 0;
+        for (UnrolledMethod m : gates.methods()) {
+            assertTrue(m.estimatedBytecodeSize() <= 1000, m.name() + " " + m.estimatedBytecodeSize());
+            for (UnrolledRow row : m.rows()) {
+                assertEquals(next++, row.row());
+            }
+        }
+        assertEquals(64, next);
+    }
+
+    @Test
+    void packingRoundTripsEveryBitPattern() {
+        Random rnd = new Random(9);
+        float[] values = new float[30_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Float.intBitsToFloat(rnd.nextInt());
+        }
+        values[0] = -0f;
+        values[1] = Float.intBitsToFloat(0x7fc00001);
+        values[2] = Float.intBitsToFloat(0xffffffff);
+        values[3] = Float.MIN_VALUE;
+        List<String> chunks = FloatPacking.encode(values);
+        assertEquals(3, chunks.size(), "13,000 floats per chunk");
+        for (String chunk : chunks) {
+            assertTrue(chunk.length() <= FloatPacking.MAX_CHUNK_CHARS);
+            assertTrue(chunk.chars().allMatch(ch -> ch >= '#' && ch <= 'x' && ch != '\\'), "alphabet");
+        }
+        float[] decoded = PackedFloats.vector(values.length, chunks.toArray(new String[0]));
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(Float.floatToRawIntBits(values[i]), Float.floatToRawIntBits(decoded[i]), "index " + i);
+        }
+        assertArrayEquals(new float[0], PackedFloats.vector(0, FloatPacking.encode(new float[0]).toArray(new String[0])));
+    }
+}
