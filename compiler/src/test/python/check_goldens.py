@@ -47,7 +47,7 @@ def sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
-def run_direction(x, w_ih, w_hh, b, w_hr, h, c, lengths, reverse):
+def run_direction(x, w_ih, w_hh, b, w_hr, h, c, lengths, reverse, clip=None, hidden_act=np.tanh):
     """x [B][T][I]; gates i,f,g,o stacked in w_ih [4H][I]; returns out [B][T][S], h, c."""
     batch, steps, _ = x.shape
     hidden = w_hh.shape[0] // 4
@@ -61,7 +61,9 @@ def run_direction(x, w_ih, w_hh, b, w_hr, h, c, lengths, reverse):
             i, f = sigmoid(z[:hidden]), sigmoid(z[hidden:2 * hidden])
             g, o = np.tanh(z[2 * hidden:3 * hidden]), sigmoid(z[3 * hidden:])
             cb = f * cb + i * g
-            hb = o * np.tanh(cb)
+            if clip is not None:
+                cb = np.clip(cb, -clip, clip)
+            hb = o * hidden_act(cb)
             if w_hr is not None:
                 hb = w_hr @ hb
             out[bi, t] = hb
@@ -109,8 +111,12 @@ def check(case):
     inp = json.load(open(os.path.join(case, "input.json")))
     exp = json.load(open(os.path.join(case, "expected.json")))
     tensors = read_safetensors(os.path.join(case, "model.safetensors"))
+    clip, hidden_act = None, np.tanh
     if meta["format"] == "burn":
-        layers = burn_cells(tensors, json.load(open(os.path.join(case, meta["config"]))))
+        config = json.load(open(os.path.join(case, meta["config"])))
+        layers = burn_cells(tensors, config)
+        clip = config["clip"]
+        hidden_act = {"Tanh": np.tanh, "Relu": lambda v: np.maximum(v, 0)}[config["hidden_activation"]]
     else:
         layers = pytorch_cells(tensors, meta)
     x = np.array(inp["input"], dtype=np.float64)
@@ -125,7 +131,7 @@ def check(case):
             s = w_hr.shape[0] if w_hr is not None else hsz
             h = np.array(inp["h0"][k], dtype=np.float64) if "h0" in inp else np.zeros((batch, s))
             c = np.array(inp["c0"][k], dtype=np.float64) if "c0" in inp else np.zeros((batch, hsz))
-            out, h, c = run_direction(x, w_ih, w_hh, b, w_hr, h, c, lengths, reverse)
+            out, h, c = run_direction(x, w_ih, w_hh, b, w_hr, h, c, lengths, reverse, clip, hidden_act)
             outs.append(out)
             h_n.append(h)
             c_n.append(c)

@@ -287,7 +287,7 @@ def burn_direction_tensors(lstm, suffix, prefix):
     return out
 
 
-def burn_config(d_input, d_hidden, bias, batch_first, reverse=None):
+def burn_config(d_input, d_hidden, bias, batch_first, reverse=None, clip=None, hidden_activation="Tanh"):
     """The JSON Burn's Config::save writes for LstmConfig (reverse given) or BiLstmConfig (reverse None)."""
     cfg = {
         "d_input": d_input,
@@ -299,17 +299,38 @@ def burn_config(d_input, d_hidden, bias, batch_first, reverse=None):
     if reverse is not None:
         cfg["reverse"] = reverse
     cfg.update({
-        "clip": None,
+        "clip": clip,
         "input_forget": False,
         "gate_activation": "Sigmoid",
         "cell_activation": "Tanh",
-        "hidden_activation": "Tanh",
+        "hidden_activation": hidden_activation,
     })
     return cfg
 
 
+def burn_loop(lstm, x, h0, c0, clip, hidden_activation):
+    """Burn's Lstm step by step with torch ops, for what nn.LSTM cannot do: cell clip after each
+    step, another hidden activation. Forward direction of layer 0; x batch-first."""
+    h = h0[0].clone() if h0 is not None else torch.zeros(x.shape[0], lstm.hidden_size)
+    c = c0[0].clone() if c0 is not None else torch.zeros(x.shape[0], lstm.hidden_size)
+    act = {"Tanh": torch.tanh, "Relu": torch.relu}[hidden_activation]
+    outs = []
+    with torch.no_grad():
+        for t in range(x.shape[1]):
+            z = x[:, t] @ lstm.weight_ih_l0.t() + h @ lstm.weight_hh_l0.t()
+            if lstm.bias:
+                z = z + lstm.bias_ih_l0 + lstm.bias_hh_l0
+            i, f, g, o = z.chunk(4, dim=1)
+            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
+            if clip is not None:
+                c = c.clamp(-clip, clip)
+            h = torch.sigmoid(o) * act(c)
+            outs.append(h)
+    return [t.numpy() for t in (torch.stack(outs, dim=1), h.unsqueeze(0), c.unsqueeze(0))]
+
+
 def burn_case(name, seed, *, kind, input_size=3, hidden_size=4, bias=True, batch_first=True, batch=2, seq=5,
-              initial_state=False, description=""):
+              initial_state=False, clip=None, hidden_activation="Tanh", description=""):
     """kind: 'lstm' (forward Lstm), 'lstm_reverse' (Lstm with reverse=true) or 'bilstm'."""
     gen = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)
@@ -331,6 +352,11 @@ def burn_case(name, seed, *, kind, input_size=3, hidden_size=4, bias=True, batch
         y, h_n, c_n = y[:, :, hidden_size:], h_n[1:], c_n[1:]
         tensors = burn_direction_tensors(lstm, "_reverse", "")
         cfg = burn_config(input_size, hidden_size, bias, batch_first, reverse=True)
+    elif clip is not None or hidden_activation != "Tanh":
+        y, h_n, c_n = burn_loop(lstm, x, h0, c0, clip, hidden_activation)
+        tensors = burn_direction_tensors(lstm, "", "")
+        cfg = burn_config(input_size, hidden_size, bias, batch_first, reverse=False, clip=clip,
+                          hidden_activation=hidden_activation)
     else:
         y, h_n, c_n = run_lstm(lstm, x, h0, c0)
         if kind == "bilstm":
@@ -365,6 +391,9 @@ BURN_CASES = [
          description="Burn Lstm with reverse=true (the reverse half of a torch bidirectional LSTM)"),
     dict(name="bilstm", kind="bilstm", initial_state=True, batch=3, seq=4,
          description="Burn BiLstm (forward./reverse. prefixes), initial state"),
+    dict(name="lstm_clip_relu", kind="lstm", clip=0.25, hidden_activation="Relu", initial_state=True, seq=6,
+         description="Burn Lstm with clip 0.25 (cell clamped after each step) and hidden_activation Relu; "
+                     "expected from a step-by-step torch loop"),
 ]
 
 

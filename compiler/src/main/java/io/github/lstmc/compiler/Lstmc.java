@@ -1,6 +1,8 @@
 package io.github.lstmc.compiler;
 
 import io.github.lstmc.compiler.emit.ClassFileStats;
+import io.github.lstmc.compiler.emit.ModelClassLoader;
+import io.github.lstmc.compiler.emit.bytecode.BytecodeEmitter;
 import io.github.lstmc.compiler.interpret.Interpreter;
 import io.github.lstmc.compiler.emit.java.InMemoryJavaCompiler;
 import io.github.lstmc.compiler.emit.java.JavaSourceEmitter;
@@ -71,9 +73,9 @@ public final class Lstmc {
 
     /**
      * Generates the code of {@code model}: for {@link Backend#SOURCE} one {@code .java} file
-     * ({@code <package path>/<ClassName>.java}) that needs only the lstmc runtime.
-     *
-     * @throws UnsupportedOperationException for a back end not built in yet
+     * ({@code <package path>/<ClassName>.java}), for {@link Backend#BYTECODE} one {@code .class} file
+     * ({@code <package path>/<ClassName>.class}, class-file level {@link CompileOptions#targetRelease()});
+     * either needs only the lstmc runtime.
      */
     public GeneratedCode generate(Model model, CompileOptions options) {
         return generate(model, options, PlanOptions.DEFAULT);
@@ -84,15 +86,16 @@ public final class Lstmc {
         Plan plan = plan(model, planOptions);
         return switch (options.backend()) {
             case SOURCE -> new GeneratedCode(java.util.List.of(JavaSourceEmitter.emit(plan, options)));
-            case BYTECODE -> throw new UnsupportedOperationException("the bytecode back end is not available yet");
+            case BYTECODE -> BytecodeEmitter.emit(plan, options);
         };
     }
 
     /**
-     * Compiles {@code model} and loads it in process (a fresh class loader per call): the network the
-     * generated class implements, ready to run.
+     * Compiles {@code model} and loads it in process (a fresh class loader per call, whose parent is
+     * the runtime's loader): the network the generated class implements, ready to run. Once the
+     * network is unreachable, its class and loader are collected too. The bytecode back end needs no
+     * Java compiler and takes milliseconds for small models.
      *
-     * @throws UnsupportedOperationException for a back end not built in yet
      * @throws IllegalStateException if no Java compiler is available (source back end on a JRE)
      */
     public LstmNetwork instantiate(Model model, CompileOptions options) {
@@ -103,8 +106,24 @@ public final class Lstmc {
     public LstmNetwork instantiate(Model model, CompileOptions options, PlanOptions planOptions) {
         return switch (options.backend()) {
             case SOURCE -> newInstance(compileSource(plan(model, planOptions), options), options.qualifiedName());
-            case BYTECODE -> throw new UnsupportedOperationException("the bytecode back end is not available yet");
+            case BYTECODE -> new ModelClassLoader(BytecodeEmitter.emit(plan(model, planOptions), options))
+                    .newNetwork(options.qualifiedName());
         };
+    }
+
+    /**
+     * Loads a model file and compiles it to bytecode in process: {@link #load(Path)}, then
+     * {@link #instantiate} with the bytecode back end, class {@code lstmc.generated.<Name>} named after
+     * the file (e.g. {@code speech_tagger.safetensors} gives {@code SpeechTagger}).
+     *
+     * @throws LstmcException if the file cannot be read or holds no valid model
+     */
+    public LstmNetwork loadNetwork(Path modelFile) throws LstmcException {
+        Model model = load(modelFile);
+        Path fileName = modelFile.getFileName();
+        CompileOptions options = new CompileOptions(CompileOptions.DEFAULT_PACKAGE,
+                JavaNames.classNameFor(fileName == null ? "model" : fileName.toString()), Backend.BYTECODE, 8);
+        return instantiate(model, options);
     }
 
     /**

@@ -1,16 +1,85 @@
 package io.github.lstmc.compiler.load;
 
 import io.github.lstmc.compiler.LstmcException;
+import io.github.lstmc.compiler.load.burn.BurnLstmLoader;
+import io.github.lstmc.compiler.load.onnx.OnnxLoader;
+import io.github.lstmc.compiler.load.pytorch.PyTorchLstmLoader;
 import io.github.lstmc.compiler.model.Model;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Chooses a loader by file extension. */
+/**
+ * Chooses a loader by file extension:
+ *
+ * <ul>
+ *   <li>{@code x.safetensors} with {@link LoadOptions#config()}: Burn weights, the config a Burn
+ *       {@code LstmConfig}/{@code BiLstmConfig} JSON ({@code lstmc run x.safetensors --config lstm.json});</li>
+ *   <li>{@code x.safetensors} without a config: a PyTorch {@code nn.LSTM} state dict;</li>
+ *   <li>{@code x.json}: a Burn config whose weights are {@code x.safetensors} in the same directory
+ *       ({@code lstmc run lstm.json});</li>
+ *   <li>{@code x.onnx}: an ONNX model with an LSTM node.</li>
+ * </ul>
+ *
+ * A missing, unreadable or directory path, or any other extension, is an {@link LstmcException}
+ * naming the file.
+ */
 public final class ModelLoader {
     private ModelLoader() {
     }
 
-    /** Reads and validates {@code file}. */
+    /** Reads and validates {@code file}; {@code options} may be null for the defaults. */
     public static Model load(Path file, LoadOptions options) throws LstmcException {
-        throw new LstmcException(file + ": unsupported model format (expected .safetensors, .onnx or a Burn .json config)");
+        LoadOptions opts = options == null ? LoadOptions.DEFAULT : options;
+        requireReadableFile(file);
+        String name = LoaderSupport.fileName(file);
+        switch (LoaderSupport.extension(file)) {
+            case "safetensors":
+                if (opts.config() != null) {
+                    requireReadableFile(opts.config());
+                    return BurnLstmLoader.load(file, opts.config(), opts);
+                }
+                return PyTorchLstmLoader.load(file, opts);
+            case "json": {
+                if (opts.config() != null) {
+                    throw new LstmcException(name + ": is already a Burn config; give either the config (with its "
+                            + "weights beside it) or the weights with --config, not both");
+                }
+                Path weights = file.resolveSibling(LoaderSupport.modelName(file) + ".safetensors");
+                if (!Files.exists(weights)) {
+                    throw new LstmcException(name + ": Burn weights '" + LoaderSupport.fileName(weights)
+                            + "' not found beside the config (or give the weights file with --config " + name + ")");
+                }
+                requireReadableFile(weights);
+                return BurnLstmLoader.load(weights, file, opts);
+            }
+            case "onnx":
+                return OnnxLoader.load(file, opts);
+            case "pt":
+            case "pth":
+            case "bin":
+            case "ckpt":
+                throw new LstmcException(name + ": PyTorch pickle checkpoints are not read; save the state dict as "
+                        + "safetensors (safetensors.torch.save_file(model.state_dict(), 'model.safetensors'))");
+            case "mpk":
+            case "bpk":
+                throw new LstmcException(name + ": Burn record files are not read; save the module with burn-store's "
+                        + "SafetensorsStore and pass its LstmConfig JSON with --config");
+            default:
+                throw new LstmcException(name + ": unsupported model format (expected .safetensors, .onnx or a Burn "
+                        + ".json config)");
+        }
+    }
+
+    private static void requireReadableFile(Path file) throws LstmcException {
+        String name = file.toString();
+        if (!Files.exists(file)) {
+            throw new LstmcException(name + ": file not found");
+        }
+        if (Files.isDirectory(file)) {
+            throw new LstmcException(name + ": is a directory, not a model file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new LstmcException(name + ": cannot read (permission denied)");
+        }
     }
 }

@@ -268,8 +268,8 @@ final class RunJson {
     // ------------------------------------------------------------------ writing
 
     /**
-     * Writes {@code "key": [a][b][c]} with the innermost rows on one line, indented by {@code depth}
-     * levels of two spaces. Float text is {@link Float#toString(float)}, which parses back to the
+     * Writes an {@code [a][b][c]} array as the value of a top-level key: the innermost rows on one
+     * line, indented to sit inside the object of {@link RunOutput#writeTo}. Float text is {@link Float#toString(float)}, which parses back to the
      * same float; non-finite values are written as the strings {@value #NAN}, {@value #POSITIVE_INFINITY}
      * and {@value #NEGATIVE_INFINITY}.
      */

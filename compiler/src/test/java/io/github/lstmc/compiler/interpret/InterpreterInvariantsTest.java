@@ -228,6 +228,39 @@ class InterpreterInvariantsTest {
         }
     }
 
+    /** A call with fewer rows than the state holds runs the first rows and leaves the others untouched. */
+    @Test
+    void smallerBatchThanTheStateLeavesTheOtherRowsAlone() {
+        for (long seed = 0; seed < 10; seed++) {
+            Random rnd = new Random(seed);
+            Model m = RandomModels.model(rnd, SMALL);
+            Interpreter net = new Interpreter(m);
+            LstmState state = net.newState(3);
+            RandomModels.fillState(rnd, state);
+            float[] lastRowHidden = Arrays.copyOfRange(state.hidden(0), 2 * net.stateSize(0), 3 * net.stateSize(0));
+            float[] lastRowCell = Arrays.copyOfRange(state.cell(0), 2 * net.hiddenSize(0), 3 * net.hiddenSize(0));
+            float[][][] x = RandomModels.input(rnd, 2, 3, m.inputSize());
+            float[][][] h0 = new float[state.size()][2][];
+            float[][][] c0 = new float[state.size()][2][];
+            for (int k = 0; k < state.size(); k++) {
+                int s = state.hidden(k).length / 3;
+                int h = state.cell(k).length / 3;
+                for (int b = 0; b < 2; b++) {
+                    h0[k][b] = Arrays.copyOfRange(state.hidden(k), b * s, b * s + s);
+                    c0[k][b] = Arrays.copyOfRange(state.cell(k), b * h, b * h + h);
+                }
+            }
+            float[] out = new float[2 * 3 * net.outputSize()];
+            net.forward(Runs.flatten(x, m.layout()), 2, 3, null, state, net.newWorkspace(3, 3), out);
+            Runs.Result expected = Runs.run(m, x, h0, c0, null);
+            assertDeepEquals(expected.output(), Runs.unflatten(out, 2, 3, net.outputSize(), m.layout()), "seed " + seed);
+            assertArrayEquals(lastRowHidden, Arrays.copyOfRange(state.hidden(0), 2 * net.stateSize(0),
+                    3 * net.stateSize(0)));
+            assertArrayEquals(lastRowCell, Arrays.copyOfRange(state.cell(0), 2 * net.hiddenSize(0),
+                    3 * net.hiddenSize(0)));
+        }
+    }
+
     @Test
     void stepIsRefusedWithAReverseDirection() {
         Model m = RandomModels.model(1, SMALL.with(Feature.BIDIRECTIONAL).withProbability(1));

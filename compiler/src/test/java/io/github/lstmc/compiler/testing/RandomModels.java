@@ -7,6 +7,7 @@ import io.github.lstmc.compiler.model.DirectionCell;
 import io.github.lstmc.compiler.model.Layer;
 import io.github.lstmc.compiler.model.Matrix;
 import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.run.RunInput;
 import io.github.lstmc.runtime.Layout;
 import io.github.lstmc.runtime.LstmState;
 import java.util.ArrayList;
@@ -27,11 +28,15 @@ import java.util.Set;
  * for (long seed = 0; seed < 50; seed++) {
  *     Random rnd = new Random(seed);
  *     Model model = RandomModels.model(rnd, RandomModels.Features.all().withMaxSize(8));
- *     float[][][] x = RandomModels.input(rnd, 3, 5, model.inputSize());
- *     int[] lengths = RandomModels.lengths(rnd, 3, 5);
- *     ... compare two networks on (x, lengths), message "seed " + seed ...
+ *     RunInput in = RandomModels.runInput(rnd, model, 3, 5, true, true);
+ *     Compare.assertClose("seed " + seed, Runner.run(Lstmc.compiler().interpreter(model), in),
+ *             Runner.run(generated, in), 1e-5);
  * }
  * }</pre>
+ *
+ * <p>Streamable models only (for {@code step}): {@code Features.all().without(Feature.REVERSE,
+ * Feature.BIDIRECTIONAL)}. One feature forced on, others random: build the layer with
+ * {@link #layer(Random, Features, List, int)} and wrap it in a {@link Model}.
  *
  * <p>Weights are uniform in {@code ±1/sqrt(H)} (PyTorch's initialisation, so activations stay in
  * a realistic range); with {@link Feature#SPECIAL_WEIGHTS} about 10% of them are exactly 0, 5%
@@ -58,7 +63,12 @@ public final class RandomModels {
         PRE_ACTIVATION_CLIP,
         /** Coupled input-forget gate (f = 1 - i). */
         COUPLED,
-        /** Non-default activations, drawn from every {@link Activation.Kind} per slot and direction. */
+        /**
+         * Non-default activations, drawn per slot and direction. Unbounded gate or candidate
+         * activations (which can make the cell grow geometrically until it overflows) are drawn only
+         * when both clip features are enabled, and then force both clips on their layer; otherwise
+         * those slots draw from bounded kinds. The hidden slot draws from every kind.
+         */
         ACTIVATIONS,
         /** Sequence-first layout (when disabled, every model is batch-first). */
         LAYOUT,
@@ -183,15 +193,54 @@ public final class RandomModels {
         float cellClip = use(rnd, f, Feature.CELL_CLIP) ? uniform(rnd, 0.1f, 1.5f) : Layer.NO_CLIP;
         float preClip = use(rnd, f, Feature.PRE_ACTIVATION_CLIP) ? uniform(rnd, 0.25f, 2f) : Layer.NO_CLIP;
         boolean coupled = use(rnd, f, Feature.COUPLED);
+        boolean mayBeUnstable = f.has(Feature.CELL_CLIP) && f.has(Feature.PRE_ACTIVATION_CLIP);
         List<DirectionCell> cells = new ArrayList<>();
+        boolean unstable = false;
         for (Direction d : directions) {
-            cells.add(cell(rnd, f, d, inputSize, hidden, projection, peepholes));
+            CellActivations activations = new CellActivations(
+                    activation(rnd, f, Activation.SIGMOID, mayBeUnstable ? null : stableGateKinds(coupled)),
+                    activation(rnd, f, Activation.TANH, mayBeUnstable ? null : STABLE_CELL_KINDS),
+                    activation(rnd, f, Activation.TANH, null));
+            unstable |= !isStableGate(activations.gate(), coupled) || !isStableCell(activations.cell());
+            cells.add(cell(rnd, f, d, inputSize, hidden, projection, peepholes, activations));
+        }
+        if (unstable) {
+            // Bounded pre-activations bound every gate value; a bounded cell then bounds h.
+            cellClip = cellClip == Layer.NO_CLIP ? uniform(rnd, 0.1f, 1.5f) : cellClip;
+            preClip = preClip == Layer.NO_CLIP ? uniform(rnd, 0.25f, 2f) : preClip;
         }
         return new Layer(cells, cellClip, preClip, coupled);
     }
 
+    /** Candidate activations (bounded by 1.5) that keep the cell bounded without a clip. */
+    private static final List<Activation.Kind> STABLE_CELL_KINDS = List.of(Activation.Kind.SIGMOID,
+            Activation.Kind.TANH, Activation.Kind.HARD_SIGMOID, Activation.Kind.SOFTSIGN, Activation.Kind.SCALED_TANH);
+
+    /**
+     * Gate activations that keep |f| &lt; 1, so that the cell cannot grow geometrically: values in
+     * [0, 1], or in (-1, 1) when f is not 1 - i.
+     */
+    private static List<Activation.Kind> stableGateKinds(boolean coupled) {
+        return coupled ? List.of(Activation.Kind.SIGMOID, Activation.Kind.HARD_SIGMOID)
+                : List.of(Activation.Kind.SIGMOID, Activation.Kind.HARD_SIGMOID, Activation.Kind.TANH,
+                        Activation.Kind.SOFTSIGN);
+    }
+
+    /**
+     * True if a layer with this gate activation stays bounded without clips. Hard-sigmoid counts
+     * as stable (values in [0, 1]) whatever its parameters.
+     */
+    public static boolean isStableGate(Activation gate, boolean coupled) {
+        return stableGateKinds(coupled).contains(gate.kind());
+    }
+
+    /** True if this candidate (cell-slot) activation is bounded (by 1.5) for every input. */
+    public static boolean isStableCell(Activation cell) {
+        return STABLE_CELL_KINDS.contains(cell.kind()) && Math.abs(cell.alpha()) <= 1.5f;
+    }
+
     private static DirectionCell cell(Random rnd, Features f, Direction direction, int inputSize, int hidden,
-                                      int projection, boolean peepholes) {
+                                      int projection, boolean peepholes, CellActivations activations) {
         float scale = (float) (1 / Math.sqrt(hidden));
         int state = projection > 0 ? projection : hidden;
         boolean dropBiases = use(rnd, f, Feature.OPTIONAL_BIASES);
@@ -206,22 +255,31 @@ public final class RandomModels {
                 recurrentBias,
                 peepholes ? vectors(rnd, f, 3, hidden, scale) : null,
                 projection > 0 ? matrix(rnd, f, projection, hidden, scale) : null,
-                new CellActivations(activation(rnd, f, Activation.SIGMOID), activation(rnd, f, Activation.TANH),
-                        activation(rnd, f, Activation.TANH)));
+                activations);
     }
 
-    /** The default in {@code fallback}, or (with {@link Feature#ACTIVATIONS}) any kind with sensible parameters. */
-    private static Activation activation(Random rnd, Features f, Activation fallback) {
+    /**
+     * The default in {@code fallback}, or (with {@link Feature#ACTIVATIONS}) a random kind with
+     * sensible parameters: any kind when {@code kinds} is null, else one of {@code kinds}.
+     */
+    private static Activation activation(Random rnd, Features f, Activation fallback, List<Activation.Kind> kinds) {
+        Activation any = randomActivation(rnd);
         if (!use(rnd, f, Feature.ACTIVATIONS)) {
             return fallback;
         }
-        return randomActivation(rnd);
+        if (kinds == null || kinds.contains(any.kind())) {
+            return any;
+        }
+        return parameters(rnd, kinds.get(rnd.nextInt(kinds.size())));
     }
 
     /** Any {@link Activation.Kind}, uniformly, with parameters in a range where the function is well-behaved. */
     public static Activation randomActivation(Random rnd) {
         Activation.Kind[] kinds = Activation.Kind.values();
-        Activation.Kind kind = kinds[rnd.nextInt(kinds.length)];
+        return parameters(rnd, kinds[rnd.nextInt(kinds.length)]);
+    }
+
+    private static Activation parameters(Random rnd, Activation.Kind kind) {
         return switch (kind) {
             case AFFINE -> Activation.of(kind, uniform(rnd, 0.5f, 1.5f), uniform(rnd, -0.5f, 0.5f));
             case LEAKY_RELU -> Activation.of(kind, uniform(rnd, 0.01f, 0.3f));
@@ -261,6 +319,22 @@ public final class RandomModels {
             lengths[b] = batch >= 2 && b == 0 ? steps : batch >= 2 && b == 1 ? 0 : rnd.nextInt(steps + 1);
         }
         return lengths;
+    }
+
+    /**
+     * A random {@link RunInput} for {@code model} (batch-first, the JSON contract of
+     * {@link io.github.lstmc.compiler.run.Runner}): inputs uniform in [-1, 1), optionally random
+     * initial states and {@link #lengths random lengths} (row 0 full, row 1 empty when B &gt;= 2).
+     *
+     * @param initialState true for random h0 and c0, false for none (zeros)
+     * @param withLengths  true for random lengths, false for none (every row T steps)
+     */
+    public static RunInput runInput(Random rnd, Model model, int batch, int steps, boolean initialState,
+                                    boolean withLengths) {
+        float[][][] x = input(rnd, batch, steps, model.inputSize());
+        float[][][] h0 = initialState ? initialHidden(rnd, model, batch) : null;
+        float[][][] c0 = initialState ? initialCell(rnd, model, batch) : null;
+        return new RunInput(x, h0, c0, withLengths ? lengths(rnd, batch, steps) : null);
     }
 
     /** Overwrites every hidden and cell value of {@code state} with a random value in [-1, 1). */

@@ -128,6 +128,60 @@ class RandomModelsTest {
         assertTrue(single >= 0 && single <= 4);
     }
 
+    /** Differential tests compare numbers: a random model must not overflow on a long sequence. */
+    @Test
+    void modelsStayFiniteOnLongSequences() throws Exception {
+        for (long seed = 0; seed < 25; seed++) {
+            Random rnd = new Random(seed);
+            Model m = RandomModels.model(rnd, Features.all().withMaxSize(24));
+            io.github.lstmc.compiler.run.RunOutput out = io.github.lstmc.compiler.run.Runner.run(
+                    io.github.lstmc.compiler.Lstmc.compiler().interpreter(m), RandomModels.runInput(rnd, m, 2, 40, true, true));
+            for (float[][] row : out.output()) {
+                for (float[] step : row) {
+                    for (float v : step) {
+                        assertTrue(Float.isFinite(v) && Math.abs(v) < 1e6, "seed " + seed + ": " + v);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void unboundedGateActivationsComeWithBothClips() {
+        for (long seed = 0; seed < 300; seed++) {
+            for (Layer layer : RandomModels.model(seed, Features.all().withMaxSize(4)).layers()) {
+                for (DirectionCell d : layer.directions()) {
+                    if (!RandomModels.isStableGate(d.activations().gate(), layer.coupledInputForget())
+                            || !RandomModels.isStableCell(d.activations().cell())) {
+                        assertTrue(layer.hasCellClip() && layer.hasPreActivationClip(), "seed " + seed);
+                    }
+                }
+            }
+            for (Layer layer : RandomModels.model(seed, Features.all().withMaxSize(4)
+                    .without(Feature.CELL_CLIP, Feature.PRE_ACTIVATION_CLIP)).layers()) {
+                assertTrue(!layer.hasCellClip() && !layer.hasPreActivationClip(), "seed " + seed);
+                for (DirectionCell d : layer.directions()) {
+                    assertTrue(RandomModels.isStableGate(d.activations().gate(), layer.coupledInputForget()));
+                    assertTrue(RandomModels.isStableCell(d.activations().cell()));
+                }
+            }
+        }
+    }
+
+    @Test
+    void runInputsFitTheModel() throws Exception {
+        Model m = RandomModels.model(4, Features.all().withMaxSize(6));
+        io.github.lstmc.compiler.run.RunInput in = RandomModels.runInput(new Random(2), m, 3, 4, true, true);
+        io.github.lstmc.compiler.run.RunOutput out = io.github.lstmc.compiler.run.Runner.run(
+                io.github.lstmc.compiler.Lstmc.compiler().interpreter(m), in);
+        assertEquals(3, out.output().length);
+        assertEquals(m.outputSize(), out.output()[0][0].length);
+        assertEquals(4, in.lengths()[0]);
+        assertEquals(0, in.lengths()[1]);
+        io.github.lstmc.compiler.run.RunInput plain = RandomModels.runInput(new Random(2), m, 2, 4, false, false);
+        assertTrue(plain.h0() == null && plain.c0() == null && plain.lengths() == null);
+    }
+
     @Test
     void initialStatesHaveEachLayersShape() {
         Model m = RandomModels.model(11, Features.all().with(Feature.PROJECTION).withProbability(1).withMaxSize(9));

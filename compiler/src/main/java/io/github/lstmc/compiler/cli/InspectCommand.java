@@ -1,0 +1,42 @@
+package io.github.lstmc.compiler.cli;
+
+import io.github.lstmc.compiler.LstmcException;
+import io.github.lstmc.compiler.model.Model;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code lstmc inspect MODEL}: what the model is and how lstmc would compile it. */
+@Command(name = "inspect", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Print a model's structure (layers, directions, sizes, activations, parameters, FLOPs per step) "
+                + "and how lstmc would generate it.")
+final class InspectCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelArguments modelArguments;
+
+    @Override
+    public Integer call() throws LstmcException {
+        Model model = modelArguments.load();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(modelArguments.model);
+        out.println(Toolchain.describeModel(model).stripTrailing());
+        Optional<String> plan = Toolchain.describePlan(model);
+        out.println();
+        if (plan.isPresent()) {
+            out.println("Generated code:");
+            plan.get().stripTrailing().lines().forEach(l -> out.println("  " + l));
+        } else {
+            out.println("Generated code: the plan description is not available in this build of lstmc");
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

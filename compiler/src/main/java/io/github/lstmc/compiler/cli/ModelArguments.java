@@ -1,0 +1,81 @@
+package io.github.lstmc.compiler.cli;
+
+import io.github.lstmc.compiler.Lstmc;
+import io.github.lstmc.compiler.LstmcException;
+import io.github.lstmc.compiler.load.LoadOptions;
+import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.runtime.Layout;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
+
+/** The arguments that name a model and say how to read it; shared by run, inspect and compile. */
+final class ModelArguments {
+
+    @Parameters(index = "0", paramLabel = "MODEL",
+            description = "The trained model: .safetensors (PyTorch nn.LSTM state dict, or Burn weights with --config), "
+                    + ".onnx, or a Burn record.")
+    Path model;
+
+    @Option(names = "--config", paramLabel = "CONFIG",
+            description = "Burn LstmConfig/BiLstmConfig JSON describing the weights.")
+    Path config;
+
+    @Option(names = "--prefix", paramLabel = "PREFIX",
+            description = "Tensor name prefix of the LSTM when the file holds several modules, e.g. encoder.lstm.")
+    String prefix;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    LayoutChoice layoutChoice;
+
+    /** {@code --batch-first} is shorthand for {@code --layout batch-first}; they exclude each other. */
+    static final class LayoutChoice {
+        @Option(names = "--batch-first", required = true,
+                description = "Same as --layout batch-first.")
+        boolean batchFirst;
+
+        @Option(names = "--layout", paramLabel = "LAYOUT", required = true, converter = LayoutConverter.class,
+                description = "Layout of the flat buffers of the network's forward(): batch-first or sequence-first "
+                        + "(default: the framework's — sequence-first for PyTorch and ONNX, batch-first for Burn). "
+                        + "JSON files of 'run' are batch-first whatever this says.")
+        Layout layout;
+
+        Layout chosen() {
+            return batchFirst ? Layout.BATCH_FIRST : layout;
+        }
+    }
+
+    /** Reads and validates the model, applying {@code --layout} when given. */
+    Model load() throws LstmcException {
+        CliFiles.requireReadableFile(model, "model");
+        if (config != null) {
+            CliFiles.requireReadableFile(config, "config");
+        }
+        Layout layout = layoutChoice == null ? null : layoutChoice.chosen();
+        return Lstmc.compiler().load(model, new LoadOptions(config, prefix, layout));
+    }
+
+    /** The model file's name, e.g. {@code speech_tagger.safetensors}. */
+    String fileName() {
+        Path name = model.getFileName();
+        return name == null ? model.toString() : name.toString();
+    }
+
+    /** Accepts {@code batch-first}/{@code sequence-first} (and the enum names), case-insensitively. */
+    static final class LayoutConverter implements ITypeConverter<Layout> {
+        @Override
+        public Layout convert(String value) {
+            String key = value.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+            return switch (key) {
+                case "batch-first" -> Layout.BATCH_FIRST;
+                case "sequence-first", "seq-first" -> Layout.SEQUENCE_FIRST;
+                default -> throw new TypeConversionException(
+                        "expected batch-first or sequence-first, got '" + ErrorHandler.oneLine(value) + "'");
+            };
+        }
+    }
+}

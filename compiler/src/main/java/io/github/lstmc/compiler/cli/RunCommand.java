@@ -1,0 +1,73 @@
+package io.github.lstmc.compiler.cli;
+
+import io.github.lstmc.compiler.CompileOptions;
+import io.github.lstmc.compiler.JavaNames;
+import io.github.lstmc.compiler.LstmcException;
+import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.run.RunInput;
+import io.github.lstmc.compiler.run.RunOutput;
+import io.github.lstmc.compiler.run.Runner;
+import io.github.lstmc.runtime.LstmNetwork;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lstmc run MODEL --input IN.json --output OUT.json}: runs a model on JSON data. */
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Run the model on a JSON input and write the JSON output (both batch-first).")
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelArguments modelArguments;
+
+    @Option(names = "--input", paramLabel = "IN.json", required = true,
+            description = "{\"input\": [batch][seq][features]} plus optional \"h0\": [layers*dirs][batch][out], "
+                    + "\"c0\": [layers*dirs][batch][hidden], \"lengths\": [batch].")
+    Path input;
+
+    @Option(names = "--output", paramLabel = "OUT.json", required = true,
+            description = "Written atomically, only on success: {\"output\": [batch][seq][out], \"h_n\", \"c_n\"}.")
+    Path output;
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "interpreter", converter = Engine.Converter.class,
+            description = "interpreter, source or bytecode (default: ${DEFAULT-VALUE}).")
+    Engine engine;
+
+    @Override
+    public Integer call() throws LstmcException {
+        CliFiles.requireReadableFile(input, "input");
+        CliFiles.requireWritableTarget(output, "output");
+        Model model = modelArguments.load();
+        RunInput data = RunInput.read(input);
+        CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE,
+                JavaNames.classNameFor(modelArguments.fileName()));
+        LstmNetwork network = Toolchain.network(model, engine, options);
+        long start = System.nanoTime();
+        RunOutput result = Runner.run(network, data, String.valueOf(input.getFileName()));
+        long micros = (System.nanoTime() - start) / 1000;
+        try {
+            Path parent = output.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent); // only now, after success: a failed run leaves no directory behind
+            }
+            result.write(output);
+        } catch (IOException e) {
+            throw new LstmcException(output + ": cannot write the output: " + e.getMessage(), e);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("wrote %s: output [%d][%d][%d] (engine %s, %,d µs)%n", output, result.output().length,
+                result.output()[0].length, model.outputSize(), engine.label(), micros);
+        out.flush();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,55 @@
+package io.github.lstmc.compiler.cli;
+
+import io.github.lstmc.compiler.CompileOptions;
+import io.github.lstmc.compiler.GeneratedCode;
+import io.github.lstmc.compiler.Lstmc;
+import io.github.lstmc.compiler.LstmcException;
+import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.runtime.LstmNetwork;
+import java.util.Optional;
+
+/**
+ * The CLI's single door to the compiler facade ({@link Lstmc}). Parts of the compiler that a build
+ * does not have (the facade throws {@link UnsupportedOperationException} for them) are reported as
+ * {@link EngineUnavailableException}, which commands either report as an error (run, compile) or
+ * list as not available (demo).
+ */
+final class Toolchain {
+    private Toolchain() {
+    }
+
+    /** A ready-to-run network for {@code model} on {@code engine}; generated classes are compiled and loaded in memory. */
+    static LstmNetwork network(Model model, Engine engine, CompileOptions options) throws LstmcException {
+        if (engine == Engine.INTERPRETER) {
+            return Lstmc.compiler().interpreter(model);
+        }
+        try {
+            return Lstmc.compiler().instantiate(model, options.withBackend(engine.backend()));
+        } catch (UnsupportedOperationException e) {
+            throw new EngineUnavailableException("the " + engine.label() + " engine", e);
+        }
+    }
+
+    /** The Java source or class files for {@code model}. */
+    static GeneratedCode generate(Model model, CompileOptions options) throws LstmcException {
+        try {
+            return Lstmc.compiler().generate(model, options);
+        } catch (UnsupportedOperationException e) {
+            throw new EngineUnavailableException("the " + Engine.of(options.backend()).label() + " back end", e);
+        }
+    }
+
+    /** The model summary (layers, directions, sizes, activations, parameters, FLOPs per step). */
+    static String describeModel(Model model) throws LstmcException {
+        throw new EngineUnavailableException("the model summary");
+    }
+
+    /** How {@code model} is compiled (unrolled or looped products, methods, largest method), if the build can say. */
+    static Optional<String> describePlan(Model model) {
+        try {
+            return Optional.of(Lstmc.compiler().describePlan(model));
+        } catch (UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package io.github.lstmc.compiler.emit.bytecode;
+
+import static org.objectweb.asm.Opcodes.*;
+
+import io.github.lstmc.compiler.plan.DirectionPlan;
+import io.github.lstmc.compiler.plan.LayerPlan;
+import io.github.lstmc.compiler.plan.Plan;
+import io.github.lstmc.compiler.plan.WeightField;
+import io.github.lstmc.compiler.plan.WorkspaceBuffer;
+import java.util.List;
+import java.util.function.ToIntFunction;
+import org.objectweb.asm.AnnotationVisitor;
+import org.objectweb.asm.Label;
+
+/**
+ * Renders what {@link Plan} says every generated class has besides its kernels: the weight
+ * fields and their {@code <clinit>}, the constructor, the size accessors, {@code workspaceSizes},
+ * and {@code forwardChecked}/{@code stepChecked}, which call the direction drivers.
+ */
+final class SkeletonEmitter {
+    private final ClassContext cls;
+    private final Plan plan;
+
+    SkeletonEmitter(ClassContext cls, Plan plan) {
+        this.cls = cls;
+        this.plan = plan;
+    }
+
+    /** {@code @LstmcGenerated(value = compilerVersion, modelDigest = weightDigest)}, CLASS retention. */
+    void annotation() {
+        AnnotationVisitor av = cls.visitor().visitAnnotation(RuntimeTypes.GENERATED, false);
+        av.visit("value", plan.header().compilerVersion());
+        av.visit("modelDigest", plan.header().weightDigest());
+        av.visitEnd();
+    }
+
+    /** {@code private static final float[] NAME} or {@code float[][] NAME}, in plan order. */
+    void fields() {
+        for (WeightField field : plan.weights()) {
+            cls.visitor().visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, field.name(), descriptor(field), null, null)
+                    .visitEnd();
+        }
+    }
+
+    private static String descriptor(WeightField field) {
+        return field.shape() == WeightField.Shape.VECTOR ? RuntimeTypes.FLOATS : RuntimeTypes.FLOAT_ROWS;
+    }
+
+    /**
+     * {@code NAME = PackedFloats.vector(cols, new String[] {chunks})} or
+     * {@code PackedFloats.rows(rows, cols, ...)}, one line per field, in declaration order.
+     */
+    void staticInitializer() {
+        if (plan.weights().isEmpty()) {
+            return;
+        }
+        Code code = cls.method(ACC_STATIC, "<clinit>", "()V");
+        for (WeightField field : plan.weights()) {
+            code.line();
+            boolean vector = field.shape() == WeightField.Shape.VECTOR;
+            if (!vector) {
+                code.pushInt(field.rows());
+            }
+            code.pushInt(field.cols());
+            List<String> chunks = field.chunks();
+            code.pushInt(chunks.size());
+            code.mv().visitTypeInsn(ANEWARRAY, RuntimeTypes.STRING);
+            for (int i = 0; i < chunks.size(); i++) {
+                code.insn(DUP);
+                code.pushInt(i);
+                code.pushString(chunks.get(i));
+                code.insn(AASTORE);
+            }
+            code.invokeStatic(RuntimeTypes.PACKED_FLOATS, vector ? "vector" : "rows",
+                    vector ? RuntimeTypes.PACKED_VECTOR : RuntimeTypes.PACKED_ROWS);
+            code.putStatic(cls.owner(), field.name(), descriptor(field));
+        }
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /** {@code public Name() { super(); }}. */
+    void constructor() {
+        Code code = cls.method(ACC_PUBLIC, "<init>", "()V");
+        code.line();
+        code.load(code.local("this"));
+        code.mv().visitMethodInsn(INVOKESPECIAL, RuntimeTypes.ABSTRACT_NETWORK, "<init>", "()V", false);
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /** The constant accessors of {@code LstmNetwork}. */
+    void accessors() {
+        intConstant("inputSize", plan.inputSize());
+        intConstant("outputSize", plan.outputSize());
+        intConstant("layerCount", plan.layers().size());
+        intConstant("directionCount", plan.directionCount());
+        perLayer("hiddenSize", LayerPlan::hiddenSize);
+        perLayer("stateSize", LayerPlan::stateSize);
+
+        Code layout = cls.method(ACC_PUBLIC, "layout", "()L" + RuntimeTypes.LAYOUT + ";");
+        layout.line();
+        layout.getStatic(RuntimeTypes.LAYOUT, plan.layout().name(), "L" + RuntimeTypes.LAYOUT + ";");
+        layout.insn(ARETURN);
+        layout.finish();
+
+        Code streamable = cls.method(ACC_PUBLIC, "isStreamable", "()Z");
+        streamable.line();
+        streamable.pushInt(plan.streamable() ? 1 : 0);
+        streamable.insn(IRETURN);
+        streamable.finish();
+    }
+
+    private void intConstant(String name, int value) {
+        Code code = cls.method(ACC_PUBLIC, name, "()I");
+        code.line();
+        code.pushInt(value);
+        code.insn(IRETURN);
+        code.finish();
+    }
+
+    /**
+     * {@code switch (layer) { case k: return value(k); }} and, for any other index,
+     * {@code throw new IllegalArgumentException("layer must be in 0..L-1, got " + layer)}.
+     */
+    private void perLayer(String name, ToIntFunction<LayerPlan> value) {
+        Code code = cls.method(ACC_PUBLIC, name, "(I)I", "layer");
+        Code.Local layer = code.local("layer");
+        List<LayerPlan> layers = plan.layers();
+        code.line();
+        Label invalid = new Label();
+        Label[] cases = new Label[layers.size()];
+        for (int k = 0; k < cases.length; k++) {
+            cases[k] = new Label();
+        }
+        code.load(layer);
+        code.mv().visitTableSwitchInsn(0, cases.length - 1, invalid, cases);
+        for (int k = 0; k < cases.length; k++) {
+            code.mv().visitLabel(cases[k]);
+            code.pushInt(value.applyAsInt(layers.get(k)));
+            code.insn(IRETURN);
+        }
+        code.mv().visitLabel(invalid);
+        code.line();
+        code.mv().visitTypeInsn(NEW, RuntimeTypes.ILLEGAL_ARGUMENT);
+        code.insn(DUP);
+        code.mv().visitTypeInsn(NEW, RuntimeTypes.STRING_BUILDER);
+        code.insn(DUP);
+        code.pushString("layer must be in 0.." + (layers.size() - 1) + ", got ");
+        code.mv().visitMethodInsn(INVOKESPECIAL, RuntimeTypes.STRING_BUILDER, "<init>", "(Ljava/lang/String;)V", false);
+        code.load(layer);
+        code.invokeVirtual(RuntimeTypes.STRING_BUILDER, "append", "(I)Ljava/lang/StringBuilder;");
+        code.invokeVirtual(RuntimeTypes.STRING_BUILDER, "toString", "()Ljava/lang/String;");
+        code.mv().visitMethodInsn(INVOKESPECIAL, RuntimeTypes.ILLEGAL_ARGUMENT, "<init>", "(Ljava/lang/String;)V", false);
+        code.insn(ATHROW);
+        code.finish();
+    }
+
+    /**
+     * {@code protected int[] workspaceSizes(int batch, int maxSeq)}: per buffer,
+     * {@code fixed + perPosition * (batch * maxSeq)}, overflow-checked with {@code Math.*Exact}.
+     */
+    void workspaceSizes() {
+        Code code = cls.method(ACC_PROTECTED, "workspaceSizes", "(II)[I", "batch", "maxSeq");
+        List<WorkspaceBuffer> buffers = plan.workspace();
+        code.line();
+        code.load(code.local("batch"));
+        code.load(code.local("maxSeq"));
+        code.invokeStatic(RuntimeTypes.MATH, "multiplyExact", "(II)I");
+        Code.Local positions = code.storeNewInt("positions");
+        code.pushInt(buffers.size());
+        code.mv().visitIntInsn(NEWARRAY, T_INT);
+        for (int i = 0; i < buffers.size(); i++) {
+            WorkspaceBuffer buffer = buffers.get(i);
+            code.line();
+            code.insn(DUP);
+            code.pushInt(i);
+            code.pushInt(buffer.fixed());
+            if (buffer.perPosition() != 0) {
+                code.pushInt(buffer.perPosition());
+                code.load(positions);
+                code.invokeStatic(RuntimeTypes.MATH, "multiplyExact", "(II)I");
+                code.invokeStatic(RuntimeTypes.MATH, "addExact", "(II)I");
+            }
+            code.insn(IASTORE);
+        }
+        code.insn(ARETURN);
+        code.finish();
+    }
+
+    /** Calls every direction driver in order, one line per call. */
+    void forwardChecked() {
+        Code code = cls.method(ACC_PROTECTED, "forwardChecked", RuntimeTypes.FORWARD_CHECKED,
+                "input", "batch", "sequenceLength", "lengths", "state", "workspace", "output");
+        Code.Local workspace = code.local("workspace");
+        Code.Local state = code.local("state");
+        for (LayerPlan layer : plan.layers()) {
+            for (DirectionPlan direction : layer.directions()) {
+                code.line();
+                buffer(code, layer.inputBuffer(), code.local("input"), workspace);
+                buffer(code, layer.outputBuffer(), code.local("output"), workspace);
+                code.load(code.local("batch"));
+                code.load(code.local("sequenceLength"));
+                code.load(code.local("lengths"));
+                code.load(state);
+                code.pushInt(direction.stateIndex());
+                code.invokeVirtual(RuntimeTypes.STATE, "hidden", "(I)[F");
+                code.load(state);
+                code.pushInt(direction.stateIndex());
+                code.invokeVirtual(RuntimeTypes.STATE, "cell", "(I)[F");
+                for (int i = 0; i < 3; i++) {
+                    buffer(code, i, null, workspace);
+                }
+                code.invokeStatic(cls.owner(), direction.method(), DriverEmitter.DESCRIPTOR);
+            }
+        }
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /** The caller's array when {@code index < 0}, else {@code workspace.buffer(index)}. */
+    private static void buffer(Code code, int index, Code.Local callers, Code.Local workspace) {
+        if (index < 0) {
+            code.load(callers);
+        } else {
+            code.load(workspace);
+            code.pushInt(index);
+            code.invokeVirtual(RuntimeTypes.WORKSPACE, "buffer", "(I)[F");
+        }
+    }
+
+    /**
+     * One step of every row: {@code forwardChecked(input, state.batch(), 1, null, state, workspace, output)}
+     * when streamable (with one step both layouts index alike), else an UnsupportedOperationException.
+     */
+    void stepChecked() {
+        Code code = cls.method(ACC_PROTECTED, "stepChecked", RuntimeTypes.STEP_CHECKED,
+                "input", "state", "workspace", "output");
+        code.line();
+        if (plan.streamable()) {
+            code.load(code.local("this"));
+            code.load(code.local("input"));
+            code.load(code.local("state"));
+            code.invokeVirtual(RuntimeTypes.STATE, "batch", "()I");
+            code.pushInt(1);
+            code.insn(ACONST_NULL);
+            code.load(code.local("state"));
+            code.load(code.local("workspace"));
+            code.load(code.local("output"));
+            code.invokeVirtual(cls.owner(), "forwardChecked", RuntimeTypes.FORWARD_CHECKED);
+            code.insn(RETURN);
+        } else {
+            code.mv().visitTypeInsn(NEW, RuntimeTypes.UNSUPPORTED_OPERATION);
+            code.insn(DUP);
+            code.pushString("step needs a network without a reverse direction");
+            code.mv().visitMethodInsn(INVOKESPECIAL, RuntimeTypes.UNSUPPORTED_OPERATION, "<init>",
+                    "(Ljava/lang/String;)V", false);
+            code.insn(ATHROW);
+        }
+        code.finish();
+    }
+}

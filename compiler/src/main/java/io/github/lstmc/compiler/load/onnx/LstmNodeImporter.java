@@ -1,0 +1,204 @@
+package io.github.lstmc.compiler.load.onnx;
+
+import io.github.lstmc.compiler.LstmcException;
+import io.github.lstmc.compiler.model.Activation;
+import io.github.lstmc.compiler.model.CellActivations;
+import io.github.lstmc.compiler.model.Direction;
+import io.github.lstmc.compiler.model.DirectionCell;
+import io.github.lstmc.compiler.model.Layer;
+import io.github.lstmc.compiler.model.Matrix;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns one ONNX LSTM node (opsets 7 to 22) into a {@link Layer}: attributes, weight shapes, the
+ * reordering of ONNX's gate blocks i, o, f, c into lstmc's i, f, g, o, the split of B into input
+ * and recurrent biases, and the reordering of the peepholes i, o, f into i, f, o.
+ */
+final class LstmNodeImporter {
+    /** Row block of ONNX's stacked weights for each of lstmc's gates i, f, g, o (ONNX order i, o, f, c). */
+    static final int[] ONNX_GATE_BLOCK = {0, 2, 3, 1};
+    /** Row of ONNX's P for each of lstmc's peepholes i, f, o (ONNX order i, o, f). */
+    static final int[] ONNX_PEEPHOLE_ROW = {0, 2, 1};
+
+    /** Largest hidden size accepted (a sanity bound checked before any allocation). */
+    static final long MAX_HIDDEN = 1 << 16;
+
+    private static final Set<String> ATTRIBUTES = Set.of("activation_alpha", "activation_beta", "activations", "clip",
+            "direction", "hidden_size", "input_forget", "layout", "output_sequence");
+
+    /** The attributes of an LSTM node. */
+    record Attributes(int directions, Direction singleDirection, long hiddenSize, List<Activation> activations,
+                      float clip, boolean inputForget, int layout) {
+    }
+
+    private LstmNodeImporter() {
+    }
+
+    /** Reads and checks the node's attributes. {@code hiddenSize} is -1 when the attribute is absent. */
+    static Attributes attributes(NodeAttributes attrs) throws LstmcException {
+        attrs.requireOnly(ATTRIBUTES);
+        String direction = attrs.getString("direction", "forward");
+        int directions;
+        Direction single;
+        switch (direction) {
+            case "forward" -> {
+                directions = 1;
+                single = Direction.FORWARD;
+            }
+            case "reverse" -> {
+                directions = 1;
+                single = Direction.REVERSE;
+            }
+            case "bidirectional" -> {
+                directions = 2;
+                single = null;
+            }
+            default -> throw new LstmcException(attrs.prefix("direction") + "is '" + direction
+                    + "', expected forward, reverse or bidirectional");
+        }
+        long hidden = -1;
+        if (attrs.has("hidden_size")) {
+            hidden = attrs.getInt("hidden_size", -1);
+            if (hidden < 1 || hidden > MAX_HIDDEN) {
+                throw new LstmcException(attrs.prefix("hidden_size") + "is " + hidden + ", expected 1.." + MAX_HIDDEN);
+            }
+        }
+        List<String> names = attrs.getStrings("activations");
+        if (names == null) {
+            names = new ArrayList<>();
+            for (int d = 0; d < directions; d++) {
+                names.addAll(List.of("Sigmoid", "Tanh", "Tanh"));
+            }
+        } else if (names.size() != 3 * directions) {
+            throw new LstmcException(attrs.prefix("activations") + "has " + names.size() + " entries, expected "
+                    + 3 * directions + " (f, g, h for each of " + directions + " direction(s))");
+        }
+        List<Activation> activations = OnnxActivations.resolve(names, attrs.getFloats("activation_alpha"),
+                attrs.getFloats("activation_beta"), attrs);
+        float clip = Layer.NO_CLIP;
+        if (attrs.has("clip")) {
+            clip = attrs.getFloat("clip", Layer.NO_CLIP);
+            if (!(clip > 0f)) {
+                throw new LstmcException(attrs.prefix("clip") + "is " + clip + ", expected a positive number");
+            }
+        }
+        long inputForget = attrs.getInt("input_forget", 0);
+        if (inputForget != 0 && inputForget != 1) {
+            throw new LstmcException(attrs.prefix("input_forget") + "is " + inputForget + ", expected 0 or 1");
+        }
+        long layout = attrs.getInt("layout", 0);
+        if (layout != 0 && layout != 1) {
+            throw new LstmcException(attrs.prefix("layout") + "is " + layout + ", expected 0 or 1");
+        }
+        if (attrs.getInt("output_sequence", 0) != 0) {
+            // LSTM-1's flag; from opset 7 on, Y is always available. Nothing to do either way.
+        }
+        return new Attributes(directions, single, hidden, activations, clip, inputForget == 1, (int) layout);
+    }
+
+    /**
+     * Builds the layer.
+     *
+     * @param where  "file: node 'x' (LSTM)" prefix for messages
+     * @param w      W [D, 4H, I]
+     * @param r      R [D, 4H, H]
+     * @param b      B [D, 8H], or null
+     * @param p      P [D, 3H], or null
+     */
+    static Layer layer(String where, Attributes a, OnnxTensor w, OnnxTensor r, OnnxTensor b, OnnxTensor p)
+            throws LstmcException {
+        int d = a.directions();
+        if (w.rank() != 3 || w.dims()[0] != d || w.dims()[1] % 4 != 0 || w.dims()[1] == 0 || w.dims()[2] == 0) {
+            throw new LstmcException(where + " input W " + w + " must have shape [" + d + ", 4*hidden_size, input_size]");
+        }
+        long hidden = w.dims()[1] / 4;
+        if (a.hiddenSize() >= 0 && a.hiddenSize() != hidden) {
+            throw new LstmcException(where + " attribute hidden_size is " + a.hiddenSize() + " but input W " + w
+                    + " implies hidden_size " + hidden);
+        }
+        if (hidden > MAX_HIDDEN) {
+            throw new LstmcException(where + " input W " + w + " implies hidden_size " + hidden + ", more than " + MAX_HIDDEN);
+        }
+        int h = (int) hidden;
+        int inputSize = (int) w.dims()[2];
+        expectShape(where, "R", r, d, 4L * h, h);
+        if (b != null) {
+            expectShape(where, "B", b, d, 8L * h);
+        }
+        if (p != null) {
+            expectShape(where, "P", p, d, 3L * h);
+        }
+        requireFloat(where, "W", w);
+        requireFloat(where, "R", r);
+        requireFloat(where, "B", b);
+        requireFloat(where, "P", p);
+        List<DirectionCell> cells = new ArrayList<>();
+        for (int dir = 0; dir < d; dir++) {
+            Direction direction = d == 2 ? (dir == 0 ? Direction.FORWARD : Direction.REVERSE) : a.singleDirection();
+            Matrix inputWeights = Matrix.of(4 * h, inputSize,
+                    reorderGates(w.floats(), dir * 4 * h * inputSize, h, inputSize));
+            Matrix recurrentWeights = Matrix.of(4 * h, h, reorderGates(r.floats(), dir * 4 * h * h, h, h));
+            Matrix inputBias = b == null ? null : Matrix.vector(reorderGates(b.floats(), dir * 8 * h, h, 1));
+            Matrix recurrentBias = b == null ? null
+                    : Matrix.vector(reorderGates(b.floats(), dir * 8 * h + 4 * h, h, 1));
+            Matrix peepholes = p == null ? null : peepholes(p.floats(), dir, h);
+            CellActivations acts = new CellActivations(a.activations().get(3 * dir), a.activations().get(3 * dir + 1),
+                    a.activations().get(3 * dir + 2));
+            try {
+                cells.add(new DirectionCell(direction, inputWeights, recurrentWeights, inputBias, recurrentBias, peepholes,
+                        null, acts));
+            } catch (IllegalArgumentException e) {
+                throw new LstmcException(where + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            return new Layer(cells, Layer.NO_CLIP, a.clip(), a.inputForget());
+        } catch (IllegalArgumentException e) {
+            throw new LstmcException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The 4H rows of {@code cols} values starting at {@code offset} in {@code data}, stored in ONNX's
+     * gate order i, o, f, c, returned in lstmc's order i, f, g, o.
+     */
+    static float[] reorderGates(float[] data, int offset, int h, int cols) {
+        float[] out = new float[4 * h * cols];
+        for (int gate = 0; gate < 4; gate++) {
+            System.arraycopy(data, offset + ONNX_GATE_BLOCK[gate] * h * cols, out, gate * h * cols, h * cols);
+        }
+        return out;
+    }
+
+    private static Matrix peepholes(float[] data, int dir, int h) {
+        float[] out = new float[3 * h];
+        for (int k = 0; k < 3; k++) {
+            System.arraycopy(data, dir * 3 * h + ONNX_PEEPHOLE_ROW[k] * h, out, k * h, h);
+        }
+        return Matrix.of(3, h, out);
+    }
+
+    private static void expectShape(String where, String name, OnnxTensor t, long... dims) throws LstmcException {
+        if (!java.util.Arrays.equals(t.dims(), dims)) {
+            throw new LstmcException(where + " input " + name + " " + t + " must have shape " + java.util.Arrays.toString(dims));
+        }
+    }
+
+    private static void requireFloat(String where, String name, OnnxTensor t) throws LstmcException {
+        if (t == null) {
+            return;
+        }
+        if (!t.isFloat()) {
+            throw new LstmcException(where + " input " + name + " " + t + " has an integer data type, expected float");
+        }
+        float[] v = t.floats();
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) {
+                throw new LstmcException(where + " input " + name + " " + t + " has a non-finite value " + v[i]
+                        + " at flat index " + i);
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.github.lstmc.compiler.model;
+
+import io.github.lstmc.runtime.Layout;
+import java.util.Locale;
+
+/**
+ * The human-readable description of a {@link Model} that {@code lstmc inspect} prints: per layer
+ * its directions, sizes, activations, clips, coupling, biases, peepholes and projection, then the
+ * totals. Plain text, lines ending in {@code \n}, deterministic (the same model always gives the
+ * same text). Example:
+ *
+ * <pre>
+ * model: tagger
+ * layout: batch-first
+ * input: 2 features per step, output: 6 features per step
+ * layers: 1, bidirectional
+ *
+ * layer 0: bidirectional, input 2, hidden 3, output 6, 168 parameters
+ *   cell clip: none, pre-activation clip: none, coupled input-forget: no
+ *   forward: gate Sigmoid, cell Tanh, hidden Tanh; biases input+recurrent; peepholes no
+ *   reverse: gate Sigmoid, cell Tanh, hidden Tanh; biases input+recurrent; peepholes no
+ *
+ * parameters: 168
+ * FLOPs per step: 240 (matrix products, per batch row, a multiply-add counted as 2)
+ * </pre>
+ */
+public final class ModelSummary {
+
+    private ModelSummary() {
+    }
+
+    /** The description of {@code model}, several lines, each ending in {@code \n}. */
+    public static String describe(Model model) {
+        StringBuilder out = new StringBuilder();
+        out.append("model: ").append(printable(model.name())).append('\n');
+        out.append("layout: ").append(model.layout() == Layout.BATCH_FIRST ? "batch-first" : "sequence-first")
+                .append('\n');
+        out.append("input: ").append(model.inputSize()).append(" features per step, output: ")
+                .append(model.outputSize()).append(" features per step\n");
+        out.append("layers: ").append(model.layers().size()).append(", ")
+                .append(directions(model.layers().get(0))).append('\n');
+        for (int k = 0; k < model.layers().size(); k++) {
+            out.append('\n');
+            describeLayer(out, k, model.layers().get(k));
+        }
+        out.append('\n');
+        out.append("parameters: ").append(model.parameterCount()).append('\n');
+        out.append("FLOPs per step: ").append(model.flopsPerStep())
+                .append(" (matrix products, per batch row, a multiply-add counted as 2)\n");
+        return out.toString();
+    }
+
+    private static void describeLayer(StringBuilder out, int k, Layer layer) {
+        out.append("layer ").append(k).append(": ").append(directions(layer))
+                .append(", input ").append(layer.inputSize())
+                .append(", hidden ").append(layer.hiddenSize());
+        if (layer.directions().get(0).projection() != null) {
+            out.append(", projection ").append(layer.stateSize());
+        }
+        out.append(", output ").append(layer.outputSize())
+                .append(", ").append(layer.parameterCount()).append(" parameters\n");
+        out.append("  cell clip: ").append(layer.hasCellClip() ? number(layer.cellClip()) : "none")
+                .append(", pre-activation clip: ")
+                .append(layer.hasPreActivationClip() ? number(layer.preActivationClip()) : "none")
+                .append(", coupled input-forget: ").append(layer.coupledInputForget() ? "yes" : "no").append('\n');
+        for (DirectionCell cell : layer.directions()) {
+            CellActivations a = cell.activations();
+            out.append("  ").append(cell.direction().name().toLowerCase(Locale.ROOT)).append(": ")
+                    .append("gate ").append(a.gate())
+                    .append(", cell ").append(a.cell())
+                    .append(", hidden ").append(a.hidden())
+                    .append("; biases ").append(biases(cell))
+                    .append("; peepholes ").append(cell.peepholes() != null ? "yes" : "no").append('\n');
+        }
+    }
+
+    private static String directions(Layer layer) {
+        return layer.isBidirectional() ? "bidirectional"
+                : layer.directions().get(0).direction().name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String biases(DirectionCell cell) {
+        if (cell.inputBias() != null && cell.recurrentBias() != null) {
+            return "input+recurrent";
+        }
+        if (cell.inputBias() != null) {
+            return "input";
+        }
+        return cell.recurrentBias() != null ? "recurrent" : "none";
+    }
+
+    /** Whole numbers without a fraction ("3"), others as Java prints floats ("0.5"). */
+    private static String number(float v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e9f ? Long.toString((long) v) : Float.toString(v);
+    }
+
+    /** The name as given, with control characters (which could garble a terminal) replaced by '?'. */
+    private static String printable(String name) {
+        StringBuilder s = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> s.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return s.toString();
+    }
+}

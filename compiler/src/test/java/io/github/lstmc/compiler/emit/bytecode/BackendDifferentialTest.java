@@ -1,0 +1,213 @@
+package io.github.lstmc.compiler.emit.bytecode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.lstmc.compiler.Backend;
+import io.github.lstmc.compiler.CompileOptions;
+import io.github.lstmc.compiler.GeneratedCode;
+import io.github.lstmc.compiler.Lstmc;
+import io.github.lstmc.compiler.emit.ModelClassLoader;
+import io.github.lstmc.compiler.emit.java.InMemoryJavaCompiler;
+import io.github.lstmc.compiler.emit.java.JavaSourceEmitter;
+import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.plan.Plan;
+import io.github.lstmc.compiler.plan.PlanOptions;
+import io.github.lstmc.compiler.plan.Planner;
+import io.github.lstmc.compiler.testing.RandomModels;
+import io.github.lstmc.runtime.Layout;
+import io.github.lstmc.runtime.LstmNetwork;
+import io.github.lstmc.runtime.LstmState;
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bytecode back end against the two other implementations of the same model, over random
+ * models with every feature (sizes 1..64, 1..3 layers, directions, projection, peepholes, both
+ * clips, coupling, every activation, layouts, special weights), random lengths, random initial
+ * states, and step():
+ * <ul>
+ *   <li>the reference interpreter, which reads the model and not the plan: within 1e-5 (relative
+ *       above magnitude 1);</li>
+ *   <li>the Java source back end compiled by javac in memory from the same plan: bit for bit
+ *       ({@code Float.floatToRawIntBits}) on every output and every final state value, since both
+ *       back ends must execute the same float operations in the same order.</li>
+ * </ul>
+ * Every generated class also passes the verifier and the method-size and constant-pool checks.
+ */
+class BackendDifferentialTest {
+    private static final String PACKAGE = "lstmc.diff";
+    private static final int MODELS = 120;
+    /** Sources per javac run: one run's start-up is shared, while memory stays bounded. */
+    private static final int PER_JAVAC_RUN = 60;
+    private static final double TOLERANCE = 1e-5;
+
+    /** One random model, its plan and its bytecode. */
+    private record Case(long seed, Model model, String className, GeneratedCode bytecode, String source) {
+    }
+
+    @Test
+    void randomModelsAgreeWithInterpreterAndBitwiseWithTheSourceBackEnd() throws Exception {
+        int[] releases = {8, 11, 17};
+        List<Case> cases = new ArrayList<>();
+        for (long seed = 0; seed < MODELS; seed++) {
+            // every size up to 64 appears, most models stay small so that javac stays fast
+            int maxSize = seed % 10 == 0 ? 64 : seed % 3 == 0 ? 24 : 8;
+            Model model = RandomModels.model(new Random(seed), RandomModels.Features.all().withMaxSize(maxSize));
+            PlanOptions options = switch ((int) (seed % 3)) {
+                case 0 -> PlanOptions.LOOPS_ONLY;                   // looped products on small sizes too
+                case 1 -> new PlanOptions(4096, 32768, 500);        // many small unrolled methods
+                default -> PlanOptions.DEFAULT;
+            };
+            Plan plan = Planner.plan(model, options);
+            String className = "M" + seed;
+            GeneratedCode bytecode = BytecodeEmitter.emit(plan, new CompileOptions(PACKAGE, className,
+                    Backend.BYTECODE, releases[(int) (seed % releases.length)]));
+            ClassFileChecks.checkAll(bytecode);
+            cases.add(new Case(seed, model, className, bytecode, JavaSourceEmitter.render(plan, PACKAGE, className)));
+        }
+        for (int from = 0; from < cases.size(); from += PER_JAVAC_RUN) {
+            List<Case> batch = cases.subList(from, Math.min(cases.size(), from + PER_JAVAC_RUN));
+            Map<String, String> sources = new LinkedHashMap<>();
+            for (Case c : batch) {
+                sources.put(PACKAGE + "." + c.className(), c.source());
+            }
+            InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources);
+            for (Case c : batch) {
+                String qualified = PACKAGE + "." + c.className();
+                LstmNetwork bytecode = new ModelClassLoader(c.bytecode()).newNetwork(qualified);
+                LstmNetwork source = newInstance(compiled.load(qualified));
+                LstmNetwork reference = Lstmc.compiler().interpreter(c.model());
+                compare(c, reference, source, bytecode);
+            }
+        }
+    }
+
+    private static LstmNetwork newInstance(Class<?> type)
+            throws NoSuchMethodException, InstantiationException, IllegalAccessException, InvocationTargetException {
+        return (LstmNetwork) type.getConstructor().newInstance();
+    }
+
+    private static void compare(Case c, LstmNetwork reference, LstmNetwork source, LstmNetwork bytecode) {
+        String what = "seed " + c.seed();
+        Random rnd = new Random(1000 + c.seed());
+        Model model = c.model();
+        assertEquals(reference.inputSize(), bytecode.inputSize(), what);
+        assertEquals(reference.outputSize(), bytecode.outputSize(), what);
+        assertEquals(reference.isStreamable(), bytecode.isStreamable(), what);
+        for (int l = 0; l < model.layers().size(); l++) {
+            assertEquals(reference.hiddenSize(l), bytecode.hiddenSize(l), what);
+            assertEquals(reference.stateSize(l), bytecode.stateSize(l), what);
+        }
+
+        int batch = 1 + rnd.nextInt(3);
+        int steps = 1 + rnd.nextInt(5);
+        float[] input = flatten(RandomModels.input(rnd, batch, steps, model.inputSize()), model.layout());
+        int[] lengths = rnd.nextBoolean() ? RandomModels.lengths(rnd, batch, steps) : null;
+        LstmState initial = reference.newState(batch);
+        if (rnd.nextBoolean()) {
+            RandomModels.fillState(rnd, initial);
+        }
+        Run expected = forward(reference, input, batch, steps, lengths, initial);
+        Run fromSource = forward(source, input, batch, steps, lengths, initial);
+        Run fromBytecode = forward(bytecode, input, batch, steps, lengths, initial);
+        close(what + " forward", expected, fromBytecode);
+        identical(what + " forward", fromSource, fromBytecode);
+
+        if (bytecode.isStreamable()) {
+            LstmState[] states = {copy(reference, initial), copy(source, initial), copy(bytecode, initial)};
+            LstmNetwork[] nets = {reference, source, bytecode};
+            for (int s = 0; s < 3; s++) {
+                float[] x = flatten(RandomModels.input(rnd, batch, 1, model.inputSize()), model.layout());
+                Run[] runs = new Run[3];
+                for (int n = 0; n < 3; n++) {
+                    float[] out = new float[batch * model.outputSize()];
+                    nets[n].step(x, states[n], nets[n].newWorkspace(batch, 1), out);
+                    runs[n] = new Run(out, states[n]);
+                }
+                close(what + " step " + s, runs[0], runs[2]);
+                identical(what + " step " + s, runs[1], runs[2]);
+            }
+        }
+    }
+
+    /** An output buffer and the final state. */
+    private record Run(float[] output, LstmState state) {
+    }
+
+    private static Run forward(LstmNetwork net, float[] input, int batch, int steps, int[] lengths,
+                               LstmState initial) {
+        LstmState state = copy(net, initial);
+        float[] output = new float[batch * steps * net.outputSize()];
+        net.forward(input, batch, steps, lengths == null ? null : lengths.clone(), state,
+                net.newWorkspace(batch, steps), output);
+        return new Run(output, state);
+    }
+
+    private static LstmState copy(LstmNetwork net, LstmState from) {
+        LstmState state = net.newState(from.batch());
+        for (int k = 0; k < from.size(); k++) {
+            System.arraycopy(from.hidden(k), 0, state.hidden(k), 0, from.hidden(k).length);
+            System.arraycopy(from.cell(k), 0, state.cell(k), 0, from.cell(k).length);
+        }
+        return state;
+    }
+
+    private static float[] flatten(float[][][] x, Layout layout) {
+        int batch = x.length;
+        int steps = x[0].length;
+        int features = x[0][0].length;
+        float[] flat = new float[batch * steps * features];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
+                int position = layout == Layout.BATCH_FIRST ? b * steps + t : t * batch + b;
+                System.arraycopy(x[b][t], 0, flat, position * features, features);
+            }
+        }
+        return flat;
+    }
+
+    private static void close(String what, Run expected, Run actual) {
+        close(what + " output", expected.output(), actual.output());
+        for (int k = 0; k < expected.state().size(); k++) {
+            close(what + " hidden(" + k + ")", expected.state().hidden(k), actual.state().hidden(k));
+            close(what + " cell(" + k + ")", expected.state().cell(k), actual.state().cell(k));
+        }
+    }
+
+    private static void close(String what, float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++) {
+            double tolerance = TOLERANCE * Math.max(1, Math.abs(expected[i]));
+            if (!(Math.abs(expected[i] - actual[i]) <= tolerance)) {
+                fail(what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]);
+            }
+        }
+    }
+
+    private static void identical(String what, Run source, Run bytecode) {
+        identical(what + " output", source.output(), bytecode.output());
+        for (int k = 0; k < source.state().size(); k++) {
+            identical(what + " hidden(" + k + ")", source.state().hidden(k), bytecode.state().hidden(k));
+            identical(what + " cell(" + k + ")", source.state().cell(k), bytecode.state().cell(k));
+        }
+    }
+
+    private static void identical(String what, float[] source, float[] bytecode) {
+        assertEquals(source.length, bytecode.length, what);
+        for (int i = 0; i < source.length; i++) {
+            if (Float.floatToRawIntBits(source[i]) != Float.floatToRawIntBits(bytecode[i])) {
+                fail(what + "[" + i + "]: source back end " + source[i] + " (0x"
+                        + Integer.toHexString(Float.floatToRawIntBits(source[i])) + "), bytecode " + bytecode[i]
+                        + " (0x" + Integer.toHexString(Float.floatToRawIntBits(bytecode[i])) + ")");
+            }
+        }
+        assertTrue(source.length > 0, what + " is empty");
+    }
+}

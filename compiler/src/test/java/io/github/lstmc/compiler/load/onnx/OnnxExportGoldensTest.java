@@ -1,0 +1,66 @@
+package io.github.lstmc.compiler.load.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.lstmc.compiler.Lstmc;
+import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.run.RunInput;
+import io.github.lstmc.compiler.run.RunOutput;
+import io.github.lstmc.compiler.run.Runner;
+import io.github.lstmc.compiler.testing.Compare;
+import io.github.lstmc.runtime.Layout;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Whole graphs written by torch.onnx.export for nn.LSTM (goldens/onnx-export: stacked,
+ * bidirectional, batch-first, state inputs), imported and run through the interpreter, against
+ * PyTorch's own outputs at 1e-5 absolute.
+ */
+class OnnxExportGoldensTest {
+    static final double TOLERANCE = 1e-5;
+
+    static Path root() throws URISyntaxException {
+        return Path.of(OnnxExportGoldensTest.class.getResource("/goldens/onnx-export").toURI());
+    }
+
+    static Stream<String> cases() throws IOException, URISyntaxException {
+        try (Stream<Path> dirs = Files.list(root())) {
+            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesTorch(String name) throws Exception {
+        Path dir = root().resolve(name);
+        Model model = Lstmc.compiler().load(dir.resolve("model.onnx"));
+        assertEquals(name.contains("batch_first") ? Layout.BATCH_FIRST : Layout.SEQUENCE_FIRST, model.layout(), name);
+        RunInput input = RunInput.read(dir.resolve("input.json"));
+        RunOutput expected = RunOutput.read(dir.resolve("expected.json"));
+        RunOutput actual = Runner.run(Lstmc.compiler().interpreter(model), input);
+        Compare.assertClose(name, expected, actual, TOLERANCE);
+    }
+
+    @Test
+    void stackedBidirectionalWithStatesMapsOntoOneModel() throws Exception {
+        OnnxImport imported = OnnxLoader.read(root().resolve("bidirectional_layers2_state/model.onnx"));
+        assertEquals(2, imported.model().layers().size());
+        assertEquals(2, imported.model().directionCount());
+        assertEquals("input", imported.inputName());
+        assertEquals("h0", imported.initialHidden());
+        assertEquals("c0", imported.initialCell());
+    }
+
+    @Test
+    void casesArePresent() throws Exception {
+        assertTrue(cases().count() >= 9);
+    }
+}

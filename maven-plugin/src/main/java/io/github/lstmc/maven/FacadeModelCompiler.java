@@ -1,0 +1,37 @@
+package io.github.lstmc.maven;
+
+import io.github.lstmc.compiler.CompileOptions;
+import io.github.lstmc.compiler.GeneratedCode;
+import io.github.lstmc.compiler.Lstmc;
+import io.github.lstmc.compiler.LstmcException;
+import io.github.lstmc.compiler.load.LoadOptions;
+import io.github.lstmc.compiler.model.Model;
+
+/** The real compiler: {@link Lstmc#load} then {@link Lstmc#generate}. */
+final class FacadeModelCompiler implements ModelCompiler {
+
+    @Override
+    public GeneratedCode compile(ModelSource source, CompileOptions options) throws LstmcException {
+        Lstmc lstmc = Lstmc.compiler();
+        try {
+            Model model = lstmc.load(source.file(), new LoadOptions(source.config(), source.prefix(), source.layout()));
+            return lstmc.generate(model, options);
+        } catch (LstmcException e) {
+            throw namingFile(source, e);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            // A model the compiler cannot (yet) handle, e.g. a back end or feature not built in: the
+            // user's problem to solve, so a one-line message rather than a stack trace.
+            throw namingFile(source, new LstmcException(String.valueOf(e.getMessage()), e));
+        }
+    }
+
+    /** The loaders name the file in their messages; make sure later stages' messages do too. */
+    private static LstmcException namingFile(ModelSource source, LstmcException e) {
+        String message = String.valueOf(e.getMessage());
+        String fileName = source.file().getFileName().toString();
+        if (message.contains(fileName)) {
+            return e;
+        }
+        return new LstmcException(source.relativePath() + ": " + message, e);
+    }
+}
