@@ -25,7 +25,7 @@ class AllocationFreeTest {
         RandomModels.Features features = RandomModels.Features.plain().withMaxSize(12).withMaxLayers(3)
                 .with(RandomModels.Feature.PROJECTION, RandomModels.Feature.PEEPHOLES);
         Model model = RandomModels.model(21, features);
-        for (PlanOptions options : new PlanOptions[] {PlanOptions.DEFAULT, PlanOptions.LOOPS_ONLY}) {
+        for (PlanOptions options : new PlanOptions[] {PlanOptions.DEFAULT, PlanOptions.LOOPS_ONLY, PlanOptions.LOOPS_ONLY.withPrecomputeTile(8)}) {
             LstmNetwork net = Lstmc.compiler().instantiate(model, CompileOptions.of("alloc", "Net"), options);
             int batch = 2;
             int steps = 5;

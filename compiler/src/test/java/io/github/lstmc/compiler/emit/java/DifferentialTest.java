@@ -59,8 +59,8 @@ class DifferentialTest {
                     ? RandomModels.model(rnd, features.withMaxSize(maxSize))
                     : TestModels.model(rnd, TestModels.randomShape(rnd, maxSize));
             PlanOptions options = switch (i % 8) {
-                case 0 -> PlanOptions.LOOPS_ONLY;                            // with the input pre-pass
-                case 1 -> PlanOptions.LOOPS_ONLY.withPrecomputeTile(0);     // loops, no pre-pass
+                case 0 -> PlanOptions.LOOPS_ONLY.withPrecomputeTile(8);     // with the input pre-pass
+                case 1 -> PlanOptions.LOOPS_ONLY;                            // loops, no pre-pass
                 case 4 -> PlanOptions.LOOPS_ONLY.withPrecomputeTile(3);     // tiles that do not divide B*T
                 case 5 -> new PlanOptions(4096, 32768, 500);                // many small unrolled methods
                 default -> PlanOptions.DEFAULT;
