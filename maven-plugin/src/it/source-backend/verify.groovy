@@ -12,6 +12,10 @@ assert new File(basedir, 'target/test-classes/com/example/ProbeUser.class').isFi
 assert !new File(basedir, 'target/classes/com/example/models/TestProbe.class').exists() : 'test model leaked into main'
 def log = new File(basedir, 'build.log').text
 assert log.contains('lstmc: generated speech_tagger.safetensors')
+// The other formats: a Burn config beside its weights is one model (named after the weights), an ONNX file another.
+assert log.contains('lstmc: 3 model(s): 3 generated, 0 up to date, 0 file(s) removed')
+assert new File(basedir, 'target/classes/com/example/models/BurnCell.class').isFile()
+assert new File(basedir, 'target/classes/com/example/models/Bidirectional.class').isFile()
 
 // The generated model, loaded from target/classes with the runtime jar, gives PyTorch's numbers.
 def runtimeJar = new File(localRepositoryPath,

@@ -6,11 +6,14 @@ The outputs are committed; the build never runs Python.
 """
 import json
 import os
+import shutil
 import struct
 
 import torch
 
 IT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "it")
+GOLDENS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "compiler", "src", "test",
+                       "resources", "goldens")
 
 
 def write_safetensors(path, tensors):
@@ -68,6 +71,22 @@ def main():
     bad["weight_ih_l0"] = bad["weight_ih_l0"][:8]
     write_safetensors(os.path.join(IT, "bad-model/src/main/lstm/broken_shapes.safetensors"), bad)
     write_safetensors(os.path.join(IT, "bad-model/src/main/lstm/fine.safetensors"), lstm(8))
+
+    # The other formats, from the compiler's golden fixtures: a Burn config beside its weights and
+    # a torch.onnx.export'ed bidirectional LSTM.
+    burn = os.path.join(GOLDENS, "burn", "lstm")
+    shutil.copy(os.path.join(burn, "config.json"), os.path.join(IT, "source-backend/src/main/lstm/burn_cell.json"))
+    shutil.copy(os.path.join(burn, "model.safetensors"),
+                os.path.join(IT, "source-backend/src/main/lstm/burn_cell.safetensors"))
+    shutil.copy(os.path.join(GOLDENS, "onnx-export", "bidirectional", "model.onnx"),
+                os.path.join(IT, "source-backend/src/main/lstm/bidirectional.onnx"))
+    # A Burn config naming an activation Burn does not have.
+    with open(os.path.join(burn, "config.json")) as f:
+        config = json.load(f)
+    config["gate_activation"] = "Swoosh"
+    with open(os.path.join(IT, "bad-model/src/main/lstm/odd_activation.json"), "w") as f:
+        json.dump(config, f, indent=2)
+    shutil.copy(os.path.join(burn, "model.safetensors"), os.path.join(IT, "bad-model/src/main/lstm/odd_activation.safetensors"))
 
 
 if __name__ == "__main__":

@@ -63,7 +63,12 @@ public final class Lstmc {
 
     /** Lowers a model to the plan both back ends render (default {@link PlanOptions}). */
     public Plan plan(Model model) {
-        return Planner.plan(model, PlanOptions.DEFAULT);
+        return plan(model, PlanOptions.DEFAULT);
+    }
+
+    /** Lowers a model to the plan both back ends render, with explicit unroll and method-size knobs. */
+    public Plan plan(Model model, PlanOptions planOptions) {
+        return Planner.plan(model, planOptions);
     }
 
     /**
@@ -73,7 +78,12 @@ public final class Lstmc {
      * either needs only the lstmc runtime.
      */
     public GeneratedCode generate(Model model, CompileOptions options) {
-        Plan plan = plan(model);
+        return generate(model, options, PlanOptions.DEFAULT);
+    }
+
+    /** {@link #generate(Model, CompileOptions)} with explicit {@link PlanOptions}. */
+    public GeneratedCode generate(Model model, CompileOptions options, PlanOptions planOptions) {
+        Plan plan = plan(model, planOptions);
         return switch (options.backend()) {
             case SOURCE -> new GeneratedCode(java.util.List.of(JavaSourceEmitter.emit(plan, options)));
             case BYTECODE -> BytecodeEmitter.emit(plan, options);
@@ -89,9 +99,14 @@ public final class Lstmc {
      * @throws IllegalStateException if no Java compiler is available (source back end on a JRE)
      */
     public LstmNetwork instantiate(Model model, CompileOptions options) {
+        return instantiate(model, options, PlanOptions.DEFAULT);
+    }
+
+    /** {@link #instantiate(Model, CompileOptions)} with explicit {@link PlanOptions}. */
+    public LstmNetwork instantiate(Model model, CompileOptions options, PlanOptions planOptions) {
         return switch (options.backend()) {
-            case SOURCE -> newInstance(compileSource(model, options), options.qualifiedName());
-            case BYTECODE -> new ModelClassLoader(BytecodeEmitter.emit(plan(model), options))
+            case SOURCE -> newInstance(compileSource(plan(model, planOptions), options), options.qualifiedName());
+            case BYTECODE -> new ModelClassLoader(BytecodeEmitter.emit(plan(model, planOptions), options))
                     .newNetwork(options.qualifiedName());
         };
     }
@@ -128,7 +143,7 @@ public final class Lstmc {
             b.append('\n');
         }
         CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE, "Inspected");
-        byte[] classFile = compileSource(model, options).classFiles().get(options.qualifiedName());
+        byte[] classFile = compileSource(plan, options).classFiles().get(options.qualifiedName());
         ClassFileStats stats = ClassFileStats.of(classFile);
         b.append("class: ").append(classFile.length).append(" bytes, ").append(stats.methodCodeSizes().size())
                 .append(" methods, largest ").append(stats.largestMethodName()).append(' ')
@@ -144,8 +159,8 @@ public final class Lstmc {
                 + product.methodCount() + (product.methodCount() == 1 ? " method)" : " methods)");
     }
 
-    private InMemoryJavaCompiler.Result compileSource(Model model, CompileOptions options) {
-        String source = new String(JavaSourceEmitter.emit(plan(model), options).content(), StandardCharsets.UTF_8);
+    private static InMemoryJavaCompiler.Result compileSource(Plan plan, CompileOptions options) {
+        String source = new String(JavaSourceEmitter.emit(plan, options).content(), StandardCharsets.UTF_8);
         return InMemoryJavaCompiler.compile(Map.of(options.qualifiedName(), source));
     }
 

@@ -25,12 +25,16 @@ final class FacadeModelCompiler implements ModelCompiler {
         }
     }
 
-    /** The loaders name the file in their messages; make sure later stages' messages do too. */
+    /**
+     * The loaders name the file at fault (the weights or the Burn config) in their messages; make
+     * sure messages from later stages name the model too.
+     */
     private static LstmcException namingFile(ModelSource source, LstmcException e) {
         String message = String.valueOf(e.getMessage());
-        String fileName = source.file().getFileName().toString();
-        if (message.contains(fileName)) {
-            return e;
+        for (java.nio.file.Path input : source.inputs()) {
+            if (message.contains(input.getFileName().toString())) {
+                return e;
+            }
         }
         return new LstmcException(source.relativePath() + ": " + message, e);
     }

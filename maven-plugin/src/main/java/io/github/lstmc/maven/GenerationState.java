@@ -61,7 +61,12 @@ record GenerationState(Path outputRoot, Map<String, Entry> models) {
         if (!Files.isRegularFile(file)) {
             return empty(outputRoot);
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return empty(outputRoot);
+        }
         if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
             return empty(outputRoot);
         }

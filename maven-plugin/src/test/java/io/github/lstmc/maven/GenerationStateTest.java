@@ -44,6 +44,8 @@ class GenerationStateTest {
         assertTrue(GenerationState.read(file, dir).models().isEmpty());
         Files.writeString(file, "something else\n");
         assertTrue(GenerationState.read(file, dir).models().isEmpty());
+        Files.write(file, new byte[] {'l', 's', (byte) 0xff, (byte) 0xfe, '\n'});
+        assertTrue(GenerationState.read(file, dir).models().isEmpty());
     }
 
     @Test

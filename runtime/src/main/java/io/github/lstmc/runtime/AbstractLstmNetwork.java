@@ -149,8 +149,13 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         }
         for (int k = 0; k < entries; k++) {
             int layer = k / directionCount();
-            checkLength("state.hidden(" + k + ")", state.hidden(k), (long) state.batch() * stateSize(layer));
-            checkLength("state.cell(" + k + ")", state.cell(k), (long) state.batch() * hiddenSize(layer));
+            // Names are built only on failure: the checks run on every call, which must not allocate.
+            if (state.hidden(k) == null || state.hidden(k).length < (long) state.batch() * stateSize(layer)) {
+                checkLength("state.hidden(" + k + ")", state.hidden(k), (long) state.batch() * stateSize(layer));
+            }
+            if (state.cell(k) == null || state.cell(k).length < (long) state.batch() * hiddenSize(layer)) {
+                checkLength("state.cell(" + k + ")", state.cell(k), (long) state.batch() * hiddenSize(layer));
+            }
         }
     }
 

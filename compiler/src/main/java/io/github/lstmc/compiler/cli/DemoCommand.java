@@ -92,12 +92,7 @@ final class DemoCommand implements Callable<Integer> {
             Path generated = outputDirectory != null ? outputDirectory : Files.createTempDirectory("lstmc-demo-");
 
             Model model = Lstmc.compiler().load(modelFile);
-            String summary;
-            try {
-                summary = Toolchain.describeModel(model);
-            } catch (EngineUnavailableException e) {
-                summary = e.getMessage();
-            }
+            String summary = Toolchain.describeModel(model);
             RunInput input = RunInput.read(inputFile);
             RunOutput expected = RunOutput.read(expectedFile);
             CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE, JavaNames.classNameFor(MODEL));
@@ -203,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
                 + ", a PyTorch nn.LSTM trained to forecast a noisy sine one step ahead");
         out.println();
         out.println("Model");
-        r.summary().stripTrailing().lines().forEach(l -> out.println("  " + l));
+        r.summary().stripTrailing().lines().forEach(l -> out.println(l.isBlank() ? "" : "  " + l));
         out.println();
         out.println("Generated code (in " + r.outputDirectory() + ")");
         for (BackendResult b : r.backends()) {

@@ -24,7 +24,7 @@ final class ErrorHandler {
         PrintWriter err = cmd.getErr();
         err.println("error: " + oneLine(firstProblem(e)));
         UnmatchedArgumentException.printSuggestions(e, err);
-        err.print(cmd.getHelp().synopsis(0));
+        err.print("Usage: " + cmd.getHelp().synopsis(0));
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
         if (hasVerbose(args)) {
             e.printStackTrace(err);

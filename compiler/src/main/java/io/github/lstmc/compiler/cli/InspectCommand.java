@@ -26,15 +26,15 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() throws LstmcException {
         Model model = modelArguments.load();
         PrintWriter out = spec.commandLine().getOut();
-        out.println(modelArguments.model);
+        out.println("file: " + modelArguments.model);
         out.println(Toolchain.describeModel(model).stripTrailing());
         Optional<String> plan = Toolchain.describePlan(model);
         out.println();
         if (plan.isPresent()) {
-            out.println("Generated code:");
-            plan.get().stripTrailing().lines().forEach(l -> out.println("  " + l));
+            out.println("code generation plan:");
+            plan.get().stripTrailing().lines().forEach(l -> out.println(l.isBlank() ? "" : "  " + l));
         } else {
-            out.println("Generated code: the plan description is not available in this build of lstmc");
+            out.println("code generation plan: not available in this build of lstmc");
         }
         out.flush();
         return ExitCodes.OK;

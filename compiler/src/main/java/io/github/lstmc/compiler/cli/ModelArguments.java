@@ -17,8 +17,8 @@ import picocli.CommandLine.TypeConversionException;
 final class ModelArguments {
 
     @Parameters(index = "0", paramLabel = "MODEL",
-            description = "The trained model: .safetensors (PyTorch nn.LSTM state dict, or Burn weights with --config), "
-                    + ".onnx, or a Burn record.")
+            description = "The trained model: .safetensors (a PyTorch nn.LSTM state dict, or Burn weights with --config), "
+                    + "a Burn config .json (its weights .safetensors beside it), or .onnx.")
     Path model;
 
     @Option(names = "--config", paramLabel = "CONFIG",

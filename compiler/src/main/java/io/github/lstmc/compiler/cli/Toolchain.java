@@ -5,6 +5,7 @@ import io.github.lstmc.compiler.GeneratedCode;
 import io.github.lstmc.compiler.Lstmc;
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.model.ModelSummary;
 import io.github.lstmc.runtime.LstmNetwork;
 import java.util.Optional;
 
@@ -40,8 +41,8 @@ final class Toolchain {
     }
 
     /** The model summary (layers, directions, sizes, activations, parameters, FLOPs per step). */
-    static String describeModel(Model model) throws LstmcException {
-        throw new EngineUnavailableException("the model summary");
+    static String describeModel(Model model) {
+        return ModelSummary.describe(model);
     }
 
     /** How {@code model} is compiled (unrolled or looped products, methods, largest method), if the build can say. */

@@ -5,18 +5,21 @@ import io.github.lstmc.compiler.model.Direction;
 /**
  * One direction of one layer: a driver method that walks every batch row through the sequence.
  * Signature {@code private static void method(float[] in, float[] out, int batch, int steps,
- * int[] lengths, float[] h, float[] c, float[] z, float[] hraw, float[] pz)} where {@code h, c} are
- * the live {@code LstmState} arrays of entry {@link #stateIndex()}, {@code z, hraw, pz} workspace
- * buffers 0, 1, 2. With {@code pos(b, t) = b*steps + t} (batch-first) or {@code t*batch + b}
- * (sequence-first):
+ * int[] lengths, float[] h, float[] c, float[] z, float[] hraw, float[] pz, float[] xz)} where
+ * {@code h, c} are the live {@code LstmState} arrays of entry {@link #stateIndex()}, {@code z, hraw, pz}
+ * workspace buffers 0, 1, 2 and {@code xz} the {@link InputProjection#buffer()} (null without an input
+ * projection). With {@code pos(b, t) = b*steps + t} (batch-first) or {@code t*batch + b} (sequence-first):
  * <pre>
+ *   [inputProjection: inputProjection.method(in, xz, batch * steps)]
  *   for b in 0..batch-1:
  *     len = lengths == null ? steps : lengths[b];  hOff = b*S;  cOff = b*H
  *     if len == 0: h[hOff..hOff+S) = 0; c[cOff..cOff+H) = 0
  *     for n in 0..len-1:
  *       t = FORWARD ? n : len-1-n
  *       inOff = pos(b,t) * inputWidth;  outOff = pos(b,t) * outputWidth + outputOffset
- *       gates(in, inOff, h, hOff, z)              // every method of gates, in order
+ *       gates(in, inOff, h, hOff, z)              // every method of gates, in order; with an input
+ *                                                 // projection: System.arraycopy(xz, pos*G, z, 0, G);
+ *                                                 //             recurrentMethod(h, hOff, z)
  *       projection == null: cell(z, c, cOff, h, hOff)
  *       else:               cell(z, c, cOff, hraw, 0); projection(hraw, 0, pz); h[hOff..hOff+S) = pz[0..S)
  *       out[outOff..outOff+S) = h[hOff..hOff+S)
@@ -34,8 +37,17 @@ import io.github.lstmc.compiler.model.Direction;
  * @param gates        z = b + W x + R h over the computed gate rows ({@code slots * H} rows)
  * @param cell         the elementwise update
  * @param projection   hraw -> h ({@code S} rows, operand INPUT of length H), or null
+ * @param inputProjection how to precompute the input part of a looped {@code gates} product, or null
  */
 public record DirectionPlan(String method, Direction direction, int stateIndex, int inputWidth, int outputWidth,
                             int outputOffset, int hiddenSize, int stateSize, MatVec gates, CellUpdate cell,
-                            MatVec projection) {
+                            MatVec projection, InputProjection inputProjection) {
+
+    /** Without an input projection schedule. */
+    public DirectionPlan(String method, Direction direction, int stateIndex, int inputWidth, int outputWidth,
+                         int outputOffset, int hiddenSize, int stateSize, MatVec gates, CellUpdate cell,
+                         MatVec projection) {
+        this(method, direction, stateIndex, inputWidth, outputWidth, outputOffset, hiddenSize, stateSize, gates, cell,
+                projection, null);
+    }
 }

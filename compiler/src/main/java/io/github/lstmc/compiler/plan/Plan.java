@@ -19,8 +19,9 @@ import java.util.List;
  *   <li>{@code forwardChecked(input, batch, steps, lengths, state, workspace, output)}: for each layer in
  *       order, for each direction in order, call its {@link DirectionPlan driver} with
  *       {@code in = inputBuffer < 0 ? input : workspace.buffer(inputBuffer)}, {@code out} likewise,
- *       {@code h = state.hidden(stateIndex)}, {@code c = state.cell(stateIndex)} and workspace buffers
- *       0, 1, 2 as {@code z, hraw, pz};</li>
+ *       {@code h = state.hidden(stateIndex)}, {@code c = state.cell(stateIndex)}, workspace buffers
+ *       0, 1, 2 as {@code z, hraw, pz}, and {@code xz = workspace.buffer(inputProjection.buffer())}, or
+ *       null when the direction has no {@link InputProjection};</li>
  *   <li>{@code stepChecked(input, state, workspace, output)}: if streamable,
  *       {@code forwardChecked(input, state.batch(), 1, null, state, workspace, output)} (with one step
  *       both layouts index alike), else throw {@code UnsupportedOperationException}.</li>
@@ -34,7 +35,8 @@ import java.util.List;
  * @param streamable   no reverse direction
  * @param layers       in order
  * @param weights      every weight field, in declaration order
- * @param workspace    the scratch buffers: 0 = z (gate pre-activations), 1 = hraw, 2 = pz, then layer outputs
+ * @param workspace    the scratch buffers: 0 = z (gate pre-activations), 1 = hraw, 2 = pz, then layer outputs,
+ *                     then xz (precomputed input projections) when any direction has one
  */
 public record Plan(Header header, Layout layout, int inputSize, int outputSize, int directionCount, boolean streamable,
                    List<LayerPlan> layers, List<WeightField> weights, List<WorkspaceBuffer> workspace) {

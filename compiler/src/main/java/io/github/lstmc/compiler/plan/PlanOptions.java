@@ -3,26 +3,39 @@ package io.github.lstmc.compiler.plan;
 /**
  * The knobs of the {@link Planner}: where unrolling stops paying and how large generated methods may grow.
  *
- * <p>Defaults were chosen before measuring (the performance issue tunes them): a direction's gate
- * products are unrolled, weights as literals, when they hold at most {@value #DEFAULT_MAX_UNROLLED_PER_PRODUCT}
- * weights (e.g. H = 16 with I = S = 16 is 4 * 16 * 32 = 2048); beyond that a fixed-bound loop over
- * transposed weight rows (which C2 vectorizes) wins, because unrolled code grows the instruction cache
- * footprint linearly while the loop does not. The whole class unrolls at most
+ * <p>Defaults come from a first, rough measurement on JDK 17 (one forward layer, I = H, T = 200,
+ * batch 1, a loaded machine; the performance issue should tune them): unrolled code beat the loops
+ * at I = H = 8 (0.95 vs 1.5 us per step) and 16 (2.0 vs 5.4), and lost at 24 (6.0 vs 2.3) and 32
+ * (10.8 vs 2.3), where the vectorized loops win and unrolled code only grows the instruction-cache
+ * footprint. So a product is unrolled, weights as literals, when it holds at most
+ * {@value #DEFAULT_MAX_UNROLLED_PER_PRODUCT} weights (H = 16 with I = S = 16 is 4 * 16 * 32 = 2048);
+ * beyond that it is a fixed-bound loop over transposed weight rows. The whole class unrolls at most
  * {@value #DEFAULT_MAX_UNROLLED_PER_CLASS} weights, which keeps the constant pool (one entry per
  * distinct float literal) far below its 65,535-entry limit. An unrolled method is cut when its
  * estimated bytecode reaches {@value #DEFAULT_METHOD_BYTECODE_BUDGET} bytes, safely below HotSpot's
  * 8,000-byte JIT limit.
  *
+ * <p>{@code precomputeTile > 0} makes looped gate products precompute their input part for the whole
+ * sequence in tiles of that many positions ({@link InputProjection}), reading each weight row once
+ * per tile instead of once per position. It is off by default: a first measurement on JDK 17
+ * (I = 96, H = 74, T = 200, batch 1) found the pre-pass 2.5x slower than the plain loops, because
+ * its accumulation {@code xz[base + r] += w[r] * v} indexes the output at an offset the weight row
+ * does not share, and C2 then leaves the loop scalar (it cannot rule out overlap of the two arrays).
+ * The performance issue should re-measure it with large batches and long sequences.
+ *
  * @param maxUnrolledPerProduct largest number of weights (zeros included) one product may have and still be unrolled;
  *                              0 disables unrolling
  * @param maxUnrolledPerClass   largest number of unrolled weights in the whole class
  * @param methodBytecodeBudget  estimated bytecode bytes after which an unrolled method is split (at most 7,000)
+ * @param precomputeTile        positions per tile of the input pre-pass of looped products; 0: no pre-pass
  */
-public record PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, int methodBytecodeBudget) {
+public record PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, int methodBytecodeBudget,
+                          int precomputeTile) {
 
-    public static final int DEFAULT_MAX_UNROLLED_PER_PRODUCT = 4096;
+    public static final int DEFAULT_MAX_UNROLLED_PER_PRODUCT = 2048;
     public static final int DEFAULT_MAX_UNROLLED_PER_CLASS = 32768;
     public static final int DEFAULT_METHOD_BYTECODE_BUDGET = 6000;
+    public static final int DEFAULT_PRECOMPUTE_TILE = 0;
 
     /** The defaults above. */
     public static final PlanOptions DEFAULT = new PlanOptions(
@@ -31,7 +44,20 @@ public record PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, in
     /** Never unroll: every product is a loop (useful to test the looped path on small models). */
     public static final PlanOptions LOOPS_ONLY = new PlanOptions(0, 0, DEFAULT_METHOD_BYTECODE_BUDGET);
 
+    /** With the default pre-pass tile (none). */
+    public PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, int methodBytecodeBudget) {
+        this(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, DEFAULT_PRECOMPUTE_TILE);
+    }
+
+    /** These options with another pre-pass tile (0: none). */
+    public PlanOptions withPrecomputeTile(int tile) {
+        return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, tile);
+    }
+
     public PlanOptions {
+        if (precomputeTile < 0) {
+            throw new IllegalArgumentException("precompute tile must not be negative, got " + precomputeTile);
+        }
         if (maxUnrolledPerProduct < 0 || maxUnrolledPerClass < 0) {
             throw new IllegalArgumentException("unroll limits must not be negative");
         }

@@ -31,6 +31,9 @@ public final class Planner {
     private final PlanOptions options;
     private final List<WeightField> weights = new ArrayList<>();
     private long unrolledSoFar;
+    /** Workspace index of the precomputed input projections: after z, hraw, pz and the layer outputs. */
+    private int xzBuffer;
+    private int maxPrecomputedRows;
 
     private Planner(PlanOptions options) {
         this.options = options;
@@ -49,6 +52,7 @@ public final class Planner {
     private Plan lower(Model model) {
         int layerCount = model.layers().size();
         int directions = model.directionCount();
+        xzBuffer = 3 + Math.min(2, layerCount - 1);
         List<LayerPlan> layers = new ArrayList<>();
         int maxGateRows = 1;
         int maxHraw = 0;
@@ -83,6 +87,9 @@ public final class Planner {
             if (layerCount > 2) {
                 workspace.add(new WorkspaceBuffer("output of odd intermediate layers", 0, maxIntermediate));
             }
+        }
+        if (maxPrecomputedRows > 0) {
+            workspace.add(new WorkspaceBuffer("xz: input projections of every position", 0, maxPrecomputedRows));
         }
         Plan.Header header = new Plan.Header(model.name(), ModelDescription.summary(model), model.parameterCount(),
                 ModelDescription.digest(model), Lstmc.VERSION);
@@ -135,8 +142,14 @@ public final class Planner {
                 peephole(cell, Peephole.INPUT, field),
                 layer.coupledInputForget() ? null : peephole(cell, Peephole.FORGET, field),
                 peephole(cell, Peephole.OUTPUT, field));
+        InputProjection precompute = null;
+        if (gates instanceof LoopedMatVec && options.precomputeTile() > 0) {
+            precompute = new InputProjection(base + "Inputs", base + "Recurrent", rows, options.precomputeTile(),
+                    xzBuffer);
+            maxPrecomputedRows = Math.max(maxPrecomputedRows, rows);
+        }
         return new DirectionPlan(base, cell.direction(), l * directions + d, layer.inputSize(), layer.outputSize(),
-                d * s, h, s, gates, update, projection);
+                d * s, h, s, gates, update, projection, precompute);
     }
 
     private String peephole(DirectionCell cell, Peephole which, String field) {

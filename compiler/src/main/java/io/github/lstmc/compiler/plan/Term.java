@@ -3,7 +3,9 @@ package io.github.lstmc.compiler.plan;
 /**
  * One non-zero product {@code weight * v[index]} of an unrolled row, {@code v} the operand's vector.
  * A weight of exactly {@code 1f} is rendered as {@code + v[index]}, {@code -1f} as {@code - v[index]}
- * (both exact, so identical to the multiply); any other weight as {@code + weight * v[index]}.
+ * (both exact, so identical to the multiply); any other weight as {@code + weight * v[index]}. A
+ * negative weight may be rendered as {@code - |weight| * v[index]}: IEEE 754 makes
+ * {@code a + (-w) * v} and {@code a - w * v} the same bits (the Java emitter does this for readability).
  *
  * @param operand which vector
  * @param index   element of that vector, {@code 0..length-1}

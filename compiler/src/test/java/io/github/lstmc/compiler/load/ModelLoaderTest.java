@@ -86,9 +86,9 @@ class ModelLoaderTest {
     }
 
     @Test
-    void onnxIsNotBuiltYet() throws Exception {
+    void onnxGoesToTheOnnxImporter() throws Exception {
         Path f = Files.write(dir.resolve("m.onnx"), new byte[] {1});
-        fails(f, LoadOptions.DEFAULT, "m.onnx: ONNX support is not built yet");
+        fails(f, LoadOptions.DEFAULT, "m.onnx: not a valid ONNX model");
     }
 
     @Test

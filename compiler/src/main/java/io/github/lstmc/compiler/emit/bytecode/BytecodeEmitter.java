@@ -8,6 +8,7 @@ import io.github.lstmc.compiler.CompileOptions;
 import io.github.lstmc.compiler.GeneratedCode;
 import io.github.lstmc.compiler.GeneratedFile;
 import io.github.lstmc.compiler.plan.DirectionPlan;
+import io.github.lstmc.compiler.plan.LoopedMatVec;
 import io.github.lstmc.compiler.plan.Plan;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,11 @@ public final class BytecodeEmitter {
         CellUpdateEmitter cells = new CellUpdateEmitter(cls);
         for (DirectionPlan direction : plan.directions()) {
             drivers.emit(direction);
-            products.emitMethods(direction.gates());
+            if (direction.inputProjection() == null) {
+                products.emitMethods(direction.gates());
+            } else {
+                products.emitInputProjection(direction.inputProjection(), (LoopedMatVec) direction.gates());
+            }
             cells.emit(direction.cell());
             if (direction.projection() != null) {
                 products.emitMethods(direction.projection());

@@ -106,25 +106,21 @@ final class Code {
         }
     }
 
-    /** A new local starting here; its value must be stored before it is read. */
-    Local newLocal(String name, Type type) {
-        Label here = new Label();
-        mv.visitLabel(here);
-        return declare(name, type, here);
-    }
-
     /** A new int local holding the value on top of the stack. */
     Local storeNewInt(String name) {
-        Local local = newLocal(name, Type.INT_TYPE);
-        store(local);
-        return local;
+        return storeNew(name, Type.INT_TYPE);
     }
 
-    /** A new local of {@code type} holding the value on top of the stack. */
+    /**
+     * A new local of {@code type} holding the value on top of the stack. Its debug range starts
+     * after the store, as javac's does: a debugger never shows it before it has a value.
+     */
     Local storeNew(String name, Type type) {
-        Local local = newLocal(name, type);
-        store(local);
-        return local;
+        int slot = nextSlot;
+        mv.visitVarInsn(type.getOpcode(ISTORE), slot);
+        Label assigned = new Label();
+        mv.visitLabel(assigned);
+        return declare(name, type, assigned);
     }
 
     /** The parameter or local declared under {@code name}. */
@@ -226,6 +222,11 @@ final class Code {
 
     /** {@code for (int name = from; name < to; name++) body} with computed bounds ({@code to} is re-evaluated each test). */
     void forLoop(String name, Bound from, Bound to, Body body) {
+        forLoop(name, from, to, 1, body);
+    }
+
+    /** {@code for (int name = from; name < to; name += step) body}. */
+    void forLoop(String name, Bound from, Bound to, int step, Body body) {
         int mark = scope();
         from.push();
         Local i = storeNewInt(name);
@@ -236,7 +237,7 @@ final class Code {
         to.push();
         mv.visitJumpInsn(IF_ICMPGE, exit);
         body.emit(i);
-        increment(i, 1);
+        increment(i, step);
         mv.visitJumpInsn(GOTO, test);
         mv.visitLabel(exit);
         close(mark);

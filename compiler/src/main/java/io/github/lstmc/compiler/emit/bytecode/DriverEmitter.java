@@ -4,6 +4,7 @@ import static org.objectweb.asm.Opcodes.*;
 
 import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.plan.DirectionPlan;
+import io.github.lstmc.compiler.plan.InputProjection;
 import io.github.lstmc.compiler.plan.Operand;
 import io.github.lstmc.runtime.Layout;
 import org.objectweb.asm.Label;
@@ -12,12 +13,13 @@ import org.objectweb.asm.Label;
  * Renders a {@link DirectionPlan}: the driver that walks every batch row through the sequence,
  * honouring per-row lengths (a reverse direction starts at {@code len-1}; steps at and after
  * {@code len} output zeros; {@code len = 0} zeroes the state), and calls the products and the cell
- * update in the plan's order.
+ * update in the plan's order. With an {@link InputProjection}, the input part of the gates is
+ * computed for all positions before the batch loop, and each step only adds the recurrent part.
  */
 final class DriverEmitter {
-    /** {@code (in, out, batch, steps, lengths, h, c, z, hraw, pz)}. */
-    static final String DESCRIPTOR = "([F[FII[I[F[F[F[F[F)V";
-    static final String[] PARAMETERS = {"in", "out", "batch", "steps", "lengths", "h", "c", "z", "hraw", "pz"};
+    /** {@code (in, out, batch, steps, lengths, h, c, z, hraw, pz, xz)}. */
+    static final String DESCRIPTOR = "([F[FII[I[F[F[F[F[F[F)V";
+    static final String[] PARAMETERS = {"in", "out", "batch", "steps", "lengths", "h", "c", "z", "hraw", "pz", "xz"};
 
     private final ClassContext cls;
     private final ProductEmitter products;
@@ -39,6 +41,17 @@ final class DriverEmitter {
         Code.Local c = code.local("c");
         int stateSize = plan.stateSize();
         int hiddenSize = plan.hiddenSize();
+        InputProjection pre = plan.inputProjection();
+        if (pre != null) {
+            // the input part of the gates for every position first: inputs(in, xz, batch * steps)
+            code.line();
+            code.load(in);
+            code.load(code.local("xz"));
+            code.load(code.local("batch"));
+            code.load(steps);
+            code.insn(IMUL);
+            code.invokeStatic(cls.owner(), pre.method(), ProductEmitter.PRE_PASS_DESCRIPTOR);
+        }
         code.forLoop("b", 0, () -> code.load(code.local("batch")), b -> {
             // int len = lengths == null ? steps : lengths[b];
             code.line();
@@ -86,24 +99,44 @@ final class DriverEmitter {
                     code.insn(ISUB);
                 }
                 Code.Local t = code.storeNewInt("t");
-                // int inOff = pos(b, t) * inputWidth; int outOff = pos(b, t) * outputWidth + outputOffset;
+                // int pos = pos(b, t); int inOff = pos * inputWidth; int outOff = pos * outputWidth + outputOffset;
                 code.line();
                 position(code, b, t, steps);
+                Code.Local pos = code.storeNewInt("pos");
+                code.load(pos);
                 code.pushInt(plan.inputWidth());
                 code.insn(IMUL);
                 Code.Local inOff = code.storeNewInt("inOff");
-                outputOffset(code, plan, b, t, steps);
+                outputOffset(code, plan, pos);
                 Code.Local outOff = code.storeNewInt("outOff");
 
-                products.emitCalls(code, plan.gates(), operand -> {
-                    if (operand == Operand.INPUT) {
-                        code.load(in);
-                        code.load(inOff);
-                    } else {
-                        code.load(h);
-                        code.load(hOff);
-                    }
-                }, () -> code.load(code.local("z")));
+                if (pre == null) {
+                    products.emitCalls(code, plan.gates(), operand -> {
+                        if (operand == Operand.INPUT) {
+                            code.load(in);
+                            code.load(inOff);
+                        } else {
+                            code.load(h);
+                            code.load(hOff);
+                        }
+                    }, () -> code.load(code.local("z")));
+                } else {
+                    // System.arraycopy(xz, pos * G, z, 0, G); recurrent(h, hOff, z);
+                    code.line();
+                    code.load(code.local("xz"));
+                    code.load(pos);
+                    code.pushInt(pre.rows());
+                    code.insn(IMUL);
+                    code.load(code.local("z"));
+                    code.pushInt(0);
+                    code.pushInt(pre.rows());
+                    code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+                    code.line();
+                    code.load(h);
+                    code.load(hOff);
+                    code.load(code.local("z"));
+                    code.invokeStatic(cls.owner(), pre.recurrentMethod(), ProductEmitter.RECURRENT_DESCRIPTOR);
+                }
                 code.line();
                 code.load(code.local("z"));
                 code.load(c);
@@ -142,7 +175,9 @@ final class DriverEmitter {
             // for (int t = len; t < steps; t++) zero this direction's features of out at (b, t)
             code.forLoop("t", () -> code.load(len), () -> code.load(steps), t -> {
                 code.line();
-                outputOffset(code, plan, b, t, steps);
+                position(code, b, t, steps);
+                Code.Local pos = code.storeNewInt("pos");
+                outputOffset(code, plan, pos);
                 Code.Local outOff = code.storeNewInt("outOff");
                 fill(code, out, outOff, stateSize);
             });
@@ -167,9 +202,9 @@ final class DriverEmitter {
         code.insn(IADD);
     }
 
-    /** {@code pos(b, t) * outputWidth + outputOffset}. */
-    private void outputOffset(Code code, DirectionPlan plan, Code.Local b, Code.Local t, Code.Local steps) {
-        position(code, b, t, steps);
+    /** {@code pos * outputWidth + outputOffset}. */
+    private static void outputOffset(Code code, DirectionPlan plan, Code.Local pos) {
+        code.load(pos);
         code.pushInt(plan.outputWidth());
         code.insn(IMUL);
         if (plan.outputOffset() != 0) {

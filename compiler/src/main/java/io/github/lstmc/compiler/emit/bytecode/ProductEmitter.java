@@ -2,6 +2,7 @@ package io.github.lstmc.compiler.emit.bytecode;
 
 import static org.objectweb.asm.Opcodes.*;
 
+import io.github.lstmc.compiler.plan.InputProjection;
 import io.github.lstmc.compiler.plan.LoopedMatVec;
 import io.github.lstmc.compiler.plan.MatVec;
 import io.github.lstmc.compiler.plan.Operand;
@@ -153,35 +154,161 @@ final class ProductEmitter {
             code.invokeStatic(RuntimeTypes.ARRAYS, "fill", RuntimeTypes.FILL_RANGE);
         }
         for (LoopedMatVec.LoopedOperand operand : product.weights()) {
-            code.line();
-            Code.Local vector = code.local(vectorName(operand.operand()));
-            Code.Local offset = code.local(vectorName(operand.operand()) + "Off");
-            code.forLoop("k", 0, operand.length(), k -> {
-                code.load(vector);
-                code.load(offset);
-                code.load(k);
-                code.insn(IADD);
+            accumulate(code, product.rows(), operand);
+        }
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /**
+     * One operand of a looped product, added to {@code out}:
+     * {@code for k < K: v = vec[vecOff + k]; w = F[k]; for r < rows: out[r] += w[r] * v}.
+     */
+    private void accumulate(Code code, int rows, LoopedMatVec.LoopedOperand operand) {
+        code.line();
+        Code.Local out = code.local("out");
+        Code.Local vector = code.local(vectorName(operand.operand()));
+        Code.Local offset = code.local(vectorName(operand.operand()) + "Off");
+        code.forLoop("k", 0, operand.length(), k -> {
+            code.load(vector);
+            code.load(offset);
+            code.load(k);
+            code.insn(IADD);
+            code.insn(FALOAD);
+            Code.Local v = code.storeNew("v", Type.FLOAT_TYPE);
+            code.getStatic(cls.owner(), operand.field(), RuntimeTypes.FLOAT_ROWS);
+            code.load(k);
+            code.insn(AALOAD);
+            Code.Local w = code.storeNew("w", FLOATS);
+            code.forLoop("r", 0, rows, r -> {
+                code.load(out);
+                code.load(r);
+                code.insn(DUP2);
                 code.insn(FALOAD);
-                Code.Local v = code.storeNew("v", Type.FLOAT_TYPE);
-                code.getStatic(cls.owner(), operand.field(), RuntimeTypes.FLOAT_ROWS);
+                code.load(w);
+                code.load(r);
+                code.insn(FALOAD);
+                code.load(v);
+                code.insn(FMUL);
+                code.insn(FADD);
+                code.insn(FASTORE);
+            });
+        });
+    }
+
+    /** The descriptor of an {@link InputProjection} pre-pass: {@code (float[] in, float[] xz, int positions)}. */
+    static final String PRE_PASS_DESCRIPTOR = "([F[FI)V";
+    /** The descriptor of the STATE-only accumulation: {@code (float[] h, int hOff, float[] out)}. */
+    static final String RECURRENT_DESCRIPTOR = descriptor(List.of(Operand.STATE));
+
+    /**
+     * {@link InputProjection}: the pre-pass computing {@code start + W x} for every position, tile
+     * by tile, and the method adding {@code R h} to a {@code z} that already holds it. Per element
+     * the additions keep the gates product's order (start, INPUT terms, STATE terms).
+     */
+    void emitInputProjection(InputProjection pre, LoopedMatVec gates) {
+        emitPrePass(pre, gates);
+        Code code = cls.helper(pre.recurrentMethod(), RECURRENT_DESCRIPTOR, parameterNames(List.of(Operand.STATE)));
+        accumulate(code, gates.rows(), operand(gates, Operand.STATE));
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    private static LoopedMatVec.LoopedOperand operand(LoopedMatVec product, Operand which) {
+        for (LoopedMatVec.LoopedOperand operand : product.weights()) {
+            if (operand.operand() == which) {
+                return operand;
+            }
+        }
+        throw new IllegalArgumentException(product.method() + " has no " + which + " operand");
+    }
+
+    /**
+     * <pre>
+     *   for (p0 = 0; p0 &lt; positions; p0 += tile):
+     *     p1 = min(positions, p0 + tile)
+     *     for p in p0..p1-1: xz[p*G .. p*G+G) = START (or zeros)
+     *     for k &lt; I: w = W^T[k]; for p in p0..p1-1: v = in[p*I + k]; base = p*G; for r &lt; G: xz[base + r] += w[r] * v
+     * </pre>
+     */
+    private void emitPrePass(InputProjection pre, LoopedMatVec gates) {
+        LoopedMatVec.LoopedOperand input = operand(gates, Operand.INPUT);
+        int rows = pre.rows();
+        Code code = cls.helper(pre.method(), PRE_PASS_DESCRIPTOR, "in", "xz", "positions");
+        Code.Local in = code.local("in");
+        Code.Local xz = code.local("xz");
+        Code.Local positions = code.local("positions");
+        code.line();
+        code.forLoop("p0", () -> code.pushInt(0), () -> code.load(positions), pre.tile(), p0 -> {
+            code.line();
+            code.load(positions);
+            code.load(p0);
+            code.pushInt(pre.tile());
+            code.insn(IADD);
+            code.invokeStatic(RuntimeTypes.MATH, "min", "(II)I");
+            Code.Local p1 = code.storeNewInt("p1");
+            code.line();
+            code.forLoop("p", () -> code.load(p0), () -> code.load(p1), p -> {
+                if (gates.startField() != null) {
+                    code.getStatic(cls.owner(), gates.startField(), RuntimeTypes.FLOATS);
+                    code.pushInt(0);
+                    code.load(xz);
+                    code.load(p);
+                    code.pushInt(rows);
+                    code.insn(IMUL);
+                    code.pushInt(rows);
+                    code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+                } else {
+                    code.load(xz);
+                    code.load(p);
+                    code.pushInt(rows);
+                    code.insn(IMUL);
+                    code.load(p);
+                    code.pushInt(rows);
+                    code.insn(IMUL);
+                    code.pushInt(rows);
+                    code.insn(IADD);
+                    code.pushFloat(0f);
+                    code.invokeStatic(RuntimeTypes.ARRAYS, "fill", RuntimeTypes.FILL_RANGE);
+                }
+            });
+            code.line();
+            code.forLoop("k", 0, input.length(), k -> {
+                code.getStatic(cls.owner(), input.field(), RuntimeTypes.FLOAT_ROWS);
                 code.load(k);
                 code.insn(AALOAD);
                 Code.Local w = code.storeNew("w", FLOATS);
-                code.forLoop("r", 0, product.rows(), r -> {
-                    code.load(out);
-                    code.load(r);
-                    code.insn(DUP2);
+                code.forLoop("p", () -> code.load(p0), () -> code.load(p1), p -> {
+                    code.load(in);
+                    code.load(p);
+                    code.pushInt(input.length());
+                    code.insn(IMUL);
+                    code.load(k);
+                    code.insn(IADD);
                     code.insn(FALOAD);
-                    code.load(w);
-                    code.load(r);
-                    code.insn(FALOAD);
-                    code.load(v);
-                    code.insn(FMUL);
-                    code.insn(FADD);
-                    code.insn(FASTORE);
+                    Code.Local v = code.storeNew("v", Type.FLOAT_TYPE);
+                    code.load(p);
+                    code.pushInt(rows);
+                    code.insn(IMUL);
+                    Code.Local base = code.storeNewInt("base");
+                    code.forLoop("r", 0, rows, r -> {
+                        code.load(xz);
+                        code.load(base);
+                        code.load(r);
+                        code.insn(IADD);
+                        code.insn(DUP2);
+                        code.insn(FALOAD);
+                        code.load(w);
+                        code.load(r);
+                        code.insn(FALOAD);
+                        code.load(v);
+                        code.insn(FMUL);
+                        code.insn(FADD);
+                        code.insn(FASTORE);
+                    });
                 });
             });
-        }
+        });
         code.insn(RETURN);
         code.finish();
     }

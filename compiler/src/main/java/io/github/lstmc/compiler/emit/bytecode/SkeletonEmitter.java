@@ -188,7 +188,11 @@ final class SkeletonEmitter {
         code.finish();
     }
 
-    /** Calls every direction driver in order, one line per call. */
+    /**
+     * Calls every direction driver in order, one line per call, with workspace buffers 0, 1, 2 as
+     * {@code z, hraw, pz} and the {@link io.github.lstmc.compiler.plan.InputProjection} buffer as
+     * {@code xz} (null without one).
+     */
     void forwardChecked() {
         Code code = cls.method(ACC_PROTECTED, "forwardChecked", RuntimeTypes.FORWARD_CHECKED,
                 "input", "batch", "sequenceLength", "lengths", "state", "workspace", "output");
@@ -210,6 +214,11 @@ final class SkeletonEmitter {
                 code.invokeVirtual(RuntimeTypes.STATE, "cell", "(I)[F");
                 for (int i = 0; i < 3; i++) {
                     buffer(code, i, null, workspace);
+                }
+                if (direction.inputProjection() == null) {
+                    code.insn(ACONST_NULL);
+                } else {
+                    buffer(code, direction.inputProjection().buffer(), null, workspace);
                 }
                 code.invokeStatic(cls.owner(), direction.method(), DriverEmitter.DESCRIPTOR);
             }

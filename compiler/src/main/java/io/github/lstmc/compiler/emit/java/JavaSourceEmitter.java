@@ -170,8 +170,10 @@ public final class JavaSourceEmitter {
             String in = layer.inputBuffer() < 0 ? "input" : "workspace.buffer(" + layer.inputBuffer() + ")";
             String out = layer.outputBuffer() < 0 ? "output" : "workspace.buffer(" + layer.outputBuffer() + ")";
             for (DirectionPlan d : layer.directions()) {
-                m.addStatement("$L($L, $L, batch, sequenceLength, lengths, state.hidden($L), state.cell($L), z, hraw, pz)",
-                        d.method(), in, out, d.stateIndex(), d.stateIndex());
+                String xz = d.inputProjection() == null ? "null"
+                        : "workspace.buffer(" + d.inputProjection().buffer() + ")";
+                m.addStatement("$L($L, $L, batch, sequenceLength, lengths, state.hidden($L), state.cell($L), z, hraw, pz, $L)",
+                        d.method(), in, out, d.stateIndex(), d.stateIndex(), xz);
             }
         }
         return m.build();

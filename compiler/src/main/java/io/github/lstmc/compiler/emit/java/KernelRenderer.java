@@ -9,6 +9,7 @@ import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.plan.ActivationCall;
 import io.github.lstmc.compiler.plan.CellUpdate;
 import io.github.lstmc.compiler.plan.DirectionPlan;
+import io.github.lstmc.compiler.plan.InputProjection;
 import io.github.lstmc.compiler.plan.LoopedMatVec;
 import io.github.lstmc.compiler.plan.MatVec;
 import io.github.lstmc.compiler.plan.Operand;
@@ -40,7 +41,13 @@ final class KernelRenderer {
     List<MethodSpec> render(DirectionPlan d) {
         List<MethodSpec> methods = new ArrayList<>();
         methods.add(driver(d));
-        methods.addAll(product(d.gates()));
+        if (d.inputProjection() == null) {
+            methods.addAll(product(d.gates()));
+        } else {
+            LoopedMatVec gates = (LoopedMatVec) d.gates();
+            methods.add(inputPrePass(d.inputProjection(), gates));
+            methods.add(recurrentOnly(d.inputProjection(), gates));
+        }
         methods.add(cell(d.cell()));
         if (d.projection() != null) {
             methods.addAll(product(d.projection()));
@@ -58,7 +65,18 @@ final class KernelRenderer {
                 .addParameter(FLOATS, "in").addParameter(FLOATS, "out").addParameter(int.class, "batch")
                 .addParameter(int.class, "steps").addParameter(int[].class, "lengths")
                 .addParameter(FLOATS, "h").addParameter(FLOATS, "c").addParameter(FLOATS, "z")
-                .addParameter(FLOATS, "hraw").addParameter(FLOATS, "pz");
+                .addParameter(FLOATS, "hraw").addParameter(FLOATS, "pz").addParameter(FLOATS, "xz");
+        InputProjection pre = d.inputProjection();
+        if (pre != null) {
+            m.addComment("the input part of the gates for every position first (reuses weights across a tile)")
+                    .addStatement("$L(in, xz, batch * steps)", pre.method());
+        }
+        CodeBlock gates = pre == null
+                ? calls(d.gates(), "in, pos * " + d.inputWidth() + ", h, hOff, z")
+                : CodeBlock.builder()
+                        .addStatement("System.arraycopy(xz, pos * $L, z, 0, $L)", pre.rows(), pre.rows())
+                        .addStatement("$L(h, hOff, z)", pre.recurrentMethod())
+                        .build();
         m.beginControlFlow("for (int b = 0; b < batch; b++)")
                 .addStatement("int len = lengths == null ? steps : lengths[b]")
                 .addStatement("int hOff = b * $L", s)
@@ -71,7 +89,7 @@ final class KernelRenderer {
                 .beginControlFlow("for (int n = 0; n < len; n++)")
                 .addStatement(d.direction() == Direction.FORWARD ? "int t = n" : "int t = len - 1 - n")
                 .addStatement("int pos = $L", position())
-                .addCode(calls(d.gates(), "in, pos * " + d.inputWidth() + ", h, hOff, z"));
+                .addCode(gates);
         if (d.projection() == null) {
             m.addStatement("$L(z, c, cOff, h, hOff)", d.cell().method());
         } else {
@@ -79,15 +97,20 @@ final class KernelRenderer {
                     .addCode(calls(d.projection(), "hraw, 0, pz"))
                     .addStatement("System.arraycopy(pz, 0, h, hOff, $L)", s);
         }
-        m.addStatement("System.arraycopy(h, hOff, out, pos * $L + $L, $L)", d.outputWidth(), d.outputOffset(), s)
+        m.addStatement("System.arraycopy(h, hOff, out, $L, $L)", offset("pos", d), s)
                 .endControlFlow()
                 .beginControlFlow("for (int t = len; t < steps; t++)")
                 .addComment("outputs past the row's length are zero")
-                .addStatement("int o = ($L) * $L + $L", position(), d.outputWidth(), d.outputOffset())
+                .addStatement("int o = $L", offset("(" + position() + ")", d))
                 .addStatement("$T.fill(out, o, o + $L, 0f)", ARRAYS, s)
                 .endControlFlow()
                 .endControlFlow();
         return m.build();
+    }
+
+    /** {@code position * outputWidth + outputOffset}, without a "+ 0". */
+    private static String offset(String position, DirectionPlan d) {
+        return position + " * " + d.outputWidth() + (d.outputOffset() == 0 ? "" : " + " + d.outputOffset());
     }
 
     private String position() {
@@ -171,6 +194,61 @@ final class KernelRenderer {
         return b.build();
     }
 
+    private static MethodSpec inputPrePass(InputProjection pre, LoopedMatVec gates) {
+        LoopedMatVec.LoopedOperand input = operand(gates, Operand.INPUT);
+        int rows = pre.rows();
+        MethodSpec.Builder m = MethodSpec.methodBuilder(pre.method())
+                .addJavadoc("start + W x for every position, $L positions at a time.\n", pre.tile())
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(FLOATS, "in").addParameter(FLOATS, "xz").addParameter(int.class, "positions")
+                .beginControlFlow("for (int p0 = 0; p0 < positions; p0 += $L)", pre.tile())
+                .addStatement("int p1 = Math.min(positions, p0 + $L)", pre.tile())
+                .beginControlFlow("for (int p = p0; p < p1; p++)");
+        if (gates.startField() != null) {
+            m.addStatement("System.arraycopy($L, 0, xz, p * $L, $L)", gates.startField(), rows, rows);
+        } else {
+            m.addStatement("$T.fill(xz, p * $L, p * $L + $L, 0f)", ARRAYS, rows, rows, rows);
+        }
+        return m.endControlFlow()
+                .beginControlFlow("for (int k = 0; k < $L; k++)", input.length())
+                .addStatement("float[] w = $L[k]", input.field())
+                .beginControlFlow("for (int p = p0; p < p1; p++)")
+                .addStatement("float v = in[p * $L + k]", input.length())
+                .addStatement("int base = p * $L", rows)
+                .beginControlFlow("for (int r = 0; r < $L; r++)", rows)
+                .addStatement("xz[base + r] += w[r] * v")
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
+                .endControlFlow()
+                .build();
+    }
+
+    private static MethodSpec recurrentOnly(InputProjection pre, LoopedMatVec gates) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder(pre.recurrentMethod())
+                .addJavadoc("Adds R h to z, which holds the precomputed start + W x.\n")
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(FLOATS, "h").addParameter(int.class, "hOff").addParameter(FLOATS, "out");
+        addLoops(m, gates.rows(), operand(gates, Operand.STATE));
+        return m.build();
+    }
+
+    private static LoopedMatVec.LoopedOperand operand(LoopedMatVec product, Operand which) {
+        return product.weights().stream().filter(w -> w.operand() == which).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(product.method() + " has no " + which + " operand"));
+    }
+
+    private static void addLoops(MethodSpec.Builder m, int rows, LoopedMatVec.LoopedOperand op) {
+        String v = vector(op.operand());
+        m.beginControlFlow("for (int k = 0; k < $L; k++)", op.length())
+                .addStatement("float v = $L[$LOff + k]", v, v)
+                .addStatement("float[] w = $L[k]", op.field())
+                .beginControlFlow("for (int r = 0; r < $L; r++)", rows)
+                .addStatement("out[r] += w[r] * v")
+                .endControlFlow()
+                .endControlFlow();
+    }
+
     private static MethodSpec looped(LoopedMatVec product) {
         MethodSpec.Builder m = productMethod(product.method(), product.operands())
                 .addJavadoc("$L rows by fixed-bound loops over transposed weight rows (vectorized by C2).\n",
@@ -181,14 +259,7 @@ final class KernelRenderer {
             m.addStatement("$T.fill(out, 0, $L, 0f)", ARRAYS, product.rows());
         }
         for (LoopedMatVec.LoopedOperand op : product.weights()) {
-            String v = vector(op.operand());
-            m.beginControlFlow("for (int k = 0; k < $L; k++)", op.length())
-                    .addStatement("float v = $L[$LOff + k]", v, v)
-                    .addStatement("float[] w = $L[k]", op.field())
-                    .beginControlFlow("for (int r = 0; r < $L; r++)", product.rows())
-                    .addStatement("out[r] += w[r] * v")
-                    .endControlFlow()
-                    .endControlFlow();
+            addLoops(m, product.rows(), op);
         }
         return m.build();
     }

@@ -170,6 +170,7 @@ final class GraphWalker {
                     case "Squeeze" -> squeeze(c);
                     case "Concat" -> concat(c);
                     case "ConstantOfShape" -> constantOfShape(c);
+                    case "ConstantFill" -> constantFill(c);
                     case "Expand" -> expand(c);
                     case "Slice" -> slice(c);
                     case "Transpose" -> transpose(c);
@@ -512,6 +513,12 @@ final class GraphWalker {
         if (allFill && ins.stream().map(v -> ((Fill) v).value()).distinct().count() == 1) {
             return ins.get(0);
         }
+        if (ins.stream().allMatch(v -> v instanceof Const) && !(axis == 0 && ins.stream().allMatch(
+                v -> ((Const) v).tensor().rank() == 1 && !((Const) v).tensor().isFloat()))) {
+            List<OnnxTensor> tensors = new ArrayList<>();
+            ins.forEach(v -> tensors.add(((Const) v).tensor()));
+            return new Const(ConstOps.concat(tensors, axis, c.node.getOutput(0), file + ": " + c.description));
+        }
         boolean shapeLike = ins.stream().allMatch(v -> v instanceof Dims d && !d.scalar()
                 || v instanceof Const cst && !cst.tensor().isFloat() && cst.tensor().rank() == 1);
         if (shapeLike && (axis == 0 || axis == -1)) {
@@ -557,6 +564,19 @@ final class GraphWalker {
             fill = t.value(0);
         }
         return new Fill(fill);
+    }
+
+    /** The experimental ConstantFill that torch still writes for opset 7 zero states. */
+    private GraphValue constantFill(Ctx c) throws LstmcException {
+        c.attrs.requireOnly(Set.of("dtype", "extra_shape", "input_as_shape", "shape", "value"));
+        if (c.has(0)) {
+            GraphValue shape = c.in(0);
+            if (c.attrs.getInt("input_as_shape", 0) != 1 || !(shape instanceof Dims) && !(shape instanceof Const)) {
+                return c.unsupported("ConstantFill is supported only with input_as_shape=1 and a shape from constants"
+                        + " and Shape");
+            }
+        }
+        return new Fill(c.attrs.getFloat("value", 0f));
     }
 
     private GraphValue expand(Ctx c) throws LstmcException {
@@ -627,15 +647,22 @@ final class GraphWalker {
             }
             return new StateRows(r.input(), from, to);
         }
-        if (v instanceof Const cst && cst.tensor().rank() == 1 && starts.length == 1) {
+        if (v instanceof Const cst) {
             OnnxTensor t = cst.tensor();
-            int n = t.size();
-            int from = (int) clampIndex(starts[0], n);
-            int to = (int) clampIndex(ends[0], n);
-            to = Math.max(from, to);
-            return new Const(new OnnxTensor(t.name(), new long[] {to - from},
-                    t.isFloat() ? Arrays.copyOfRange(t.floats(), from, to) : null,
-                    t.isFloat() ? null : Arrays.copyOfRange(t.longs(), from, to)));
+            for (int j = 0; j < starts.length; j++) {
+                long axis = axes == null ? j : axes[j];
+                if (axis < 0) {
+                    axis += t.rank();
+                }
+                if (axis < 0 || axis >= t.rank()) {
+                    throw c.fail("Slice axis " + (axes == null ? j : axes[j]) + " is outside " + t);
+                }
+                int n = (int) t.dims()[(int) axis];
+                int from = (int) clampIndex(starts[j], n);
+                int to = Math.max(from, (int) clampIndex(ends[j], n));
+                t = ConstOps.slice(t, (int) axis, from, to);
+            }
+            return new Const(t);
         }
         if (v instanceof Dims d && !d.scalar() && starts.length == 1) {
             int n = d.dims().size();

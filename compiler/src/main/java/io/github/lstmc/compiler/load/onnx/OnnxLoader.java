@@ -58,12 +58,19 @@ public final class OnnxLoader {
     private OnnxLoader() {
     }
 
-    /** Reads {@code file} and returns its model. Options must be the defaults: ONNX files need none. */
+    /**
+     * Reads {@code file} and returns its model. The model's layout is the graph input's unless
+     * {@code options} names one; a config or tensor prefix is an error (ONNX files need neither).
+     */
     public static Model load(Path file, LoadOptions options) throws LstmcException {
         if (options != null && (options.config() != null || options.prefix() != null)) {
             throw new LstmcException(file + ": ONNX models take no config or tensor prefix");
         }
-        return read(file).model();
+        Model model = read(file).model();
+        if (options != null && options.layout() != null && options.layout() != model.layout()) {
+            return new Model(model.name(), model.layers(), options.layout());
+        }
+        return model;
     }
 
     /** Reads {@code file}, with the names of the graph inputs the model takes at run time. */

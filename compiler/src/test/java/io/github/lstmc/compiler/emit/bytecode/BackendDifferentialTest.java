@@ -60,10 +60,11 @@ class BackendDifferentialTest {
             // every size up to 64 appears, most models stay small so that javac stays fast
             int maxSize = seed % 10 == 0 ? 64 : seed % 3 == 0 ? 24 : 8;
             Model model = RandomModels.model(new Random(seed), RandomModels.Features.all().withMaxSize(maxSize));
-            PlanOptions options = switch ((int) (seed % 3)) {
-                case 0 -> PlanOptions.LOOPS_ONLY;                   // looped products on small sizes too
+            PlanOptions options = switch ((int) (seed % 4)) {
+                case 0 -> PlanOptions.LOOPS_ONLY;                   // looped products with the input pre-pass
                 case 1 -> new PlanOptions(4096, 32768, 500);        // many small unrolled methods
-                default -> PlanOptions.DEFAULT;
+                case 2 -> PlanOptions.DEFAULT;
+                default -> PlanOptions.LOOPS_ONLY.withPrecomputeTile(seed % 8 == 3 ? 0 : 3); // plain loops, odd tiles
             };
             Plan plan = Planner.plan(model, options);
             String className = "M" + seed;

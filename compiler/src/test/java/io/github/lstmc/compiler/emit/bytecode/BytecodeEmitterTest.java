@@ -20,6 +20,7 @@ import io.github.lstmc.compiler.plan.Planner;
 import io.github.lstmc.runtime.Layout;
 import io.github.lstmc.runtime.LstmNetwork;
 import io.github.lstmc.runtime.LstmState;
+import io.github.lstmc.runtime.LstmWorkspace;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -163,6 +164,69 @@ class BytecodeEmitterTest {
         assertTrue(seen.contains("layer0Forward local len"), seen.toString());
         assertTrue(seen.contains("layer0ForwardCell local cn"), seen.toString());
         assertTrue(seen.contains("layer0Forward line"), seen.toString());
+    }
+
+    @Test
+    void stackTracesIntoGeneratedCodeNameTheModelAndALine() {
+        LstmNetwork net = instantiate(Planner.plan(scalarModel(Direction.FORWARD, Layout.BATCH_FIRST)), OPTIONS);
+        // a workspace whose buffers are too small makes the gate product itself fail
+        LstmWorkspace tooSmall = new LstmWorkspace(1, 1, new int[] {0, 0, 0});
+        ArrayIndexOutOfBoundsException e = assertThrows(ArrayIndexOutOfBoundsException.class,
+                () -> net.forward(new float[1], 1, 1, null, net.newState(1), tooSmall, new float[1]));
+        StackTraceElement top = e.getStackTrace()[0];
+        assertEquals("lstmc.test.Tiny", top.getClassName());
+        assertTrue(top.getMethodName().startsWith("layer0ForwardGates"), top.toString());
+        assertEquals("tiny_model_.._x", top.getFileName());
+        assertTrue(top.getLineNumber() > 0, top.toString());
+        StackTraceElement driver = e.getStackTrace()[1];
+        assertEquals("layer0Forward", driver.getMethodName());
+        assertTrue(driver.getLineNumber() > 0 && driver.getLineNumber() != top.getLineNumber(), driver.toString());
+    }
+
+    /**
+     * The worst case for the planner's bytecode estimate: unrolled rows of distinct weights (ldc_w),
+     * none 0 or ±1, at input indices above 127 (sipush), cut at the largest budget the planner
+     * allows. Every method must still be JIT-able, and the model must still compute right.
+     */
+    @Test
+    void denseUnrolledMethodsStayBelowTheJitLimit() {
+        int inputs = 286; // rows of 289 terms: exactly two fit the 7,000-byte budget
+        int hidden = 3;
+        java.util.Random rnd = new java.util.Random(5);
+        float[] w = new float[4 * hidden * inputs];
+        float[] r = new float[4 * hidden * hidden];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = 0.01f + rnd.nextFloat() * 0.05f;
+        }
+        for (int i = 0; i < r.length; i++) {
+            r[i] = 0.01f + rnd.nextFloat() * 0.05f;
+        }
+        Model model = Model.of("dense", Layout.BATCH_FIRST, Layer.of(new DirectionCell(Direction.FORWARD,
+                Matrix.of(4 * hidden, inputs, w), Matrix.of(4 * hidden, hidden, r), null, null, null, null,
+                CellActivations.DEFAULT)));
+        Plan plan = Planner.plan(model, new PlanOptions(4096, 32768, 7000));
+        assertTrue(plan.directions().get(0).gates() instanceof io.github.lstmc.compiler.plan.UnrolledMatVec);
+        assertTrue(plan.directions().get(0).gates().methodCount() > 1, "the budget cuts the product");
+        GeneratedCode code = BytecodeEmitter.emit(plan, OPTIONS);
+        ClassFileChecks.checkAll(code);
+        io.github.lstmc.compiler.emit.ClassFileStats stats =
+                io.github.lstmc.compiler.emit.ClassFileStats.of(code.files().get(0).content());
+        assertTrue(stats.largestMethod() > 6500, "the test reaches near the budget: " + stats.largestMethod());
+        LstmNetwork net = new ModelClassLoader(code).newNetwork(OPTIONS.qualifiedName());
+        float[] x = new float[inputs];
+        java.util.Arrays.fill(x, 0.5f);
+        float[] out = new float[hidden];
+        net.step(x, net.newState(1), net.newWorkspace(1, 1), out);
+        for (int j = 0; j < hidden; j++) {
+            double[] z = new double[4];
+            for (int gate = 0; gate < 4; gate++) {
+                for (int k = 0; k < inputs; k++) {
+                    z[gate] += 0.5 * w[(gate * hidden + j) * inputs + k];
+                }
+            }
+            double c = sigmoid(z[0]) * Math.tanh(z[2]);
+            assertEquals(sigmoid(z[3]) * Math.tanh(c), out[j], 1e-5, "unit " + j);
+        }
     }
 
     @Test

@@ -49,6 +49,32 @@ class OnnxExportGoldensTest {
         Compare.assertClose(name, expected, actual, TOLERANCE);
     }
 
+    static Path opsetRoot() throws URISyntaxException {
+        return Path.of(OnnxExportGoldensTest.class.getResource("/onnx-export-opsets").toURI());
+    }
+
+    static Stream<String> opsetCases() throws IOException, URISyntaxException {
+        try (Stream<Path> dirs = Files.list(opsetRoot())) {
+            return dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList().stream();
+        }
+    }
+
+    /**
+     * Exports at opsets 7, 9, 11 and 17 (compiler/src/test/python/make_onnx_opset_exports.py):
+     * weights behind Slice/Concat gate shuffles and ConstantFill zero states (7), attribute-form
+     * Slice/Unsqueeze (9), state inputs sliced per layer.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("opsetCases")
+    void otherOpsetsMatchTorch(String name) throws Exception {
+        Path dir = opsetRoot().resolve(name);
+        Model model = Lstmc.compiler().load(dir.resolve("model.onnx"));
+        assertEquals(name.contains("batch_first") ? Layout.BATCH_FIRST : Layout.SEQUENCE_FIRST, model.layout(), name);
+        RunOutput expected = RunOutput.read(dir.resolve("expected.json"));
+        RunOutput actual = Runner.run(Lstmc.compiler().interpreter(model), RunInput.read(dir.resolve("input.json")));
+        Compare.assertClose(name, expected, actual, TOLERANCE);
+    }
+
     @Test
     void stackedBidirectionalWithStatesMapsOntoOneModel() throws Exception {
         OnnxImport imported = OnnxLoader.read(root().resolve("bidirectional_layers2_state/model.onnx"));

@@ -1,0 +1,51 @@
+package io.github.lstmc.compiler;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.plan.PlanOptions;
+import io.github.lstmc.compiler.testing.RandomModels;
+import io.github.lstmc.runtime.LstmNetwork;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** generate / instantiate / describePlan through the public facade. */
+class LstmcCodegenFacadeTest {
+
+    @Test
+    void instantiatedSourceNetworkRunsLikeTheInterpreter() {
+        Model model = RandomModels.model(11, RandomModels.Features.plain().withMaxSize(6).withMaxLayers(2));
+        LstmNetwork generated = Lstmc.compiler().instantiate(model, CompileOptions.of("facade", "Net"));
+        LstmNetwork reference = Lstmc.compiler().interpreter(model);
+        float[][][] x = RandomModels.input(new Random(1), 2, 4, model.inputSize());
+        float[][][] want = reference.forward(x);
+        float[][][] got = generated.forward(x);
+        for (int b = 0; b < 2; b++) {
+            for (int t = 0; t < 4; t++) {
+                for (int k = 0; k < want[b][t].length; k++) {
+                    assertTrue(Math.abs(want[b][t][k] - got[b][t][k]) <= 1e-5, "b" + b + " t" + t + " k" + k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void describePlanNamesTheChoicesAndTheLargestMethod() {
+        Model model = RandomModels.model(12, RandomModels.Features.plain().withMaxSize(4).withMaxLayers(1));
+        String text = Lstmc.compiler().describePlan(model);
+        assertTrue(text.startsWith("layer0Forward: gates unrolled ("), text);
+        assertTrue(text.contains("bytes of bytecode (JIT limit 8000), constant pool"), text);
+    }
+
+    @Test
+    void planOptionsReachTheGeneratedCode() {
+        Model model = RandomModels.model(13, RandomModels.Features.plain().withMaxSize(4).withMaxLayers(1));
+        CompileOptions options = CompileOptions.of("facade", "Net");
+        String looped = new String(Lstmc.compiler().generate(model, options, PlanOptions.LOOPS_ONLY).files().get(0)
+                .content(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(looped.contains("_WEIGHTS_T[k]"), looped);
+        assertArrayEquals(Lstmc.compiler().generate(model, options).files().get(0).content(),
+                Lstmc.compiler().generate(model, options, PlanOptions.DEFAULT).files().get(0).content());
+    }
+}

@@ -1,0 +1,108 @@
+package io.github.lstmc.compiler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lstmc compile} and {@code lstmc inspect} on golden PyTorch models. */
+class CompileAndInspectTest {
+
+    @TempDir
+    Path dir;
+
+    private Path model(String golden, String name) {
+        return Fixtures.copy("pytorch/" + golden + "/model.safetensors", dir, name);
+    }
+
+    @Test
+    void compileSourceWritesThePackagePath() throws IOException {
+        Path model = model("basic", "speech_tagger.safetensors");
+        Path out = dir.resolve("gen");
+        Cli.Result r = Cli.run("compile", model.toString(), "--out", out.toString(), "--package", "com.example.nn");
+        r.assertOk();
+        Path java = out.resolve("com/example/nn/SpeechTagger.java");
+        assertTrue(Files.isRegularFile(java), () -> "missing " + java + "\n" + r.out());
+        String text = Files.readString(java);
+        assertTrue(text.contains("package com.example.nn;"), text);
+        assertTrue(text.contains("class SpeechTagger"), text);
+        assertTrue(r.out().contains(java.toString().replace(dir.toString(), "").substring(1))
+                && r.out().contains(String.format("%,d bytes", Files.size(java))), r.out());
+
+        // a second run rewrites nothing (timestamps stay, builds do not recompile)
+        Cli.Result again = Cli.run("compile", model.toString(), "--out", out.toString(), "--package", "com.example.nn")
+                .assertOk();
+        assertTrue(again.out().contains("unchanged"), again.out());
+    }
+
+    @Test
+    void compileBytecodeHonoursTarget() throws IOException {
+        Path model = model("bidirectional", "bi.safetensors");
+        Path out = dir.resolve("classes");
+        Cli.Result r = Cli.run("compile", model.toString(), "--out", out.toString(), "--backend", "bytecode",
+                "--target", "11", "--class", "BiTagger");
+        r.assertOk();
+        Path cls = out.resolve("lstmc/generated/BiTagger.class");
+        assertTrue(Files.isRegularFile(cls), () -> "missing " + cls + "\n" + r.out());
+        ByteBuffer header = ByteBuffer.wrap(Files.readAllBytes(cls));
+        assertEquals(0xCAFEBABE, header.getInt(0));
+        assertEquals(55, header.getShort(6), "class-file major version for --target 11");
+    }
+
+    @Test
+    void hostileFileNameGivesASafeDefaultClassName() throws IOException {
+        Path model = model("basic", "x; Runtime.getRuntime().exec(\"rm\") .safetensors");
+        Path out = dir.resolve("gen");
+        Cli.Result r = Cli.run("compile", model.toString(), "--out", out.toString());
+        r.assertOk();
+        try (Stream<Path> files = Files.list(out.resolve("lstmc/generated"))) {
+            assertEquals(List.of("XRuntime.java"), // the name ends at the first dot
+                    files.map(f -> f.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void compileErrorWritesNothing() throws IOException {
+        Path bad = Files.write(dir.resolve("broken.safetensors"), new byte[] {1, 2, 3});
+        Path out = dir.resolve("gen");
+        Cli.run("compile", bad.toString(), "--out", out.toString()).assertUserError(bad.getFileName().toString());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void inspectDescribesTheModel() {
+        // basic: 1 layer, I = 3, H = 4, with both biases: 4H*I + 4H*H + 8H = 48 + 64 + 32 = 144 parameters
+        Cli.Result r = Cli.run("inspect", model("basic", "basic.safetensors").toString()).assertOk();
+        assertTrue(r.out().contains("144"), r.out());
+        assertTrue(r.out().toLowerCase().contains("sigmoid"), r.out());
+        // 2 directions, 3 layers: the count of each layer must show up
+        Cli.Result bi = Cli.run("inspect", model("stacked3_bidirectional", "s3.safetensors").toString()).assertOk();
+        assertTrue(bi.out().toLowerCase().contains("bidirectional") || bi.out().contains("2 directions"), bi.out());
+    }
+
+    @Test
+    void inspectWithPrefix() {
+        Path model = model("prefixed", "prefixed.safetensors");
+        Cli.run("inspect", model.toString(), "--prefix", "encoder.lstm").assertOk();
+        Cli.run("inspect", model.toString(), "--prefix", "decoder.lstm").assertUserError(model.getFileName().toString());
+    }
+
+    @Test
+    void listedFilesExist() throws IOException {
+        Path out = dir.resolve("gen");
+        Cli.Result r = Cli.run("compile", model("basic", "basic.safetensors").toString(), "--out", out.toString());
+        r.assertOk();
+        try (Stream<Path> files = Files.walk(out)) {
+            files.filter(Files::isRegularFile).forEach(f -> assertTrue(r.out().contains(out.relativize(f).toString())
+                    || r.out().contains(f.toString()), () -> f + " not listed:\n" + r.out()));
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.lstmc.compiler.emit.java;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.lstmc.compiler.CompileOptions;
+import io.github.lstmc.compiler.Lstmc;
+import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.plan.PlanOptions;
+import io.github.lstmc.compiler.testing.RandomModels;
+import io.github.lstmc.runtime.LstmNetwork;
+import io.github.lstmc.runtime.LstmState;
+import io.github.lstmc.runtime.LstmWorkspace;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/** The flat forward and step of generated code allocate nothing: scratch comes from the workspace. */
+class AllocationFreeTest {
+
+    @Test
+    void forwardAndStepDoNotAllocate() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "needs HotSpot's allocation counter");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        RandomModels.Features features = RandomModels.Features.plain().withMaxSize(12).withMaxLayers(3)
+                .with(RandomModels.Feature.PROJECTION, RandomModels.Feature.PEEPHOLES);
+        Model model = RandomModels.model(21, features);
+        for (PlanOptions options : new PlanOptions[] {PlanOptions.DEFAULT, PlanOptions.LOOPS_ONLY, PlanOptions.LOOPS_ONLY.withPrecomputeTile(8)}) {
+            LstmNetwork net = Lstmc.compiler().instantiate(model, CompileOptions.of("alloc", "Net"), options);
+            int batch = 2;
+            int steps = 5;
+            float[] in = new float[batch * steps * model.inputSize()];
+            float[] out = new float[batch * steps * model.outputSize()];
+            float[] stepIn = new float[batch * model.inputSize()];
+            float[] stepOut = new float[batch * model.outputSize()];
+            int[] lengths = {5, 3};
+            LstmState state = net.newState(batch);
+            LstmWorkspace workspace = net.newWorkspace(batch, steps);
+            for (int i = 0; i < 5; i++) {
+                net.forward(in, batch, steps, lengths, state, workspace, out);
+                net.step(stepIn, state, workspace, stepOut);
+            }
+            long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            for (int i = 0; i < 50; i++) {
+                net.forward(in, batch, steps, lengths, state, workspace, out);
+                net.step(stepIn, state, workspace, stepOut);
+            }
+            long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+            // One float[] per call would already be 100 allocations of 16+ bytes.
+            assertTrue(allocated < 512, options + ": allocated " + allocated + " bytes in 100 calls");
+        }
+    }
+}

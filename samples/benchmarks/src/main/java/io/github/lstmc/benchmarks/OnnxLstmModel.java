@@ -1,0 +1,141 @@
+package io.github.lstmc.benchmarks;
+
+import io.github.lstmc.compiler.model.DirectionCell;
+import io.github.lstmc.compiler.model.Matrix;
+import io.github.lstmc.compiler.model.Model;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Writes a one-node ONNX model (opset 14) computing the same LSTM as a one-layer, forward,
+ * default-activation lstmc {@link Model}: inputs {@code X [T][B][I]} (ONNX layout 0), output
+ * {@code Y [T][1][B][H]}, the weights as initializers in ONNX's gate order (i, o, f, c).
+ *
+ * <p>The protobuf encoding is written by hand (a few field numbers of onnx.proto), so the
+ * benchmarks need no generated ONNX classes.
+ */
+final class OnnxLstmModel {
+    // Gate order of ONNX (i, o, f, c) as indices into lstmc's canonical order (i, f, g, o).
+    private static final int[] ONNX_GATES = {0, 3, 1, 2};
+    private static final int FLOAT = 1;
+
+    private OnnxLstmModel() {
+    }
+
+    /** The serialized ModelProto. */
+    static byte[] bytes(Model model, int steps, int batch) {
+        if (model.layers().size() != 1 || model.directionCount() != 1) {
+            throw new IllegalArgumentException("only one-layer, one-direction models are exported");
+        }
+        DirectionCell cell = model.layers().get(0).directions().get(0);
+        if (cell.peepholes() != null || cell.projection() != null) {
+            throw new IllegalArgumentException("peepholes and projections are not exported");
+        }
+        int h = cell.inputWeights().rows() / 4;
+        int in = cell.inputWeights().cols();
+
+        Proto graph = new Proto();
+        Proto node = new Proto();
+        for (String input : new String[] {"X", "W", "R", "B"}) {
+            node.string(1, input);
+        }
+        node.string(2, "Y");
+        node.string(3, "lstm");
+        node.string(4, "LSTM");
+        node.message(5, new Proto().string(1, "hidden_size").int64(3, h).int64(20, 2 /* INT */));
+        graph.message(1, node);
+        graph.string(2, "lstmc_benchmark");
+        graph.message(5, tensor("W", reorder(cell.inputWeights(), h), 1, 4 * h, in));
+        graph.message(5, tensor("R", reorder(cell.recurrentWeights(), h), 1, 4 * h, cell.recurrentWeights().cols()));
+        float[] bias = new float[8 * h];
+        if (cell.inputBias() != null) {
+            System.arraycopy(reorder(cell.inputBias().transpose(), h), 0, bias, 0, 4 * h);
+        }
+        if (cell.recurrentBias() != null) {
+            System.arraycopy(reorder(cell.recurrentBias().transpose(), h), 0, bias, 4 * h, 4 * h);
+        }
+        graph.message(5, tensor("B", bias, 1, 8 * h));
+        graph.message(11, valueInfo("X", steps, batch, in));
+        graph.message(12, valueInfo("Y", steps, 1, batch, h));
+
+        return new Proto()
+                .int64(1, 8)                       // ir_version
+                .string(2, "lstmc-benchmarks")     // producer_name
+                .message(7, graph)
+                .message(8, new Proto().string(1, "").int64(2, 14)) // opset_import: ai.onnx 14
+                .toByteArray();
+    }
+
+    /** Rows of a {@code [4H][C]} matrix in ONNX gate order, flat. */
+    private static float[] reorder(Matrix m, int h) {
+        int cols = m.cols();
+        float[] out = new float[4 * h * cols];
+        float[] all = m.toArray();
+        for (int g = 0; g < 4; g++) {
+            System.arraycopy(all, ONNX_GATES[g] * h * cols, out, g * h * cols, h * cols);
+        }
+        return out;
+    }
+
+    private static Proto tensor(String name, float[] data, long... dims) {
+        Proto t = new Proto();
+        for (long d : dims) {
+            t.int64(1, d);
+        }
+        t.int64(2, FLOAT);
+        t.string(8, name);
+        ByteBuffer raw = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asFloatBuffer().put(data);
+        t.bytes(9, raw.array());
+        return t;
+    }
+
+    private static Proto valueInfo(String name, long... dims) {
+        Proto shape = new Proto();
+        for (long d : dims) {
+            shape.message(1, new Proto().int64(1, d));
+        }
+        Proto tensorType = new Proto().int64(1, FLOAT).message(2, shape);
+        return new Proto().string(1, name).message(2, new Proto().message(1, tensorType));
+    }
+
+    /** A protobuf message being written: varint and length-delimited fields only. */
+    private static final class Proto {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        Proto int64(int field, long value) {
+            varint((long) field << 3);
+            varint(value);
+            return this;
+        }
+
+        Proto string(int field, String value) {
+            return bytes(field, value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Proto message(int field, Proto value) {
+            return bytes(field, value.toByteArray());
+        }
+
+        Proto bytes(int field, byte[] value) {
+            varint(((long) field << 3) | 2);
+            varint(value.length);
+            out.write(value, 0, value.length);
+            return this;
+        }
+
+        byte[] toByteArray() {
+            return out.toByteArray();
+        }
+
+        private void varint(long v) {
+            while ((v & ~0x7FL) != 0) {
+                out.write((int) ((v & 0x7F) | 0x80));
+                v >>>= 7;
+            }
+            out.write((int) v);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.github.lstmc.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.lstmc.compiler.model.Model;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark setup, on a tiny shape (the benchmarks themselves never run in the build): every
+ * engine computes what the interpreter computes on the same weights, batch of two.
+ */
+class EnginesTest {
+    private static final Shape SHAPE = Shape.parse("3x5x4x2");
+
+    @ParameterizedTest
+    @ValueSource(strings = {Engines.SOURCE, Engines.BYTECODE, Engines.ONNXRUNTIME})
+    void engineAgreesWithTheInterpreter(String name) throws Exception {
+        Model model = BenchmarkModels.lstm(SHAPE, 7);
+        float[] input = BenchmarkModels.input(SHAPE, 7);
+        Engine engine;
+        try {
+            engine = Engines.create(name, model, SHAPE, input);
+        } catch (UnsupportedOperationException e) {
+            Assumptions.abort(name + " is not available in this build: " + e.getMessage());
+            return;
+        }
+        try (engine) {
+            Engines.checkAgainstInterpreter(name, engine, model, SHAPE, input, 1e-5f);
+            float[][][] y = engine.lastOutput();
+            assertEquals(2, y.length);
+            assertEquals(4, y[0].length);
+            assertEquals(5, y[0][0].length);
+            // The two batch rows got different inputs, so the check above compared two different sequences.
+            assertTrue(y[0][3][0] != y[1][3][0]);
+        }
+    }
+
+    @Test
+    void checkCatchesAnEngineThatComputesSomethingElse() throws Exception {
+        Model model = BenchmarkModels.lstm(SHAPE, 7);
+        Model other = BenchmarkModels.lstm(SHAPE, 8);
+        float[] input = BenchmarkModels.input(SHAPE, 7);
+        Engine wrong = Engines.create(Engines.INTERPRETER, other, SHAPE, input);
+        assertThrows(IllegalStateException.class,
+                () -> Engines.checkAgainstInterpreter("wrong", wrong, model, SHAPE, input, 1e-5f));
+    }
+
+    @Test
+    void shapesParseAsWrittenInParams() {
+        assertEquals(new Shape(64, 128, 100, 16), Shape.parse("64x128x100x16"));
+        assertEquals("8x16x50x1", Shape.parse("8x16x50x1").toString());
+        assertThrows(IllegalArgumentException.class, () -> Shape.parse("8x16x50"));
+        assertThrows(IllegalArgumentException.class, () -> Shape.parse("8x0x50x1"));
+    }
+}
