@@ -12,9 +12,11 @@ import io.github.lstmc.compiler.emit.ModelClassLoader;
 import io.github.lstmc.compiler.emit.java.InMemoryJavaCompiler;
 import io.github.lstmc.compiler.emit.java.JavaSourceEmitter;
 import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.plan.DirectionPlan;
 import io.github.lstmc.compiler.plan.Plan;
 import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.plan.Planner;
+import io.github.lstmc.compiler.plan.UnrolledMatVec;
 import io.github.lstmc.compiler.testing.RandomModels;
 import io.github.lstmc.runtime.Layout;
 import io.github.lstmc.runtime.LstmNetwork;
@@ -56,22 +58,31 @@ class BackendDifferentialTest {
     void randomModelsAgreeWithInterpreterAndBitwiseWithTheSourceBackEnd() throws Exception {
         int[] releases = {8, 11, 17};
         List<Case> cases = new ArrayList<>();
+        Map<String, Integer> coverage = new java.util.TreeMap<>();
         for (long seed = 0; seed < MODELS; seed++) {
             // every size up to 64 appears, most models stay small so that javac stays fast
             int maxSize = seed % 10 == 0 ? 64 : seed % 3 == 0 ? 24 : 8;
             Model model = RandomModels.model(new Random(seed), RandomModels.Features.all().withMaxSize(maxSize));
             PlanOptions options = switch ((int) (seed % 4)) {
-                case 0 -> PlanOptions.LOOPS_ONLY;                   // looped products with the input pre-pass
+                case 0 -> PlanOptions.LOOPS_ONLY.withPrecomputeTile(8); // looped products with the input pre-pass
                 case 1 -> new PlanOptions(4096, 32768, 500);        // many small unrolled methods
                 case 2 -> PlanOptions.DEFAULT;
                 default -> PlanOptions.LOOPS_ONLY.withPrecomputeTile(seed % 8 == 3 ? 0 : 3); // plain loops, odd tiles
             };
             Plan plan = Planner.plan(model, options);
+            for (DirectionPlan direction : plan.directions()) {
+                coverage.merge(direction.inputProjection() != null ? "pre-pass"
+                        : direction.gates() instanceof UnrolledMatVec u
+                        ? (u.methodCount() > 1 ? "unrolled, split" : "unrolled") : "looped", 1, Integer::sum);
+            }
             String className = "M" + seed;
             GeneratedCode bytecode = BytecodeEmitter.emit(plan, new CompileOptions(PACKAGE, className,
                     Backend.BYTECODE, releases[(int) (seed % releases.length)]));
             ClassFileChecks.checkAll(bytecode);
             cases.add(new Case(seed, model, className, bytecode, JavaSourceEmitter.render(plan, PACKAGE, className)));
+        }
+        for (String kind : List.of("unrolled", "unrolled, split", "looped", "pre-pass")) {
+            assertTrue(coverage.getOrDefault(kind, 0) > 0, "no " + kind + " gate products among " + coverage);
         }
         for (int from = 0; from < cases.size(); from += PER_JAVAC_RUN) {
             List<Case> batch = cases.subList(from, Math.min(cases.size(), from + PER_JAVAC_RUN));
