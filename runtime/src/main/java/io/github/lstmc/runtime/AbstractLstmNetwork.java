@@ -164,6 +164,9 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
      * with an ArrayIndexOutOfBoundsException half way through, or silently overrun rows.
      */
     private void checkWorkspace(LstmWorkspace workspace) {
+        if (workspace.checkedBy == this) {
+            return;
+        }
         int[] sizes = workspaceSizes(workspace.batch(), workspace.maxSequenceLength());
         if (workspace.bufferCount() != sizes.length) {
             throw new IllegalArgumentException("workspace must have " + sizes.length + " buffers, got "
@@ -177,6 +180,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
                         + " (make it with this network's newWorkspace)");
             }
         }
+        workspace.checkedBy = this;
     }
 
     private static void checkLength(String name, float[] array, long expected) {

@@ -9,6 +9,11 @@ public final class LstmWorkspace {
     private final int batch;
     private final int maxSequenceLength;
     private final float[][] buffers;
+    /**
+     * The network whose checks this workspace last passed (its buffers never change, so it passes
+     * them again): lets {@code forward} skip re-deriving the expected sizes, which would allocate.
+     */
+    volatile Object checkedBy;
 
     /**
      * @param batch             largest batch this workspace serves

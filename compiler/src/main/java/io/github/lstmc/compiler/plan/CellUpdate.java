@@ -2,20 +2,30 @@ package io.github.lstmc.compiler.plan;
 
 /**
  * The elementwise part of one step, one generated method
- * {@code private static void method(float[] z, float[] c, int cOff, float[] out, int outOff)}
- * looping {@code for (int j = 0; j < hiddenSize; j++)} over:
+ * {@code private static void method(float[] z, float[] c, int cOff, float[] out, int outOff)}. It works
+ * in place on {@code z}, whose gate blocks ({@code slot*H + j}) are followed by a cell block at
+ * {@code C = }{@link #cellOffset()}, in two passes over {@code j < H} that index one array only at
+ * constant offsets, the shape C2 vectorizes (activations included):
  * <pre>
- *   float cp = c[cOff + j];                                   // previous cell
- *   float zi = z[slotI*H + j];  [zi = zi + PI[j] * cp;]  [zi = clamp(zi, preClip);]  float i = gate(zi);
- *   coupled:  float f = 1f - i;
- *   else:     float zf = z[slotF*H + j];  [zf = zf + PF[j] * cp;]  [zf = clamp(zf, preClip);]  float f = gate(zf);
- *   float zg = z[slotG*H + j];  [zg = clamp(zg, preClip);]  float g = cell(zg);
- *   float cn = f * cp + i * g;                                // (f*cp) + (i*g), each product rounded first
- *   [cn = clamp(cn, cellClip);]
- *   c[cOff + j] = cn;
- *   float zo = z[slotO*H + j];  [zo = zo + PO[j] * cn;]  [zo = clamp(zo, preClip);]  float o = gate(zo);
- *   out[outOff + j] = o * hidden(cn);
+ *   System.arraycopy(c, cOff, z, C, H);                      // previous cell
+ *   for (int j = 0; j &lt; hiddenSize; j++):                    // pass 1: input, forget and cell gates
+ *     float zi = z[slotI*H + j];  [zi = zi + PI[j] * z[C + j];]  [zi = clamp(zi, preClip);]  z[slotI*H + j] = gate(zi);
+ *     not coupled: float zf = z[slotF*H + j];  [zf = zf + PF[j] * z[C + j];]  [zf = clamp(zf, preClip);]  z[slotF*H + j] = gate(zf);
+ *     float zg = z[slotG*H + j];  [zg = clamp(zg, preClip);]  z[slotG*H + j] = cell(zg);
+ *   for (int j = 0; j &lt; hiddenSize; j++):                    // pass 2: new cell, output gate, hidden
+ *     float cp = z[C + j];  float i = z[slotI*H + j];
+ *     float f = coupled ? 1f - i : z[slotF*H + j];
+ *     float g = z[slotG*H + j];
+ *     float cn = f * cp + i * g;                             // (f*cp) + (i*g), each product rounded first
+ *     [cn = clamp(cn, cellClip);]
+ *     z[C + j] = cn;
+ *     float zo = z[slotO*H + j];  [zo = zo + PO[j] * cn;]  [zo = clamp(zo, preClip);]  float o = gate(zo);
+ *     z[slotO*H + j] = o * hidden(cn);
+ *   System.arraycopy(z, C, c, cOff, H);                      // new cell
+ *   System.arraycopy(z, slotO*H, out, outOff, H);            // new hidden vector
  * </pre>
+ * Per element these are the same float operations in the same order as a single scalar loop would
+ * do; only the order across elements changes, which no element depends on.
  * Bracketed parts exist only when the feature does (peephole field non-null, clip finite).
  * {@code clamp(x, l)} is {@code Activations.clamp(x, l)}: {@code x > l ? l : (x < -l ? -l : x)}.
  * Activations render as {@link ActivationCall}s; an identity leaves its argument as is.
@@ -39,6 +49,11 @@ public record CellUpdate(String method, int hiddenSize, int slotInput, int slotF
                          ActivationCall gate, ActivationCall cell, ActivationCall hidden,
                          float preActivationClip, float cellClip,
                          String peepholeInput, String peepholeForget, String peepholeOutput) {
+
+    /** {@code C}: where the cell block of {@code z} starts, after the computed gate blocks. */
+    public int cellOffset() {
+        return (coupled() ? 3 : 4) * hiddenSize;
+    }
 
     public boolean coupled() {
         return slotForget < 0;

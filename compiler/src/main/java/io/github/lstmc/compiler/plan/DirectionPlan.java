@@ -34,7 +34,7 @@ import io.github.lstmc.compiler.model.Direction;
  * @param outputOffset {@code direction * S}
  * @param hiddenSize   H
  * @param stateSize    S
- * @param gates        z = b + W x + R h over the computed gate rows ({@code slots * H} rows)
+ * @param gates        z = b + W x + R h over the computed gate rows ({@code slots * H} rows; {@code z} has H more floats for the cell update)
  * @param cell         the elementwise update
  * @param projection   hraw -> h ({@code S} rows, operand INPUT of length H), or null
  * @param inputProjection how to precompute the input part of a looped {@code gates} product, or null

@@ -35,7 +35,7 @@ import java.util.List;
  * @param streamable   no reverse direction
  * @param layers       in order
  * @param weights      every weight field, in declaration order
- * @param workspace    the scratch buffers: 0 = z (gate pre-activations), 1 = hraw, 2 = pz, then layer outputs,
+ * @param workspace    the scratch buffers: 0 = z (gate pre-activations, then H floats for the cell), 1 = hraw, 2 = pz, then layer outputs,
  *                     then xz (precomputed input projections) when any direction has one
  */
 public record Plan(Header header, Layout layout, int inputSize, int outputSize, int directionCount, boolean streamable,

@@ -27,15 +27,22 @@ package io.github.lstmc.compiler.plan;
  *                              0 disables unrolling
  * @param maxUnrolledPerClass   largest number of unrolled weights in the whole class
  * @param methodBytecodeBudget  estimated bytecode bytes after which an unrolled method is split (at most 7,000)
+ * <p>{@code accumulationBlock} is how many input elements one pass of a looped product folds into the
+ * output vector ({@link LoopedMatVec#block()}): {@code out[r] = out[r] + w0[r]*v0 + w1[r]*v1 + ...},
+ * left to right, so the sum keeps the sequential order (same bits for every block size) while the
+ * output is loaded and stored once per block instead of once per input element.
+ *
  * @param precomputeTile        positions per tile of the input pre-pass of looped products; 0: no pre-pass
+ * @param accumulationBlock     input elements per pass over the output in looped products, 1..8
  */
 public record PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, int methodBytecodeBudget,
-                          int precomputeTile) {
+                          int precomputeTile, int accumulationBlock) {
 
     public static final int DEFAULT_MAX_UNROLLED_PER_PRODUCT = 2048;
     public static final int DEFAULT_MAX_UNROLLED_PER_CLASS = 32768;
     public static final int DEFAULT_METHOD_BYTECODE_BUDGET = 6000;
     public static final int DEFAULT_PRECOMPUTE_TILE = 0;
+    public static final int DEFAULT_ACCUMULATION_BLOCK = 4;
 
     /** The defaults above. */
     public static final PlanOptions DEFAULT = new PlanOptions(
@@ -44,17 +51,34 @@ public record PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, in
     /** Never unroll: every product is a loop (useful to test the looped path on small models). */
     public static final PlanOptions LOOPS_ONLY = new PlanOptions(0, 0, DEFAULT_METHOD_BYTECODE_BUDGET);
 
-    /** With the default pre-pass tile (none). */
+    /** With the default pre-pass tile (none) and accumulation block. */
     public PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, int methodBytecodeBudget) {
         this(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, DEFAULT_PRECOMPUTE_TILE);
     }
 
+    /** With the default accumulation block. */
+    public PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, int methodBytecodeBudget,
+                       int precomputeTile) {
+        this(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile,
+                DEFAULT_ACCUMULATION_BLOCK);
+    }
+
     /** These options with another pre-pass tile (0: none). */
     public PlanOptions withPrecomputeTile(int tile) {
-        return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, tile);
+        return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, tile,
+                accumulationBlock);
+    }
+
+    /** These options with another accumulation block (input elements per pass, 1..8). */
+    public PlanOptions withAccumulationBlock(int block) {
+        return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile,
+                block);
     }
 
     public PlanOptions {
+        if (accumulationBlock < 1 || accumulationBlock > 8) {
+            throw new IllegalArgumentException("accumulation block must be in 1..8, got " + accumulationBlock);
+        }
         if (precomputeTile < 0) {
             throw new IllegalArgumentException("precompute tile must not be negative, got " + precomputeTile);
         }

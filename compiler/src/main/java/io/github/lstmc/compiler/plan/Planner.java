@@ -64,7 +64,8 @@ public final class Planner {
             for (int d = 0; d < layer.directions().size(); d++) {
                 DirectionCell cell = layer.directions().get(d);
                 dirs.add(direction(l, d, directions, layer, cell));
-                maxGateRows = Math.max(maxGateRows, slots(layer).size() * layer.hiddenSize());
+                // the gate rows, then the cell scratch of the cell update (CellUpdate#cellOffset)
+                maxGateRows = Math.max(maxGateRows, (slots(layer).size() + 1) * layer.hiddenSize());
                 if (cell.projection() != null) {
                     maxHraw = Math.max(maxHraw, layer.hiddenSize());
                     maxProjected = Math.max(maxProjected, layer.stateSize());
@@ -79,7 +80,7 @@ public final class Planner {
             layers.add(new LayerPlan(l, layer.hiddenSize(), layer.stateSize(), inputBuffer, outputBuffer, dirs));
         }
         List<WorkspaceBuffer> workspace = new ArrayList<>();
-        workspace.add(new WorkspaceBuffer("z: gate pre-activations of one step", maxGateRows, 0));
+        workspace.add(new WorkspaceBuffer("z: gate pre-activations of one step, then the cell", maxGateRows, 0));
         workspace.add(new WorkspaceBuffer("hraw: hidden vector before projection", maxHraw, 0));
         workspace.add(new WorkspaceBuffer("pz: projected hidden vector", maxProjected, 0));
         if (layerCount > 1) {
@@ -253,7 +254,7 @@ public final class Planner {
             weights.add(WeightField.rows(name, cols, rows, transposed));
             ops.add(new LoopedMatVec.LoopedOperand(operands[op], cols, name));
         }
-        return new LoopedMatVec(rows, method, startField, ops, count);
+        return new LoopedMatVec(rows, method, startField, ops, count, options.accumulationBlock());
     }
 
     /** The runtime call for an activation; identities (and Affine(1, 0)) fold away. */

@@ -8,9 +8,11 @@ import org.objectweb.asm.Type;
 
 /**
  * Renders the elementwise part of a step ({@link CellUpdate}): one method
- * {@code (float[] z, float[] c, int cOff, float[] out, int outOff)} looping over {@code j < H},
- * statement by statement as {@link CellUpdate} lists them, each on its own line with its local
- * named as there ({@code cp, zi, i, zf, f, zg, g, cn, zo, o}).
+ * {@code (float[] z, float[] c, int cOff, float[] out, int outOff)} working in place on {@code z}:
+ * the previous cell copied in after the gates, a pass applying the input, forget and cell
+ * activations, a pass computing the new cell, the output gate and the hidden vector, then the cell
+ * and hidden vector copied out. Statement by statement as {@link CellUpdate} lists them, each on its
+ * own line with its local named as there ({@code zi, zf, zg, cp, i, f, g, cn, zo, o}).
  */
 final class CellUpdateEmitter {
     static final String DESCRIPTOR = "([F[FI[FI)V";
@@ -23,31 +25,50 @@ final class CellUpdateEmitter {
 
     void emit(CellUpdate cell) {
         Code code = cls.helper(cell.method(), DESCRIPTOR, "z", "c", "cOff", "out", "outOff");
+        Code.Local z = code.local("z");
         Code.Local c = code.local("c");
         Code.Local cOff = code.local("cOff");
-        code.forLoop("j", 0, cell.hiddenSize(), j -> {
-            // float cp = c[cOff + j];
+        int h = cell.hiddenSize();
+        int cellBase = cell.cellOffset();
+        // System.arraycopy(c, cOff, z, C, H);
+        code.line();
+        code.load(c);
+        code.load(cOff);
+        code.load(z);
+        code.pushInt(cellBase);
+        code.pushInt(h);
+        code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+        // pass 1: z[slot*H + j] = act(zX) for the input, forget and cell gates
+        code.forLoop("j", 0, h, j -> {
+            gate(code, cell, j, "zi", cell.slotInput(), cell.peepholeInput(), () -> element(code, j, cellBase),
+                    cell.gate());
+            if (!cell.coupled()) {
+                gate(code, cell, j, "zf", cell.slotForget(), cell.peepholeForget(), () -> element(code, j, cellBase),
+                        cell.gate());
+            }
+            gate(code, cell, j, "zg", cell.slotCell(), null, null, cell.cell());
+        });
+        // pass 2: new cell, output gate, hidden vector
+        code.forLoop("j", 0, h, j -> {
             code.line();
-            code.load(c);
-            code.load(cOff);
-            code.load(j);
-            code.insn(IADD);
-            code.insn(FALOAD);
+            element(code, j, cellBase);
             Code.Local cp = code.storeNew("cp", Type.FLOAT_TYPE);
-
-            Code.Local i = gate(code, cell, j, "i", cell.slotInput(), cell.peepholeInput(), cp, cell.gate());
-            Code.Local f;
+            code.line();
+            element(code, j, cell.slotInput() * h);
+            Code.Local i = code.storeNew("i", Type.FLOAT_TYPE);
+            code.line();
             if (cell.coupled()) {
                 // float f = 1f - i;
-                code.line();
                 code.pushFloat(1f);
                 code.load(i);
                 code.insn(FSUB);
-                f = code.storeNew("f", Type.FLOAT_TYPE);
             } else {
-                f = gate(code, cell, j, "f", cell.slotForget(), cell.peepholeForget(), cp, cell.gate());
+                element(code, j, cell.slotForget() * h);
             }
-            Code.Local g = gate(code, cell, j, "g", cell.slotCell(), null, null, cell.cell());
+            Code.Local f = code.storeNew("f", Type.FLOAT_TYPE);
+            code.line();
+            element(code, j, cell.slotCell() * h);
+            Code.Local g = code.storeNew("g", Type.FLOAT_TYPE);
 
             // float cn = f * cp + i * g;  [cn = clamp(cn, cellClip);]
             code.line();
@@ -62,56 +83,95 @@ final class CellUpdateEmitter {
                 clamp(code, cell.cellClip());
             }
             Code.Local cn = code.storeNew("cn", Type.FLOAT_TYPE);
-            // c[cOff + j] = cn;
+            // z[C + j] = cn;
             code.line();
-            code.load(c);
-            code.load(cOff);
-            code.load(j);
-            code.insn(IADD);
+            index(code, j, cellBase);
             code.load(cn);
             code.insn(FASTORE);
 
-            Code.Local o = gate(code, cell, j, "o", cell.slotOutput(), cell.peepholeOutput(), cn, cell.gate());
-            // out[outOff + j] = o * hidden(cn);
+            // float zo = z[O + j]; [zo = zo + PO[j] * cn;] [zo = clamp(zo, preClip);]  float o = gate(zo);
             code.line();
-            code.load(code.local("out"));
-            code.load(code.local("outOff"));
-            code.load(j);
-            code.insn(IADD);
+            element(code, j, cell.slotOutput() * h);
+            Code.Local zo = code.storeNew("zo", Type.FLOAT_TYPE);
+            peepholeAndClip(code, cell, j, zo, cell.peepholeOutput(), () -> code.load(cn));
+            code.line();
+            code.load(zo);
+            activation(code, cell.gate());
+            Code.Local o = code.storeNew("o", Type.FLOAT_TYPE);
+            // z[O + j] = o * hidden(cn);
+            code.line();
+            index(code, j, cell.slotOutput() * h);
             code.load(o);
             code.load(cn);
             activation(code, cell.hidden());
             code.insn(FMUL);
             code.insn(FASTORE);
         });
+        // System.arraycopy(z, C, c, cOff, H); System.arraycopy(z, O, out, outOff, H);
+        code.line();
+        code.load(z);
+        code.pushInt(cellBase);
+        code.load(c);
+        code.load(cOff);
+        code.pushInt(h);
+        code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+        code.line();
+        code.load(z);
+        code.pushInt(cell.slotOutput() * h);
+        code.load(code.local("out"));
+        code.load(code.local("outOff"));
+        code.pushInt(h);
+        code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
         code.insn(RETURN);
         code.finish();
     }
 
-    /**
-     * One gate: {@code float zX = z[slot*H + j]; [zX = zX + P[j] * cell;] [zX = clamp(zX, preClip);]
-     * float X = act(zX);} — the peephole reads {@code cell} (the previous cell for i and f, the new
-     * one for o).
-     */
-    private Code.Local gate(Code code, CellUpdate cell, Code.Local j, String name, int slot, String peephole,
-                            Code.Local peepholeCell, ActivationCall activation) {
-        code.line();
+    /** Pushes {@code z} and {@code base + j}. */
+    private static void index(Code code, Code.Local j, int base) {
         code.load(code.local("z"));
-        int base = slot * cell.hiddenSize();
-        code.load(j);
         if (base != 0) {
             code.pushInt(base);
+            code.load(j);
             code.insn(IADD);
+        } else {
+            code.load(j);
         }
+    }
+
+    /** Pushes {@code z[base + j]}. */
+    private static void element(Code code, Code.Local j, int base) {
+        index(code, j, base);
         code.insn(FALOAD);
-        Code.Local pre = code.storeNew("z" + name, Type.FLOAT_TYPE);
+    }
+
+    /**
+     * One gate of pass 1: {@code float zX = z[slot*H + j]; [zX = zX + P[j] * cell;]
+     * [zX = clamp(zX, preClip);] z[slot*H + j] = act(zX);} — the peephole reads the previous cell.
+     */
+    private void gate(Code code, CellUpdate cell, Code.Local j, String name, int slot, String peephole,
+                      Code.Bound peepholeCell, ActivationCall activation) {
+        int base = slot * cell.hiddenSize();
+        code.line();
+        element(code, j, base);
+        Code.Local pre = code.storeNew(name, Type.FLOAT_TYPE);
+        peepholeAndClip(code, cell, j, pre, peephole, peepholeCell);
+        code.line();
+        index(code, j, base);
+        code.load(pre);
+        activation(code, activation);
+        code.insn(FASTORE);
+    }
+
+    /** {@code [pre = pre + P[j] * cell;] [pre = clamp(pre, preClip);]}. */
+    private void peepholeAndClip(Code code, CellUpdate cell, Code.Local j, Code.Local pre, String peephole,
+                                 Code.Bound peepholeCell) {
         if (peephole != null) {
             code.line();
             code.load(pre);
             code.getStatic(cls.owner(), peephole, RuntimeTypes.FLOATS);
             code.load(j);
             code.insn(FALOAD);
-            code.load(peepholeCell);
+            peepholeCell.push();
             code.insn(FMUL);
             code.insn(FADD);
             code.store(pre);
@@ -122,10 +182,6 @@ final class CellUpdateEmitter {
             clamp(code, cell.preActivationClip());
             code.store(pre);
         }
-        code.line();
-        code.load(pre);
-        activation(code, activation);
-        return code.storeNew(name, Type.FLOAT_TYPE);
     }
 
     /** {@code Activations.clamp(top, limit)}. */

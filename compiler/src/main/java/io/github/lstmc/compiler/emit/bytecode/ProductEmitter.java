@@ -158,45 +158,75 @@ final class ProductEmitter {
             code.invokeStatic(RuntimeTypes.ARRAYS, "fill", RuntimeTypes.FILL_RANGE);
         }
         for (LoopedMatVec.LoopedOperand operand : product.weights()) {
-            accumulate(code, product.rows(), operand);
+            accumulate(code, product.rows(), operand, product.block());
         }
         code.insn(RETURN);
         code.finish();
     }
 
     /**
-     * One operand of a looped product, added to {@code out}:
-     * {@code for k < K: v = vec[vecOff + k]; w = F[k]; for r < rows: out[r] += w[r] * v}.
+     * One operand of a looped product, added to {@code out} ({@link LoopedMatVec}): whole blocks of
+     * {@code block} input elements in a loop over {@code k}, then the remainder as one shorter block.
      */
-    private void accumulate(Code code, int rows, LoopedMatVec.LoopedOperand operand) {
-        code.line();
+    private void accumulate(Code code, int rows, LoopedMatVec.LoopedOperand operand, int block) {
+        int whole = operand.length() - operand.length() % block;
+        if (whole > 0) {
+            code.line();
+            code.forLoop("k", () -> code.pushInt(0), () -> code.pushInt(whole), block,
+                    k -> accumulateBlock(code, rows, operand, () -> code.load(k), block));
+        }
+        if (whole < operand.length()) {
+            code.line();
+            int mark = code.scope();
+            accumulateBlock(code, rows, operand, () -> code.pushInt(whole), operand.length() - whole);
+            code.close(mark);
+        }
+    }
+
+    /**
+     * {@code v_e = vec[vecOff + k0 + e]; w_e = F[k0 + e]} for {@code e < count}, then
+     * {@code for r < rows: out[r] = out[r] + w0[r] * v0 + w1[r] * v1 + ...} (left to right).
+     */
+    private void accumulateBlock(Code code, int rows, LoopedMatVec.LoopedOperand operand, Code.Bound k0, int count) {
         Code.Local out = code.local("out");
         Code.Local vector = code.local(vectorName(operand.operand()));
         Code.Local offset = code.local(vectorName(operand.operand()) + "Off");
-        code.forLoop("k", 0, operand.length(), k -> {
+        Code.Local[] v = new Code.Local[count];
+        Code.Local[] w = new Code.Local[count];
+        for (int e = 0; e < count; e++) {
             code.load(vector);
             code.load(offset);
-            code.load(k);
+            k0.push();
             code.insn(IADD);
+            if (e > 0) {
+                code.pushInt(e);
+                code.insn(IADD);
+            }
             code.insn(FALOAD);
-            Code.Local v = code.storeNew("v", Type.FLOAT_TYPE);
+            v[e] = code.storeNew("v" + e, Type.FLOAT_TYPE);
             code.getStatic(cls.owner(), operand.field(), RuntimeTypes.FLOAT_ROWS);
-            code.load(k);
+            k0.push();
+            if (e > 0) {
+                code.pushInt(e);
+                code.insn(IADD);
+            }
             code.insn(AALOAD);
-            Code.Local w = code.storeNew("w", FLOATS);
-            code.forLoop("r", 0, rows, r -> {
-                code.load(out);
+            w[e] = code.storeNew("w" + e, FLOATS);
+        }
+        code.forLoop("r", 0, rows, r -> {
+            code.load(out);
+            code.load(r);
+            code.insn(DUP2);
+            code.insn(FALOAD);
+            for (int e = 0; e < count; e++) {
+                code.load(w[e]);
                 code.load(r);
-                code.insn(DUP2);
                 code.insn(FALOAD);
-                code.load(w);
-                code.load(r);
-                code.insn(FALOAD);
-                code.load(v);
+                code.load(v[e]);
                 code.insn(FMUL);
                 code.insn(FADD);
-                code.insn(FASTORE);
-            });
+            }
+            code.insn(FASTORE);
         });
     }
 
@@ -208,7 +238,7 @@ final class ProductEmitter {
     void emitInputProjection(InputProjection pre, LoopedMatVec gates) {
         emitPrePass(pre, gates);
         Code code = cls.helper(pre.recurrentMethod(), RECURRENT_DESCRIPTOR, parameterNames(List.of(Operand.STATE)));
-        accumulate(code, gates.rows(), operand(gates, Operand.STATE));
+        accumulate(code, gates.rows(), operand(gates, Operand.STATE), gates.block());
         code.insn(RETURN);
         code.finish();
     }

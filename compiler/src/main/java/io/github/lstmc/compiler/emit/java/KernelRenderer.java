@@ -229,7 +229,7 @@ final class KernelRenderer {
                 .addJavadoc("Adds R h to z, which holds the precomputed start + W x.\n")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(FLOATS, "h").addParameter(int.class, "hOff").addParameter(FLOATS, "out");
-        addLoops(m, gates.rows(), operand(gates, Operand.STATE));
+        addLoops(m, gates.rows(), operand(gates, Operand.STATE), gates.block());
         return m.build();
     }
 
@@ -238,14 +238,37 @@ final class KernelRenderer {
                 .orElseThrow(() -> new IllegalArgumentException(product.method() + " has no " + which + " operand"));
     }
 
-    private static void addLoops(MethodSpec.Builder m, int rows, LoopedMatVec.LoopedOperand op) {
+    /**
+     * One operand of a looped product: whole blocks of {@code block} input elements in a loop over
+     * {@code k}, then the remainder as one shorter block; each block one pass over {@code out}.
+     */
+    private static void addLoops(MethodSpec.Builder m, int rows, LoopedMatVec.LoopedOperand op, int block) {
+        int whole = op.length() - op.length() % block;
+        if (whole > 0) {
+            m.beginControlFlow("for (int k = 0; k < $L; k += $L)", whole, block);
+            addBlock(m, rows, op, "k", block);
+            m.endControlFlow();
+        }
+        if (whole < op.length()) {
+            m.addCode("{\n$>");
+            addBlock(m, rows, op, String.valueOf(whole), op.length() - whole);
+            m.addCode("$<}\n");
+        }
+    }
+
+    /** {@code out[r] = out[r] + w0[r] * v0 + ...} for {@code count} input elements from {@code k0}. */
+    private static void addBlock(MethodSpec.Builder m, int rows, LoopedMatVec.LoopedOperand op, String k0,
+                                 int count) {
         String v = vector(op.operand());
-        m.beginControlFlow("for (int k = 0; k < $L; k++)", op.length())
-                .addStatement("float v = $L[$LOff + k]", v, v)
-                .addStatement("float[] w = $L[k]", op.field())
-                .beginControlFlow("for (int r = 0; r < $L; r++)", rows)
-                .addStatement("out[r] += w[r] * v")
-                .endControlFlow()
+        CodeBlock.Builder sum = CodeBlock.builder().add("out[r]");
+        for (int e = 0; e < count; e++) {
+            String k = e == 0 ? k0 : k0.equals("k") ? "k + " + e : String.valueOf(Integer.parseInt(k0) + e);
+            m.addStatement("float v$L = $L[$LOff + $L]", e, v, v, k);
+            m.addStatement("float[] w$L = $L[$L]", e, op.field(), k);
+            sum.add(" +$Ww$L[r] * v$L", e, e);
+        }
+        m.beginControlFlow("for (int r = 0; r < $L; r++)", rows)
+                .addStatement("out[r] = $L", sum.build())
                 .endControlFlow();
     }
 
@@ -259,49 +282,63 @@ final class KernelRenderer {
             m.addStatement("$T.fill(out, 0, $L, 0f)", ARRAYS, product.rows());
         }
         for (LoopedMatVec.LoopedOperand op : product.weights()) {
-            addLoops(m, product.rows(), op);
+            addLoops(m, product.rows(), op, product.block());
         }
         return m.build();
     }
 
     private static MethodSpec cell(CellUpdate u) {
         int h = u.hiddenSize();
+        int cell = u.cellOffset();
         MethodSpec.Builder m = MethodSpec.methodBuilder(u.method())
-                .addJavadoc("The elementwise cell update of one step: gates, new cell, new hidden state.\n")
+                .addJavadoc("The elementwise cell update of one step, in place on z (gates, then the cell at $L),\n"
+                        + "in passes C2 vectorizes: gates, new cell, new hidden state.\n", cell)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(FLOATS, "z").addParameter(FLOATS, "c").addParameter(int.class, "cOff")
                 .addParameter(FLOATS, "out").addParameter(int.class, "outOff")
+                .addStatement("System.arraycopy(c, cOff, z, $L, $L)", cell, h)
+                .beginControlFlow("for (int j = 0; j < $L; j++)", h);
+        String previous = "z[" + cell + " + j]";
+        gate(m, u, "zi", u.slotInput(), u.peepholeInput(), previous);
+        m.addStatement("$L = $L", element(u, u.slotInput()), apply(u.gate(), "zi"));
+        if (!u.coupled()) {
+            gate(m, u, "zf", u.slotForget(), u.peepholeForget(), previous);
+            m.addStatement("$L = $L", element(u, u.slotForget()), apply(u.gate(), "zf"));
+        }
+        gate(m, u, "zg", u.slotCell(), null, null);
+        m.addStatement("$L = $L", element(u, u.slotCell()), apply(u.cell(), "zg"))
+                .endControlFlow()
                 .beginControlFlow("for (int j = 0; j < $L; j++)", h)
-                .addStatement("float cp = c[cOff + j]");
-        gate(m, u, "zi", u.slotInput(), u.peepholeInput(), "cp");
-        m.addStatement("float i = $L", apply(u.gate(), "zi"));
+                .addStatement("float cp = $L", previous)
+                .addStatement("float i = $L", element(u, u.slotInput()));
         if (u.coupled()) {
             m.addStatement("float f = 1f - i");
         } else {
-            gate(m, u, "zf", u.slotForget(), u.peepholeForget(), "cp");
-            m.addStatement("float f = $L", apply(u.gate(), "zf"));
+            m.addStatement("float f = $L", element(u, u.slotForget()));
         }
-        gate(m, u, "zg", u.slotCell(), null, null);
-        m.addStatement("float g = $L", apply(u.cell(), "zg"))
+        m.addStatement("float g = $L", element(u, u.slotCell()))
                 .addStatement("float cn = f * cp + i * g");
         if (u.hasCellClip()) {
             m.addStatement("cn = $T.clamp(cn, $L)", ACTIVATIONS, JavaText.floatLiteral(u.cellClip()));
         }
-        m.addStatement("c[cOff + j] = cn");
+        m.addStatement("$L = cn", previous);
         gate(m, u, "zo", u.slotOutput(), u.peepholeOutput(), "cn");
         m.addStatement("float o = $L", apply(u.gate(), "zo"));
-        return m.addStatement("out[outOff + j] = o * $L", apply(u.hidden(), "cn"))
+        return m.addStatement("$L = o * $L", element(u, u.slotOutput()), apply(u.hidden(), "cn"))
                 .endControlFlow()
+                .addStatement("System.arraycopy(z, $L, c, cOff, $L)", cell, h)
+                .addStatement("System.arraycopy(z, $L, out, outOff, $L)", u.slotOutput() * h, h)
                 .build();
     }
 
-    private static void gate(MethodSpec.Builder m, CellUpdate u, String name, int slot, String peephole, String cell) {
+    /** {@code z[slot*H + j]}, without a "0 + ". */
+    private static String element(CellUpdate u, int slot) {
         int offset = slot * u.hiddenSize();
-        if (offset == 0) {
-            m.addStatement("float $L = z[j]", name);
-        } else {
-            m.addStatement("float $L = z[$L + j]", name, offset);
-        }
+        return offset == 0 ? "z[j]" : "z[" + offset + " + j]";
+    }
+
+    private static void gate(MethodSpec.Builder m, CellUpdate u, String name, int slot, String peephole, String cell) {
+        m.addStatement("float $L = $L", name, element(u, slot));
         if (peephole != null) {
             m.addStatement("$L = $L + $L[j] * $L", name, name, peephole, cell);
         }
