@@ -3,12 +3,15 @@ package io.github.lstmc.compiler.plan;
 /**
  * The knobs of the {@link Planner}: where unrolling stops paying and how large generated methods may grow.
  *
- * <p>Defaults come from a first, rough measurement on JDK 17 (one forward layer, I = H, T = 200,
- * batch 1, a loaded machine; the performance issue should tune them): unrolled code beat the loops
- * at I = H = 8 (0.95 vs 1.5 us per step) and 16 (2.0 vs 5.4), and lost at 24 (6.0 vs 2.3) and 32
- * (10.8 vs 2.3), where the vectorized loops win and unrolled code only grows the instruction-cache
- * footprint. So a product is unrolled, weights as literals, when it holds at most
- * {@value #DEFAULT_MAX_UNROLLED_PER_PRODUCT} weights (H = 16 with I = S = 16 is 4 * 16 * 32 = 2048);
+ * <p>Defaults come from interleaved A/B timings of the bytecode back end on JDK 17 (AMD EPYC with
+ * AVX2, one forward layer, T = 50, batch 1, a heavily shared machine, so only ratios count; see
+ * {@code compiler/src/test/java/io/github/lstmc/compiler/perf/QuickBench.java}): once the cell update
+ * and the looped products vectorize, the loops beat unrolled code at every size measured, by 2-3x
+ * from I = H = 8 up (I, H = 8, 8: 120 vs 60 us; 16, 8: 205 vs 85; 8, 16: 480 vs 175) and tie at
+ * I = H = 4 (29 vs 22, within noise). An unrolled row is one long chain of dependent float additions
+ * (latency-bound), while the loops run 8 rows per instruction. So a product is unrolled, weights as
+ * literals (zero weights dropped), only when it holds at most {@value #DEFAULT_MAX_UNROLLED_PER_PRODUCT}
+ * weights (I = H = 4 is 4 * 4 * 8 = 128);
  * beyond that it is a fixed-bound loop over transposed weight rows. The whole class unrolls at most
  * {@value #DEFAULT_MAX_UNROLLED_PER_CLASS} weights, which keeps the constant pool (one entry per
  * distinct float literal) far below its 65,535-entry limit. An unrolled method is cut when its
@@ -38,7 +41,7 @@ package io.github.lstmc.compiler.plan;
 public record PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, int methodBytecodeBudget,
                           int precomputeTile, int accumulationBlock) {
 
-    public static final int DEFAULT_MAX_UNROLLED_PER_PRODUCT = 2048;
+    public static final int DEFAULT_MAX_UNROLLED_PER_PRODUCT = 128;
     public static final int DEFAULT_MAX_UNROLLED_PER_CLASS = 32768;
     public static final int DEFAULT_METHOD_BYTECODE_BUDGET = 6000;
     public static final int DEFAULT_PRECOMPUTE_TILE = 0;
