@@ -141,6 +141,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         if (batch > workspace.batch()) {
             throw new IllegalArgumentException("batch " + batch + " exceeds the workspace's batch " + workspace.batch());
         }
+        checkWorkspace(workspace);
         int entries = layerCount() * directionCount();
         if (state.size() != entries) {
             throw new IllegalArgumentException("state must have " + entries + " layer-direction entries, got "
@@ -154,6 +155,26 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
             }
             if (state.cell(k) == null || state.cell(k).length < (long) state.batch() * hiddenSize(layer)) {
                 checkLength("state.cell(" + k + ")", state.cell(k), (long) state.batch() * hiddenSize(layer));
+            }
+        }
+    }
+
+    /**
+     * A workspace made by another network (or by hand) has other buffers: indexing them would fail
+     * with an ArrayIndexOutOfBoundsException half way through, or silently overrun rows.
+     */
+    private void checkWorkspace(LstmWorkspace workspace) {
+        int[] sizes = workspaceSizes(workspace.batch(), workspace.maxSequenceLength());
+        if (workspace.bufferCount() != sizes.length) {
+            throw new IllegalArgumentException("workspace must have " + sizes.length + " buffers, got "
+                    + workspace.bufferCount() + " (make it with this network's newWorkspace)");
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            float[] buffer = workspace.buffer(i);
+            if (buffer == null || buffer.length < sizes[i]) {
+                throw new IllegalArgumentException("workspace buffer " + i + " must hold at least " + sizes[i]
+                        + " floats, got " + (buffer == null ? "null" : String.valueOf(buffer.length))
+                        + " (make it with this network's newWorkspace)");
             }
         }
     }
