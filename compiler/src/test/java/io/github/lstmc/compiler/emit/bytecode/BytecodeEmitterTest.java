@@ -169,10 +169,22 @@ class BytecodeEmitterTest {
     @Test
     void stackTracesIntoGeneratedCodeNameTheModelAndALine() {
         LstmNetwork net = instantiate(Planner.plan(scalarModel(Direction.FORWARD, Layout.BATCH_FIRST)), OPTIONS);
-        // a workspace whose buffers are too small makes the gate product itself fail
+        // a workspace whose buffers are too small makes the gate product itself fail; forward refuses
+        // such a workspace up front, so go past its checks to forwardChecked
         LstmWorkspace tooSmall = new LstmWorkspace(1, 1, new int[] {0, 0, 0});
-        ArrayIndexOutOfBoundsException e = assertThrows(ArrayIndexOutOfBoundsException.class,
+        assertThrows(IllegalArgumentException.class,
                 () -> net.forward(new float[1], 1, 1, null, net.newState(1), tooSmall, new float[1]));
+        ArrayIndexOutOfBoundsException e = assertThrows(ArrayIndexOutOfBoundsException.class, () -> {
+            java.lang.reflect.Method unchecked = io.github.lstmc.runtime.AbstractLstmNetwork.class.getDeclaredMethod(
+                    "forwardChecked", float[].class, int.class, int.class, int[].class,
+                    io.github.lstmc.runtime.LstmState.class, LstmWorkspace.class, float[].class);
+            unchecked.setAccessible(true);
+            try {
+                unchecked.invoke(net, new float[1], 1, 1, null, net.newState(1), tooSmall, new float[1]);
+            } catch (java.lang.reflect.InvocationTargetException ite) {
+                throw ite.getCause();
+            }
+        });
         StackTraceElement top = e.getStackTrace()[0];
         assertEquals("lstmc.test.Tiny", top.getClassName());
         assertTrue(top.getMethodName().startsWith("layer0ForwardGates"), top.toString());
