@@ -119,11 +119,16 @@ public final class Lstmc {
      * @throws LstmcException if the file cannot be read or holds no valid model
      */
     public LstmNetwork loadNetwork(Path modelFile) throws LstmcException {
-        Model model = load(modelFile);
+        return loadNetwork(modelFile, LoadOptions.DEFAULT);
+    }
+
+    /** {@link #loadNetwork(Path)} with a Burn config or a tensor prefix ({@link #load(Path, LoadOptions)}). */
+    public LstmNetwork loadNetwork(Path modelFile, LoadOptions options) throws LstmcException {
+        Model model = load(modelFile, options);
         Path fileName = modelFile.getFileName();
-        CompileOptions options = new CompileOptions(CompileOptions.DEFAULT_PACKAGE,
+        CompileOptions compileOptions = new CompileOptions(CompileOptions.DEFAULT_PACKAGE,
                 JavaNames.classNameFor(fileName == null ? "model" : fileName.toString()), Backend.BYTECODE, 8);
-        return instantiate(model, options);
+        return instantiate(model, compileOptions);
     }
 
     /**

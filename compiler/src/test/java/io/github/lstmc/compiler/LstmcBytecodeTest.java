@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.lstmc.compiler.load.LoadOptions;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.testing.RandomModels;
 import io.github.lstmc.runtime.LstmNetwork;
@@ -59,10 +60,26 @@ class LstmcBytecodeTest {
 
     @Test
     void loadNetworkCompilesAModelFile() throws Exception {
-        Path file = Path.of(getClass().getResource("/onnx-node-tests/official-test_lstm_with_peepholes/model.onnx").toURI());
+        Path file = resource("/onnx-node-tests/official-test_lstm_with_peepholes/model.onnx");
         LstmNetwork compiled = Lstmc.compiler().loadNetwork(file);
         assertEquals("lstmc.generated.Model", compiled.getClass().getName());
-        Model model = Lstmc.compiler().load(file);
+        assertSameAsInterpreter(Lstmc.compiler().load(file), compiled);
+    }
+
+    @Test
+    void loadNetworkWithABurnConfig() throws Exception {
+        Path weights = resource("/goldens/burn/bilstm/model.safetensors");
+        LoadOptions options = new LoadOptions(resource("/goldens/burn/bilstm/config.json"), null);
+        LstmNetwork compiled = Lstmc.compiler().loadNetwork(weights, options);
+        assertEquals(2, compiled.directionCount());
+        assertSameAsInterpreter(Lstmc.compiler().load(weights, options), compiled);
+    }
+
+    private Path resource(String name) throws Exception {
+        return Path.of(getClass().getResource(name).toURI());
+    }
+
+    private static void assertSameAsInterpreter(Model model, LstmNetwork compiled) {
         float[][][] x = RandomModels.input(new Random(3), 2, 4, model.inputSize());
         float[][][] expected = Lstmc.compiler().interpreter(model).forward(x);
         float[][][] actual = compiled.forward(x);

@@ -34,7 +34,7 @@ final class InspectCommand implements Callable<Integer> {
             out.println("code generation plan:");
             plan.get().stripTrailing().lines().forEach(l -> out.println(l.isBlank() ? "" : "  " + l));
         } else {
-            out.println("code generation plan: not available in this build of lstmc");
+            out.println("code generation plan: not available (needs a JDK and the source back end)");
         }
         out.flush();
         return ExitCodes.OK;

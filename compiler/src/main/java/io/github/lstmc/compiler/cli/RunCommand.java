@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
         LstmNetwork network = Toolchain.network(model, engine, options);
         long start = System.nanoTime();
         RunOutput result = Runner.run(network, data, String.valueOf(input.getFileName()));
-        long micros = (System.nanoTime() - start) / 1000;
+        double millis = (System.nanoTime() - start) / 1e6;
         try {
             Path parent = output.toAbsolutePath().getParent();
             if (parent != null) {
@@ -65,8 +65,9 @@ final class RunCommand implements Callable<Integer> {
             throw new LstmcException(output + ": cannot write the output: " + e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("wrote %s: output [%d][%d][%d] (engine %s, %,d µs)%n", output, result.output().length,
-                result.output()[0].length, model.outputSize(), engine.label(), micros);
+        out.printf("wrote %s: output [%d][%d][%d], h_n and c_n [%d][%d][...] (engine %s, %.1f ms)%n", output,
+                result.output().length, result.output()[0].length, result.output()[0][0].length, result.hN().length,
+                result.output().length, engine.label(), millis);
         out.flush();
         return ExitCodes.OK;
     }

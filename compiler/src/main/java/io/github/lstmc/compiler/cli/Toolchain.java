@@ -8,6 +8,7 @@ import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.model.ModelSummary;
 import io.github.lstmc.runtime.LstmNetwork;
 import java.util.Optional;
+import javax.tools.ToolProvider;
 
 /**
  * The CLI's single door to the compiler facade ({@link Lstmc}). Parts of the compiler that a build
@@ -24,10 +25,13 @@ final class Toolchain {
         if (engine == Engine.INTERPRETER) {
             return Lstmc.compiler().interpreter(model);
         }
+        if (engine == Engine.SOURCE && !hasJavaCompiler()) {
+            throw EngineUnavailableException.needsJdk("the source engine");
+        }
         try {
             return Lstmc.compiler().instantiate(model, options.withBackend(engine.backend()));
         } catch (UnsupportedOperationException e) {
-            throw new EngineUnavailableException("the " + engine.label() + " engine", e);
+            throw EngineUnavailableException.notInBuild("the " + engine.label() + " engine", e);
         }
     }
 
@@ -36,8 +40,13 @@ final class Toolchain {
         try {
             return Lstmc.compiler().generate(model, options);
         } catch (UnsupportedOperationException e) {
-            throw new EngineUnavailableException("the " + Engine.of(options.backend()).label() + " back end", e);
+            throw EngineUnavailableException.notInBuild("the " + Engine.of(options.backend()).label() + " back end", e);
         }
+    }
+
+    /** True when javac is available in process (a JDK, not a JRE). */
+    static boolean hasJavaCompiler() {
+        return ToolProvider.getSystemJavaCompiler() != null;
     }
 
     /** The model summary (layers, directions, sizes, activations, parameters, FLOPs per step). */
@@ -45,8 +54,14 @@ final class Toolchain {
         return ModelSummary.describe(model);
     }
 
-    /** How {@code model} is compiled (unrolled or looped products, methods, largest method), if the build can say. */
+    /**
+     * How {@code model} is compiled (unrolled or looped products, methods, largest method), if the
+     * build can say; the class statistics come from compiling the source, so this needs a JDK.
+     */
     static Optional<String> describePlan(Model model) {
+        if (!hasJavaCompiler()) {
+            return Optional.empty();
+        }
         try {
             return Optional.of(Lstmc.compiler().describePlan(model));
         } catch (UnsupportedOperationException e) {

@@ -91,10 +91,26 @@ public final class Planner {
         if (maxPrecomputedRows > 0) {
             workspace.add(new WorkspaceBuffer("xz: input projections of every position", 0, maxPrecomputedRows));
         }
-        Plan.Header header = new Plan.Header(model.name(), ModelDescription.summary(model), model.parameterCount(),
+        List<String> summary = new ArrayList<>(ModelDescription.summary(model));
+        for (LayerPlan layer : layers) {
+            for (DirectionPlan d : layer.directions()) {
+                summary.add(d.method() + ": gates " + describe(d.gates())
+                        + (d.inputProjection() == null ? "" : ", input part precomputed per " + d.inputProjection().tile()
+                        + " positions")
+                        + (d.projection() == null ? "" : "; projection " + describe(d.projection())));
+            }
+        }
+        Plan.Header header = new Plan.Header(model.name(), summary, model.parameterCount(),
                 ModelDescription.digest(model), Lstmc.VERSION);
         return new Plan(header, model.layout(), model.inputSize(), model.outputSize(), directions, !model.hasReverse(),
                 layers, weights, workspace);
+    }
+
+    /** "unrolled in 2 methods" / "looped". */
+    private static String describe(MatVec product) {
+        return product instanceof UnrolledMatVec u
+                ? "unrolled in " + u.methodCount() + (u.methodCount() == 1 ? " method" : " methods")
+                : "looped over transposed weights";
     }
 
     /** The gate blocks computed, in z order: i, f, g, o, or i, g, o when f = 1 - i. */

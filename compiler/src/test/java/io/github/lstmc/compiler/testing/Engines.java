@@ -1,5 +1,7 @@
 package io.github.lstmc.compiler.testing;
 
+import io.github.lstmc.compiler.Backend;
+import io.github.lstmc.compiler.CompileOptions;
 import io.github.lstmc.compiler.Lstmc;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.runtime.LstmNetwork;
@@ -35,8 +37,19 @@ public final class Engines {
     /** The reference interpreter: reads the IR directly. */
     public static final Engine INTERPRETER = new Engine("interpreter", model -> Lstmc.compiler().interpreter(model));
 
-    /** Every engine golden tests run on. Codegen and bytecode add theirs here. */
+    /** Generated Java source, compiled in process with javac and loaded in a fresh class loader. */
+    public static final Engine SOURCE = generated("source", Backend.SOURCE);
+
+    /** Bytecode emitted directly with ASM, loaded in a fresh class loader. */
+    public static final Engine BYTECODE = generated("bytecode", Backend.BYTECODE);
+
+    /** Every engine golden tests run on. */
     public static List<Engine> all() {
-        return List.of(INTERPRETER);
+        return List.of(INTERPRETER, SOURCE, BYTECODE);
+    }
+
+    private static Engine generated(String name, Backend backend) {
+        return new Engine(name, model -> Lstmc.compiler().instantiate(model,
+                CompileOptions.of(CompileOptions.DEFAULT_PACKAGE, "Golden").withBackend(backend)));
     }
 }

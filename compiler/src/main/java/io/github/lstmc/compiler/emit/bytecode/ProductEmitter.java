@@ -14,13 +14,17 @@ import java.util.List;
 import org.objectweb.asm.Type;
 
 /**
- * Renders the matrix-vector products of the plan ({@link MatVec}): the methods themselves, and
- * the calls a driver makes to them. Per output element both renderings accumulate in the order
+ * Renders the matrix-vector products of the plan ({@link MatVec}, and the {@link InputProjection}
+ * schedule of a looped gate product): the methods themselves, and the calls a driver makes to them. Per output element both renderings accumulate in the order
  * {@link MatVec} fixes: {@code acc = start; acc = acc + w * v} term by term, each product rounded
  * to float before its addition (plain fmul then fadd, never a fused multiply-add).
  */
 final class ProductEmitter {
     private static final Type FLOATS = Type.getType(float[].class);
+    /** The descriptor of an {@link InputProjection} pre-pass: {@code (float[] in, float[] xz, int positions)}. */
+    static final String PRE_PASS_DESCRIPTOR = "([F[FI)V";
+    /** The descriptor of the STATE-only accumulation: {@code (float[] h, int hOff, float[] out)}. */
+    static final String RECURRENT_DESCRIPTOR = "([FI[F)V";
 
     private final ClassContext cls;
 
@@ -195,11 +199,6 @@ final class ProductEmitter {
             });
         });
     }
-
-    /** The descriptor of an {@link InputProjection} pre-pass: {@code (float[] in, float[] xz, int positions)}. */
-    static final String PRE_PASS_DESCRIPTOR = "([F[FI)V";
-    /** The descriptor of the STATE-only accumulation: {@code (float[] h, int hOff, float[] out)}. */
-    static final String RECURRENT_DESCRIPTOR = descriptor(List.of(Operand.STATE));
 
     /**
      * {@link InputProjection}: the pre-pass computing {@code start + W x} for every position, tile
