@@ -28,7 +28,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         if (maxSequenceLength < 1) {
             throw new IllegalArgumentException("maxSequenceLength must be at least 1, got " + maxSequenceLength);
         }
-        return new LstmWorkspace(batch, maxSequenceLength, workspaceSizes(batch, maxSequenceLength));
+        return new LstmWorkspace(batch, maxSequenceLength, workspaceSizes(batch, maxSequenceLength), this);
     }
 
     /** The scratch buffer lengths this network needs for {@code batch} rows of up to {@code maxSequenceLength} steps. */
@@ -164,8 +164,8 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
      * with an ArrayIndexOutOfBoundsException half way through, or silently overrun rows.
      */
     private void checkWorkspace(LstmWorkspace workspace) {
-        if (workspace.checkedBy == this) {
-            return;
+        if (workspace.owner == this) {
+            return; // made by our newWorkspace: right by construction, and checked without allocating
         }
         int[] sizes = workspaceSizes(workspace.batch(), workspace.maxSequenceLength());
         if (workspace.bufferCount() != sizes.length) {
@@ -180,7 +180,6 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
                         + " (make it with this network's newWorkspace)");
             }
         }
-        workspace.checkedBy = this;
     }
 
     private static void checkLength(String name, float[] array, long expected) {

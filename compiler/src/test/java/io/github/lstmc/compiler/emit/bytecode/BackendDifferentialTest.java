@@ -46,11 +46,9 @@ import org.junit.jupiter.api.Test;
 class BackendDifferentialTest {
     private static final String PACKAGE = "lstmc.diff";
     private static final int MODELS = 120;
-    /** Sources per javac run: one run's start-up is shared, while memory stays bounded. */
-    private static final int PER_JAVAC_RUN = 60;
     private static final double TOLERANCE = 1e-5;
 
-    /** One random model, its plan and its bytecode. */
+    /** One random model, its bytecode, and its source when it is compared with the source back end. */
     private record Case(long seed, Model model, String className, GeneratedCode bytecode, String source) {
     }
 
@@ -79,25 +77,25 @@ class BackendDifferentialTest {
             GeneratedCode bytecode = BytecodeEmitter.emit(plan, new CompileOptions(PACKAGE, className,
                     Backend.BYTECODE, releases[(int) (seed % releases.length)]));
             ClassFileChecks.checkAll(bytecode);
-            cases.add(new Case(seed, model, className, bytecode, JavaSourceEmitter.render(plan, PACKAGE, className)));
+            String source = seed % 8 < 4 ? JavaSourceEmitter.render(plan, PACKAGE, className) : null;
+            cases.add(new Case(seed, model, className, bytecode, source));
         }
         for (String kind : List.of("unrolled", "unrolled, split", "looped", "pre-pass")) {
             assertTrue(coverage.getOrDefault(kind, 0) > 0, "no " + kind + " gate products among " + coverage);
         }
-        for (int from = 0; from < cases.size(); from += PER_JAVAC_RUN) {
-            List<Case> batch = cases.subList(from, Math.min(cases.size(), from + PER_JAVAC_RUN));
-            Map<String, String> sources = new LinkedHashMap<>();
-            for (Case c : batch) {
-                sources.put(PACKAGE + "." + c.className(), c.source());
-            }
-            InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources);
-            for (Case c : batch) {
-                String qualified = PACKAGE + "." + c.className();
-                LstmNetwork bytecode = new ModelClassLoader(c.bytecode()).newNetwork(qualified);
-                LstmNetwork source = newInstance(compiled.load(qualified));
-                LstmNetwork reference = Lstmc.compiler().interpreter(c.model());
-                compare(c, reference, source, bytecode);
-            }
+        // javac dominates the cost: half of the models (every plan-option variant among them) also
+        // go through the source back end; all are compared with the interpreter
+        List<Case> withSource = cases.stream().filter(c -> c.seed() % 8 < 4).toList();
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (Case c : withSource) {
+            sources.put(PACKAGE + "." + c.className(), c.source());
+        }
+        InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources);
+        for (Case c : cases) {
+            String qualified = PACKAGE + "." + c.className();
+            LstmNetwork bytecode = new ModelClassLoader(c.bytecode()).newNetwork(qualified);
+            LstmNetwork source = c.source() != null ? newInstance(compiled.load(qualified)) : null;
+            compare(c, Lstmc.compiler().interpreter(c.model()), source, bytecode);
         }
     }
 
@@ -127,24 +125,31 @@ class BackendDifferentialTest {
             RandomModels.fillState(rnd, initial);
         }
         Run expected = forward(reference, input, batch, steps, lengths, initial);
-        Run fromSource = forward(source, input, batch, steps, lengths, initial);
         Run fromBytecode = forward(bytecode, input, batch, steps, lengths, initial);
         close(what + " forward", expected, fromBytecode);
-        identical(what + " forward", fromSource, fromBytecode);
+        if (source != null) {
+            identical(what + " forward", forward(source, input, batch, steps, lengths, initial), fromBytecode);
+        }
 
         if (bytecode.isStreamable()) {
-            LstmState[] states = {copy(reference, initial), copy(source, initial), copy(bytecode, initial)};
-            LstmNetwork[] nets = {reference, source, bytecode};
+            LstmNetwork[] nets = source == null ? new LstmNetwork[] {reference, bytecode}
+                    : new LstmNetwork[] {reference, bytecode, source};
+            LstmState[] states = new LstmState[nets.length];
+            for (int n = 0; n < nets.length; n++) {
+                states[n] = copy(nets[n], initial);
+            }
             for (int s = 0; s < 3; s++) {
                 float[] x = flatten(RandomModels.input(rnd, batch, 1, model.inputSize()), model.layout());
-                Run[] runs = new Run[3];
-                for (int n = 0; n < 3; n++) {
+                Run[] runs = new Run[nets.length];
+                for (int n = 0; n < nets.length; n++) {
                     float[] out = new float[batch * model.outputSize()];
                     nets[n].step(x, states[n], nets[n].newWorkspace(batch, 1), out);
                     runs[n] = new Run(out, states[n]);
                 }
-                close(what + " step " + s, runs[0], runs[2]);
-                identical(what + " step " + s, runs[1], runs[2]);
+                close(what + " step " + s, runs[0], runs[1]);
+                if (source != null) {
+                    identical(what + " step " + s, runs[2], runs[1]);
+                }
             }
         }
     }
