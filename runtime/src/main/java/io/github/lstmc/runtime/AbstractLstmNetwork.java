@@ -28,7 +28,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         if (maxSequenceLength < 1) {
             throw new IllegalArgumentException("maxSequenceLength must be at least 1, got " + maxSequenceLength);
         }
-        return new LstmWorkspace(batch, maxSequenceLength, workspaceSizes(batch, maxSequenceLength));
+        return new LstmWorkspace(batch, maxSequenceLength, workspaceSizes(batch, maxSequenceLength), this);
     }
 
     /** The scratch buffer lengths this network needs for {@code batch} rows of up to {@code maxSequenceLength} steps. */
@@ -164,6 +164,9 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
      * with an ArrayIndexOutOfBoundsException half way through, or silently overrun rows.
      */
     private void checkWorkspace(LstmWorkspace workspace) {
+        if (workspace.owner == this) {
+            return; // made by our newWorkspace: right by construction, and checked without allocating
+        }
         int[] sizes = workspaceSizes(workspace.batch(), workspace.maxSequenceLength());
         if (workspace.bufferCount() != sizes.length) {
             throw new IllegalArgumentException("workspace must have " + sizes.length + " buffers, got "

@@ -7,7 +7,14 @@ package io.github.lstmc.runtime;
  *
  * <p><b>Threading.</b> Implementations are immutable and safe to share between threads. All
  * mutable data lives in the {@link LstmState} and {@link LstmWorkspace} objects the caller owns;
- * give each thread its own.
+ * give each thread its own. Generated classes keep only final fields (their weights) and no static
+ * scratch, so any number of threads may call one instance at once, each with its own state and
+ * workspace, and get exactly (bitwise) what sequential calls give.
+ *
+ * <p><b>Arguments.</b> Wrong buffer lengths, a batch or sequence length below 1, a state or
+ * workspace made for another network, and null arguments are an {@link IllegalArgumentException}
+ * naming the argument and the expected size, thrown before any work (nothing is written). NaN
+ * inputs are not checked: they run and give NaN outputs.
  *
  * <p><b>Shapes.</b> {@code I = inputSize()}, {@code O = outputSize()} (features per time step of
  * the output: directions &times; the last layer's {@link #stateSize(int) state size}), {@code B}

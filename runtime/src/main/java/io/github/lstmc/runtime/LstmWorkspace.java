@@ -9,6 +9,8 @@ public final class LstmWorkspace {
     private final int batch;
     private final int maxSequenceLength;
     private final float[][] buffers;
+    /** The network whose newWorkspace made this, whose sizes it therefore has; null if made by hand. */
+    final LstmNetwork owner;
 
     /**
      * @param batch             largest batch this workspace serves
@@ -16,12 +18,17 @@ public final class LstmWorkspace {
      * @param bufferSizes       the length of each scratch buffer, as the network needs them
      */
     public LstmWorkspace(int batch, int maxSequenceLength, int[] bufferSizes) {
+        this(batch, maxSequenceLength, bufferSizes, null);
+    }
+
+    LstmWorkspace(int batch, int maxSequenceLength, int[] bufferSizes, LstmNetwork owner) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
         if (maxSequenceLength < 1) {
             throw new IllegalArgumentException("maxSequenceLength must be at least 1, got " + maxSequenceLength);
         }
+        this.owner = owner;
         this.batch = batch;
         this.maxSequenceLength = maxSequenceLength;
         this.buffers = new float[bufferSizes.length][];

@@ -17,6 +17,10 @@ final class CliFiles {
         if (Files.isDirectory(file)) {
             throw new LstmcException(file + ": is a directory, expected a " + role + " file");
         }
+        if (!Files.isRegularFile(file)) {
+            // the same words as the loaders', so CLI and API report a device or pipe alike
+            throw new LstmcException(file + ": is not a regular file (a device, pipe or socket?)");
+        }
         if (!Files.isReadable(file)) {
             throw new LstmcException(file + ": cannot be read (" + role + ")");
         }

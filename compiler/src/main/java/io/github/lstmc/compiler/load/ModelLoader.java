@@ -78,6 +78,10 @@ public final class ModelLoader {
         if (Files.isDirectory(file)) {
             throw new LstmcException(name + ": is a directory, not a model file");
         }
+        if (!Files.isRegularFile(file)) {
+            // a device (/dev/zero) or a pipe would be read forever or block: refuse before opening it
+            throw new LstmcException(name + ": is not a regular file (a device, pipe or socket?)");
+        }
         if (!Files.isReadable(file)) {
             throw new LstmcException(name + ": cannot read (permission denied)");
         }

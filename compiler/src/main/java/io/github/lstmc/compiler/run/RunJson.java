@@ -58,6 +58,9 @@ final class RunJson {
     static Map<String, Object> readObject(Path file, Set<String> allowed) throws LstmcException {
         String name = name(file);
         Object root;
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new LstmcException(name + ": is not a regular file (a device, pipe or socket?)");
+        }
         try (InputStream in = Files.newInputStream(file); JsonParser parser = FACTORY.createParser(in)) {
             JsonToken first = parser.nextToken();
             if (first == null) {

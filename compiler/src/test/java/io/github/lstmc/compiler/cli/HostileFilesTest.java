@@ -180,6 +180,48 @@ class HostileFilesTest {
         return tests.stream();
     }
 
+    // ------------------------------------------------------------------ devices and pipes
+
+    /**
+     * A model path that is a device or a pipe: {@code /dev/zero} reports size 0 and never ends, a
+     * FIFO blocks on open. Both must be refused before they are read.
+     */
+    @TestFactory
+    Stream<DynamicTest> specialFiles() throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        Path zero = Path.of("/dev/zero");
+        if (Files.exists(zero)) {
+            for (String name : List.of("devzero.onnx", "devzero.safetensors", "devzero.json")) {
+                tests.add(DynamicTest.dynamicTest(name + " -> /dev/zero", () -> assertTimeoutPreemptively(
+                        Duration.ofSeconds(30), () -> {
+                            Path link = Files.createSymbolicLink(dir.resolve(name), zero);
+                            checkRefused(link, null, name);
+                        })));
+            }
+            tests.add(DynamicTest.dynamicTest("run input -> /dev/zero", () -> assertTimeoutPreemptively(
+                    Duration.ofSeconds(30), () -> {
+                        Path link = Files.createSymbolicLink(dir.resolve("devzero-input.json"), zero);
+                        Path model = Goldens.root().resolve("pytorch/basic/model.safetensors");
+                        Cli.run("run", model.toString(), "--input", link.toString(), "--output",
+                                dir.resolve("r.json").toString()).assertUserError("devzero-input.json");
+                        assertThrows(LstmcException.class, () -> io.github.lstmc.compiler.run.RunInput.read(link));
+                    })));
+        }
+        tests.add(DynamicTest.dynamicTest("named pipe", () -> assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            Path fifo = dir.resolve("pipe.onnx");
+            Process mkfifo;
+            try {
+                mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+            } catch (IOException e) {
+                org.junit.jupiter.api.Assumptions.abort("no mkfifo here: " + e.getMessage());
+                return;
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(mkfifo.waitFor() == 0 && Files.exists(fifo), "mkfifo failed");
+            checkRefused(fifo, null, "pipe.onnx");
+        })));
+        return tests.stream();
+    }
+
     // ------------------------------------------------------------------ the checks
 
     /** A hostile model file: inspect, compile and run refuse it cleanly; load throws the same message. */

@@ -138,7 +138,7 @@ class LoaderFuzzTest {
             Mutator m = new Mutator(rnd);
             Path file = dir.resolve("fuzz-input.json");
             Files.write(file, m.jsonFile(Files.readAllBytes(cases.get(k).input())));
-            Runner.run(networks.get(k), RunInput.read(file));
+            Runner.run(networks.get(k), RunInput.read(file), file.getFileName().toString());
         }, "fuzz-input.json");
     }
 

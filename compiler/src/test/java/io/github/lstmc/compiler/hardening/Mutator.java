@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +59,8 @@ final class Mutator {
         "Identity", "Transpose", "Squeeze", "Constant", "*/", "\\u002a/", "a\nb", "\u0000", "ai.onnx",
         "x".repeat(10_000),
     };
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final Random rnd;
 
@@ -184,7 +187,10 @@ final class Mutator {
         }
         long headerLength = ByteBuffer.wrap(in).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
         boolean sane = headerLength >= 0 && headerLength <= in.length - 8;
-        switch (rnd.nextInt(4)) {
+        switch (rnd.nextInt(6)) {
+            case 4:
+            case 5:
+                return sane ? tensors(in, (int) headerLength) : bytes(in);
             case 0:
             case 1: {
                 if (!sane) {
@@ -206,6 +212,141 @@ final class Mutator {
             default:
                 return bytes(in);
         }
+    }
+
+    /**
+     * A well-formed safetensors file with one to three tensor-level changes — a tensor dropped,
+     * renamed, duplicated under another layer's name, reshaped, retyped, or given a non-finite or
+     * huge value — and the offsets rebuilt to tile the data section, so the change reaches the
+     * loader's own checks instead of stopping at the reader's.
+     */
+    byte[] tensors(byte[] in, int headerLength) {
+        com.fasterxml.jackson.databind.node.ObjectNode header;
+        try {
+            header = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(
+                    new String(in, 8, headerLength, StandardCharsets.UTF_8));
+        } catch (IOException | ClassCastException e) {
+            return bytes(in);
+        }
+        Map<String, StoredTensor> tensors = new java.util.LinkedHashMap<>();
+        com.fasterxml.jackson.databind.JsonNode metadata = header.get("__metadata__");
+        for (Map.Entry<String, com.fasterxml.jackson.databind.JsonNode> e : header.properties()) {
+            if (e.getKey().equals("__metadata__")) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode t = e.getValue();
+            long[] shape = new long[t.get("shape").size()];
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] = t.get("shape").get(i).longValue();
+            }
+            int begin = 8 + headerLength + t.get("data_offsets").get(0).intValue();
+            int end = 8 + headerLength + t.get("data_offsets").get(1).intValue();
+            tensors.put(e.getKey(), new StoredTensor(t.get("dtype").asText(), shape, Arrays.copyOfRange(in, begin, end)));
+        }
+        if (tensors.isEmpty()) {
+            return bytes(in);
+        }
+        int rounds = 1 + rnd.nextInt(3);
+        for (int r = 0; r < rounds && !tensors.isEmpty(); r++) {
+            List<String> names = new ArrayList<>(tensors.keySet());
+            String name = names.get(rnd.nextInt(names.size()));
+            StoredTensor t = tensors.get(name);
+            switch (rnd.nextInt(7)) {
+                case 0 -> tensors.remove(name);
+                case 1 -> {
+                    tensors.remove(name);
+                    tensors.put(renamed(name), t);
+                }
+                case 2 -> tensors.put(renamed(name), t);
+                case 3 -> { // reshape, data resized to fit
+                    long[] shape = t.shape.clone();
+                    if (shape.length == 0 || rnd.nextInt(5) == 0) {
+                        shape = Arrays.copyOf(shape, shape.length + (rnd.nextBoolean() || shape.length == 0 ? 1 : -1));
+                        if (shape.length > 0) {
+                            shape[shape.length - 1] = Math.max(0, shape[shape.length - 1]);
+                        }
+                    }
+                    if (shape.length > 0) {
+                        int axis = rnd.nextInt(shape.length);
+                        long[] choices = {0, 1, shape[axis] - 1, shape[axis] + 1, shape[axis] * 2, shape[axis] / 2 + 1};
+                        shape[axis] = Math.max(0, choices[rnd.nextInt(choices.length)]);
+                    }
+                    long count = 1;
+                    for (long d : shape) {
+                        count *= d;
+                    }
+                    if (count > 1_000_000) {
+                        break;
+                    }
+                    tensors.put(name, new StoredTensor(t.dtype, shape, Arrays.copyOf(t.data, (int) count * width(t.dtype))));
+                }
+                case 4 -> { // another dtype, same values where the width allows
+                    String[] dtypes = {"F32", "F16", "BF16", "F64", "I32", "I64", "U8", "BOOL"};
+                    String dtype = dtypes[rnd.nextInt(dtypes.length)];
+                    long count = t.data.length / Math.max(1, width(t.dtype));
+                    byte[] data = Arrays.copyOf(t.data, (int) count * width(dtype));
+                    tensors.put(name, new StoredTensor(dtype, t.shape, data));
+                }
+                case 5 -> { // a special value
+                    if (t.dtype.equals("F32") && t.data.length >= 4) {
+                        byte[] data = t.data.clone();
+                        ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN)
+                                .putFloat(4 * rnd.nextInt(data.length / 4), FLOATS[rnd.nextInt(FLOATS.length)]);
+                        tensors.put(name, new StoredTensor(t.dtype, t.shape, data));
+                    }
+                }
+                default -> { // random values of the same size
+                    byte[] data = t.data.clone();
+                    for (int i = 0; i + 4 <= data.length && t.dtype.equals("F32"); i += 4) {
+                        ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).putFloat(i, (float) rnd.nextGaussian() * 10);
+                    }
+                    tensors.put(name, new StoredTensor(t.dtype, t.shape, data));
+                }
+            }
+        }
+        StringBuilder json = new StringBuilder("{");
+        long at = 0;
+        List<byte[]> data = new ArrayList<>();
+        for (Map.Entry<String, StoredTensor> e : tensors.entrySet()) {
+            StoredTensor t = e.getValue();
+            if (json.length() > 1) {
+                json.append(", ");
+            }
+            json.append(new com.fasterxml.jackson.databind.node.TextNode(e.getKey()).toString()).append(": {\"dtype\": \"").append(t.dtype).append("\", \"shape\": ")
+                    .append(Arrays.toString(t.shape)).append(", \"data_offsets\": [").append(at).append(", ")
+                    .append(at + t.data.length).append("]}");
+            at += t.data.length;
+            data.add(t.data);
+        }
+        if (metadata != null) {
+            json.append(json.length() > 1 ? ", " : "").append("\"__metadata__\": ").append(metadata);
+        }
+        json.append('}');
+        byte[] h = json.toString().getBytes(StandardCharsets.UTF_8);
+        List<byte[]> parts = new ArrayList<>(List.of(lengthPrefix(h.length), h));
+        parts.addAll(data);
+        return concat(parts.toArray(new byte[0][]));
+    }
+
+    /** A tensor as stored: dtype, shape and raw bytes. */
+    private record StoredTensor(String dtype, long[] shape, byte[] data) {
+    }
+
+    private String renamed(String name) {
+        String[][] swaps = {{"_l0", "_l1"}, {"_l1", "_l2"}, {"_l1", "_l0"}, {"weight_ih", "weight_hh"}, {"weight_hh", "weight_ih"},
+            {"bias_ih", "bias_hh"}, {"weight", "bias"}, {"_reverse", ""}, {"_l0", "_l0_reverse"}, {"weight_hh_l0", "weight_hr_l0"},
+            {"lstm", "lstm2"}, {"input_gate", "forget_gate"}, {"forward", "reverse"}};
+        String[] s = swaps[rnd.nextInt(swaps.length)];
+        return name.contains(s[0]) ? name.replace(s[0], s[1]) : name + (rnd.nextBoolean() ? "_l1" : ".x");
+    }
+
+    private static int width(String dtype) {
+        return switch (dtype) {
+            case "F64", "I64", "U64" -> 8;
+            case "F32", "I32", "U32" -> 4;
+            case "F16", "BF16", "I16", "U16" -> 2;
+            default -> 1;
+        };
     }
 
     // ---------------------------------------------------------------- protobuf

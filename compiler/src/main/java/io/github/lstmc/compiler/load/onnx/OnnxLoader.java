@@ -77,6 +77,10 @@ public final class OnnxLoader {
     public static OnnxImport read(Path file) throws LstmcException {
         String name = String.valueOf(file.getFileName());
         byte[] bytes;
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            // Files.size is 0 for a device such as /dev/zero, which readAllBytes would read forever
+            throw new LstmcException(file + ": is not a regular file (a device, pipe or socket?)");
+        }
         try {
             long size = Files.size(file);
             if (size > Integer.MAX_VALUE - 8) {
