@@ -4,25 +4,24 @@ package io.github.lstmc.compiler.plan;
  * The elementwise part of one step, one generated method
  * {@code private static void method(float[] z, float[] c, int cOff, float[] out, int outOff)}. It works
  * in place on {@code z}, whose gate blocks ({@code slot*H + j}) are followed by a cell block at
- * {@code C = }{@link #cellOffset()}, in two passes over {@code j < H} that index one array only at
- * constant offsets, the shape C2 vectorizes (activations included):
+ * {@code C = }{@link #cellOffset()}, in passes over {@code j < H} that each index one array at
+ * constant offsets and call at most one activation: the shape C2 unrolls and vectorizes (a loop
+ * body with two inlined activations exceeds its unrolling limit and stays scalar, 5-10x slower).
+ * {@code X = slotX*H}:
  * <pre>
- *   System.arraycopy(c, cOff, z, C, H);                      // previous cell
- *   for (int j = 0; j &lt; hiddenSize; j++):                    // pass 1: input, forget and cell gates
- *     float zi = z[slotI*H + j];  [zi = zi + PI[j] * z[C + j];]  [zi = clamp(zi, preClip);]  z[slotI*H + j] = gate(zi);
- *     not coupled: float zf = z[slotF*H + j];  [zf = zf + PF[j] * z[C + j];]  [zf = clamp(zf, preClip);]  z[slotF*H + j] = gate(zf);
- *     float zg = z[slotG*H + j];  [zg = clamp(zg, preClip);]  z[slotG*H + j] = cell(zg);
- *   for (int j = 0; j &lt; hiddenSize; j++):                    // pass 2: new cell, output gate, hidden
- *     float cp = z[C + j];  float i = z[slotI*H + j];
- *     float f = coupled ? 1f - i : z[slotF*H + j];
- *     float g = z[slotG*H + j];
- *     float cn = f * cp + i * g;                             // (f*cp) + (i*g), each product rounded first
- *     [cn = clamp(cn, cellClip);]
- *     z[C + j] = cn;
- *     float zo = z[slotO*H + j];  [zo = zo + PO[j] * cn;]  [zo = clamp(zo, preClip);]  float o = gate(zo);
- *     z[slotO*H + j] = o * hidden(cn);
- *   System.arraycopy(z, C, c, cOff, H);                      // new cell
- *   System.arraycopy(z, slotO*H, out, outOff, H);            // new hidden vector
+ *   System.arraycopy(c, cOff, z, C, H);                                     // previous cell
+ *   for j: float zi = z[I + j]; [zi = zi + PI[j] * z[C + j];] [zi = clamp(zi, preClip);] z[I + j] = gate(zi);
+ *   not coupled:
+ *   for j: float zf = z[F + j]; [zf = zf + PF[j] * z[C + j];] [zf = clamp(zf, preClip);] z[F + j] = gate(zf);
+ *   for j: float zg = z[G + j]; [zg = clamp(zg, preClip);] z[G + j] = cell(zg);
+ *   for j: float cp = z[C + j]; float i = z[I + j]; float f = coupled ? 1f - i : z[F + j]; float g = z[G + j];
+ *          float cn = f * cp + i * g;                                       // (f*cp) + (i*g), each product rounded first
+ *          [cn = clamp(cn, cellClip);]
+ *          z[C + j] = cn;
+ *   for j: float zo = z[O + j]; [zo = zo + PO[j] * z[C + j];] [zo = clamp(zo, preClip);] z[O + j] = gate(zo);
+ *   for j: z[O + j] = z[O + j] * hidden(z[C + j]);                          // o * hidden(cn)
+ *   System.arraycopy(z, C, c, cOff, H);                                     // new cell
+ *   System.arraycopy(z, O, out, outOff, H);                                 // new hidden vector
  * </pre>
  * Per element these are the same float operations in the same order as a single scalar loop would
  * do; only the order across elements changes, which no element depends on.

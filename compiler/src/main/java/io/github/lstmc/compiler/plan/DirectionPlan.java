@@ -10,7 +10,7 @@ import io.github.lstmc.compiler.model.Direction;
  * workspace buffers 0, 1, 2 and {@code xz} the {@link InputProjection#buffer()} (null without an input
  * projection). With {@code pos(b, t) = b*steps + t} (batch-first) or {@code t*batch + b} (sequence-first):
  * <pre>
- *   [inputProjection: inputProjection.method(in, xz, batch * steps)]
+ *   [inputProjection: forwardChecked has run its pre-pass, filling xz]
  *   for b in 0..batch-1:
  *     len = lengths == null ? steps : lengths[b];  hOff = b*S;  cOff = b*H
  *     if len == 0: h[hOff..hOff+S) = 0; c[cOff..cOff+H) = 0

@@ -21,7 +21,8 @@ import java.util.List;
  *       {@code in = inputBuffer < 0 ? input : workspace.buffer(inputBuffer)}, {@code out} likewise,
  *       {@code h = state.hidden(stateIndex)}, {@code c = state.cell(stateIndex)}, workspace buffers
  *       0, 1, 2 as {@code z, hraw, pz}, and {@code xz = workspace.buffer(inputProjection.buffer())}, or
- *       null when the direction has no {@link InputProjection};</li>
+ *       null when the direction has no {@link InputProjection}; with one, its pre-pass is called first,
+ *       {@code inputProjection.method(in, xz, batch * steps, workspace.buffer(scratch[0]), ...)};</li>
  *   <li>{@code stepChecked(input, state, workspace, output)}: if streamable,
  *       {@code forwardChecked(input, state.batch(), 1, null, state, workspace, output)} (with one step
  *       both layouts index alike), else throw {@code UnsupportedOperationException}.</li>
@@ -36,7 +37,7 @@ import java.util.List;
  * @param layers       in order
  * @param weights      every weight field, in declaration order
  * @param workspace    the scratch buffers: 0 = z (gate pre-activations, then H floats for the cell), 1 = hraw, 2 = pz, then layer outputs,
- *                     then xz (precomputed input projections) when any direction has one
+ *                     then xz (precomputed input projections) and the pre-pass scratch buffers 1.. when any direction has one
  */
 public record Plan(Header header, Layout layout, int inputSize, int outputSize, int directionCount, boolean streamable,
                    List<LayerPlan> layers, List<WeightField> weights, List<WorkspaceBuffer> workspace) {

@@ -34,6 +34,14 @@ public final class Planner {
     /** Workspace index of the precomputed input projections: after z, hraw, pz and the layer outputs. */
     private int xzBuffer;
     private int maxPrecomputedRows;
+    private int maxTile;
+    /** Positions per pre-pass: each needs its own scratch array and its accumulator register. */
+    static final int MAX_PRECOMPUTE_TILE = 4;
+    /**
+     * Input elements per pre-pass pass: 4 positions x 2 elements keep 8 broadcast inputs, 2 weight
+     * vectors and 4 accumulators within AVX2's 16 vector registers.
+     */
+    static final int PRE_PASS_BLOCK = 2;
 
     private Planner(PlanOptions options) {
         this.options = options;
@@ -91,13 +99,16 @@ public final class Planner {
         }
         if (maxPrecomputedRows > 0) {
             workspace.add(new WorkspaceBuffer("xz: input projections of every position", 0, maxPrecomputedRows));
+            for (int q = 1; q < maxTile; q++) {
+                workspace.add(new WorkspaceBuffer("input pre-pass scratch " + q, maxPrecomputedRows, 0));
+            }
         }
         List<String> summary = new ArrayList<>(ModelDescription.summary(model));
         for (LayerPlan layer : layers) {
             for (DirectionPlan d : layer.directions()) {
                 summary.add(d.method() + ": gates " + describe(d.gates())
-                        + (d.inputProjection() == null ? "" : ", input part precomputed per " + d.inputProjection().tile()
-                        + " positions")
+                        + (d.inputProjection() == null ? "" : ", input part precomputed " + d.inputProjection().tile()
+                        + " positions per pass")
                         + (d.projection() == null ? "" : "; projection " + describe(d.projection())));
             }
         }
@@ -161,9 +172,16 @@ public final class Planner {
                 peephole(cell, Peephole.OUTPUT, field));
         InputProjection precompute = null;
         if (gates instanceof LoopedMatVec && options.precomputeTile() > 0) {
-            precompute = new InputProjection(base + "Inputs", base + "Recurrent", rows, options.precomputeTile(),
-                    xzBuffer);
+            int tile = Math.min(MAX_PRECOMPUTE_TILE, options.precomputeTile());
+            List<Integer> scratch = new ArrayList<>();
+            scratch.add(0); // z is free before the driver runs
+            for (int q = 1; q < tile; q++) {
+                scratch.add(xzBuffer + q);
+            }
+            precompute = new InputProjection(base + "Inputs", base + "Recurrent", rows, tile, xzBuffer, scratch,
+                    PRE_PASS_BLOCK);
             maxPrecomputedRows = Math.max(maxPrecomputedRows, rows);
+            maxTile = Math.max(maxTile, tile);
         }
         return new DirectionPlan(base, cell.direction(), l * directions + d, layer.inputSize(), layer.outputSize(),
                 d * s, h, s, gates, update, projection, precompute);

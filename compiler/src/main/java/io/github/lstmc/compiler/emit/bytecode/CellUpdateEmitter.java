@@ -9,10 +9,10 @@ import org.objectweb.asm.Type;
 /**
  * Renders the elementwise part of a step ({@link CellUpdate}): one method
  * {@code (float[] z, float[] c, int cOff, float[] out, int outOff)} working in place on {@code z}:
- * the previous cell copied in after the gates, a pass applying the input, forget and cell
- * activations, a pass computing the new cell, the output gate and the hidden vector, then the cell
- * and hidden vector copied out. Statement by statement as {@link CellUpdate} lists them, each on its
- * own line with its local named as there ({@code zi, zf, zg, cp, i, f, g, cn, zo, o}).
+ * the previous cell copied in after the gates, one loop per activation (input, forget, cell gates),
+ * a loop for the new cell, one for the output gate and one for the hidden vector, then the cell and
+ * hidden vector copied out. Statement by statement as {@link CellUpdate} lists them, each on its own
+ * line with its local named as there ({@code zi, zf, zg, cp, i, f, g, cn, zo}).
  */
 final class CellUpdateEmitter {
     static final String DESCRIPTOR = "([F[FI[FI)V";
@@ -38,17 +38,15 @@ final class CellUpdateEmitter {
         code.pushInt(cellBase);
         code.pushInt(h);
         code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
-        // pass 1: z[slot*H + j] = act(zX) for the input, forget and cell gates
-        code.forLoop("j", 0, h, j -> {
-            gate(code, cell, j, "zi", cell.slotInput(), cell.peepholeInput(), () -> element(code, j, cellBase),
-                    cell.gate());
-            if (!cell.coupled()) {
-                gate(code, cell, j, "zf", cell.slotForget(), cell.peepholeForget(), () -> element(code, j, cellBase),
-                        cell.gate());
-            }
-            gate(code, cell, j, "zg", cell.slotCell(), null, null, cell.cell());
-        });
-        // pass 2: new cell, output gate, hidden vector
+        // one loop per activation: z[slot*H + j] = act(zX) for the input, forget and cell gates
+        code.forLoop("j", 0, h, j -> gate(code, cell, j, "zi", cell.slotInput(), cell.peepholeInput(),
+                () -> element(code, j, cellBase), cell.gate()));
+        if (!cell.coupled()) {
+            code.forLoop("j", 0, h, j -> gate(code, cell, j, "zf", cell.slotForget(), cell.peepholeForget(),
+                    () -> element(code, j, cellBase), cell.gate()));
+        }
+        code.forLoop("j", 0, h, j -> gate(code, cell, j, "zg", cell.slotCell(), null, null, cell.cell()));
+        // the new cell
         code.forLoop("j", 0, h, j -> {
             code.line();
             element(code, j, cellBase);
@@ -88,21 +86,16 @@ final class CellUpdateEmitter {
             index(code, j, cellBase);
             code.load(cn);
             code.insn(FASTORE);
-
-            // float zo = z[O + j]; [zo = zo + PO[j] * cn;] [zo = clamp(zo, preClip);]  float o = gate(zo);
-            code.line();
-            element(code, j, cell.slotOutput() * h);
-            Code.Local zo = code.storeNew("zo", Type.FLOAT_TYPE);
-            peepholeAndClip(code, cell, j, zo, cell.peepholeOutput(), () -> code.load(cn));
-            code.line();
-            code.load(zo);
-            activation(code, cell.gate());
-            Code.Local o = code.storeNew("o", Type.FLOAT_TYPE);
-            // z[O + j] = o * hidden(cn);
+        });
+        // the output gate, its peephole reading the new cell
+        code.forLoop("j", 0, h, j -> gate(code, cell, j, "zo", cell.slotOutput(), cell.peepholeOutput(),
+                () -> element(code, j, cellBase), cell.gate()));
+        // z[O + j] = z[O + j] * hidden(z[C + j]);
+        code.forLoop("j", 0, h, j -> {
             code.line();
             index(code, j, cell.slotOutput() * h);
-            code.load(o);
-            code.load(cn);
+            element(code, j, cell.slotOutput() * h);
+            element(code, j, cellBase);
             activation(code, cell.hidden());
             code.insn(FMUL);
             code.insn(FASTORE);

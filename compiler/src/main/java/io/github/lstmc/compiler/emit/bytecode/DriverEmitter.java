@@ -42,16 +42,6 @@ final class DriverEmitter {
         int stateSize = plan.stateSize();
         int hiddenSize = plan.hiddenSize();
         InputProjection pre = plan.inputProjection();
-        if (pre != null) {
-            // the input part of the gates for every position first: inputs(in, xz, batch * steps)
-            code.line();
-            code.load(in);
-            code.load(code.local("xz"));
-            code.load(code.local("batch"));
-            code.load(steps);
-            code.insn(IMUL);
-            code.invokeStatic(cls.owner(), pre.method(), ProductEmitter.PRE_PASS_DESCRIPTOR);
-        }
         code.forLoop("b", 0, () -> code.load(code.local("batch")), b -> {
             // int len = lengths == null ? steps : lengths[b];
             code.line();

@@ -21,8 +21,13 @@ import org.objectweb.asm.Type;
  */
 final class ProductEmitter {
     private static final Type FLOATS = Type.getType(float[].class);
-    /** The descriptor of an {@link InputProjection} pre-pass: {@code (float[] in, float[] xz, int positions)}. */
-    static final String PRE_PASS_DESCRIPTOR = "([F[FI)V";
+    /**
+     * The descriptor of an {@link InputProjection} pre-pass:
+     * {@code (float[] in, float[] xz, int positions, float[] s0, ..., float[] s(P-1))}.
+     */
+    static String prePassDescriptor(InputProjection pre) {
+        return "([F[FI" + "[F".repeat(pre.tile()) + ")V";
+    }
     /** The descriptor of the STATE-only accumulation: {@code (float[] h, int hOff, float[] out)}. */
     static final String RECURRENT_DESCRIPTOR = "([FI[F)V";
 
@@ -252,93 +257,145 @@ final class ProductEmitter {
         throw new IllegalArgumentException(product.method() + " has no " + which + " operand");
     }
 
-    /**
-     * <pre>
-     *   for (p0 = 0; p0 &lt; positions; p0 += tile):
-     *     p1 = min(positions, p0 + tile)
-     *     for p in p0..p1-1: xz[p*G .. p*G+G) = START (or zeros)
-     *     for k &lt; I: w = W^T[k]; for p in p0..p1-1: v = in[p*I + k]; base = p*G; for r &lt; G: xz[base + r] += w[r] * v
-     * </pre>
-     */
+    /** {@link InputProjection}: whole passes of {@code tile} positions, then single positions. */
     private void emitPrePass(InputProjection pre, LoopedMatVec gates) {
-        LoopedMatVec.LoopedOperand input = operand(gates, Operand.INPUT);
-        int rows = pre.rows();
-        Code code = cls.helper(pre.method(), PRE_PASS_DESCRIPTOR, "in", "xz", "positions");
-        Code.Local in = code.local("in");
-        Code.Local xz = code.local("xz");
+        String[] names = new String[3 + pre.tile()];
+        names[0] = "in";
+        names[1] = "xz";
+        names[2] = "positions";
+        for (int q = 0; q < pre.tile(); q++) {
+            names[3 + q] = "s" + q;
+        }
+        Code code = cls.helper(pre.method(), prePassDescriptor(pre), names);
         Code.Local positions = code.local("positions");
-        code.line();
-        code.forLoop("p0", () -> code.pushInt(0), () -> code.load(positions), pre.tile(), p0 -> {
+        int tile = pre.tile();
+        if (tile > 1) {
+            // int whole = positions - positions % tile;
             code.line();
             code.load(positions);
-            code.load(p0);
-            code.pushInt(pre.tile());
-            code.insn(IADD);
-            code.invokeStatic(RuntimeTypes.MATH, "min", "(II)I");
-            Code.Local p1 = code.storeNewInt("p1");
+            code.load(positions);
+            code.pushInt(tile);
+            code.insn(IREM);
+            code.insn(ISUB);
+            Code.Local whole = code.storeNewInt("whole");
             code.line();
-            code.forLoop("p", () -> code.load(p0), () -> code.load(p1), p -> {
-                if (gates.startField() != null) {
-                    code.getStatic(cls.owner(), gates.startField(), RuntimeTypes.FLOATS);
-                    code.pushInt(0);
-                    code.load(xz);
-                    code.load(p);
-                    code.pushInt(rows);
-                    code.insn(IMUL);
-                    code.pushInt(rows);
-                    code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
-                } else {
-                    code.load(xz);
-                    code.load(p);
-                    code.pushInt(rows);
-                    code.insn(IMUL);
-                    code.load(p);
-                    code.pushInt(rows);
-                    code.insn(IMUL);
-                    code.pushInt(rows);
-                    code.insn(IADD);
-                    code.pushFloat(0f);
-                    code.invokeStatic(RuntimeTypes.ARRAYS, "fill", RuntimeTypes.FILL_RANGE);
-                }
-            });
+            code.forLoop("p0", () -> code.pushInt(0), () -> code.load(whole), tile,
+                    p0 -> prePass(code, pre, gates, p0, tile));
             code.line();
-            code.forLoop("k", 0, input.length(), k -> {
-                code.getStatic(cls.owner(), input.field(), RuntimeTypes.FLOAT_ROWS);
-                code.load(k);
-                code.insn(AALOAD);
-                Code.Local w = code.storeNew("w", FLOATS);
-                code.forLoop("p", () -> code.load(p0), () -> code.load(p1), p -> {
-                    code.load(in);
-                    code.load(p);
-                    code.pushInt(input.length());
-                    code.insn(IMUL);
-                    code.load(k);
-                    code.insn(IADD);
-                    code.insn(FALOAD);
-                    Code.Local v = code.storeNew("v", Type.FLOAT_TYPE);
-                    code.load(p);
-                    code.pushInt(rows);
-                    code.insn(IMUL);
-                    Code.Local base = code.storeNewInt("base");
-                    code.forLoop("r", 0, rows, r -> {
-                        code.load(xz);
-                        code.load(base);
-                        code.load(r);
-                        code.insn(IADD);
-                        code.insn(DUP2);
-                        code.insn(FALOAD);
-                        code.load(w);
-                        code.load(r);
-                        code.insn(FALOAD);
-                        code.load(v);
-                        code.insn(FMUL);
-                        code.insn(FADD);
-                        code.insn(FASTORE);
-                    });
-                });
-            });
-        });
+            code.forLoop("p0", () -> code.load(whole), () -> code.load(positions), 1,
+                    p0 -> prePass(code, pre, gates, p0, 1));
+        } else {
+            code.line();
+            code.forLoop("p0", () -> code.pushInt(0), () -> code.load(positions), 1,
+                    p0 -> prePass(code, pre, gates, p0, 1));
+        }
         code.insn(RETURN);
         code.finish();
+    }
+
+    /** One pass over the input weights for {@code n} positions from {@code p0} (see {@link InputProjection}). */
+    private void prePass(Code code, InputProjection pre, LoopedMatVec gates, Code.Local p0, int n) {
+        LoopedMatVec.LoopedOperand input = operand(gates, Operand.INPUT);
+        int rows = pre.rows();
+        for (int q = 0; q < n; q++) {
+            code.line();
+            Code.Local sq = code.local("s" + q);
+            if (gates.startField() != null) {
+                code.getStatic(cls.owner(), gates.startField(), RuntimeTypes.FLOATS);
+                code.pushInt(0);
+                code.load(sq);
+                code.pushInt(0);
+                code.pushInt(rows);
+                code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+            } else {
+                code.load(sq);
+                code.pushInt(0);
+                code.pushInt(rows);
+                code.pushFloat(0f);
+                code.invokeStatic(RuntimeTypes.ARRAYS, "fill", RuntimeTypes.FILL_RANGE);
+            }
+        }
+        int block = pre.block();
+        int whole = input.length() - input.length() % block;
+        if (whole > 0) {
+            code.line();
+            code.forLoop("k", () -> code.pushInt(0), () -> code.pushInt(whole), block,
+                    k -> prePassBlock(code, input, rows, p0, n, () -> code.load(k), block));
+        }
+        if (whole < input.length()) {
+            code.line();
+            int mark = code.scope();
+            prePassBlock(code, input, rows, p0, n, () -> code.pushInt(whole), input.length() - whole);
+            code.close(mark);
+        }
+        for (int q = 0; q < n; q++) {
+            // System.arraycopy(s_q, 0, xz, (p0 + q) * G, G);
+            code.line();
+            code.load(code.local("s" + q));
+            code.pushInt(0);
+            code.load(code.local("xz"));
+            code.load(p0);
+            if (q > 0) {
+                code.pushInt(q);
+                code.insn(IADD);
+            }
+            code.pushInt(rows);
+            code.insn(IMUL);
+            code.pushInt(rows);
+            code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+        }
+    }
+
+    /** {@code w_e = W^T[k0 + e]; v_q_e = in[(p0 + q)*I + k0 + e]; for r: s_q[r] = s_q[r] + w_0[r]*v_q_0 + ...}. */
+    private void prePassBlock(Code code, LoopedMatVec.LoopedOperand input, int rows, Code.Local p0, int n,
+                              Code.Bound k0, int count) {
+        Code.Local in = code.local("in");
+        Code.Local[] w = new Code.Local[count];
+        Code.Local[][] v = new Code.Local[n][count];
+        for (int e = 0; e < count; e++) {
+            code.getStatic(cls.owner(), input.field(), RuntimeTypes.FLOAT_ROWS);
+            k0.push();
+            if (e > 0) {
+                code.pushInt(e);
+                code.insn(IADD);
+            }
+            code.insn(AALOAD);
+            w[e] = code.storeNew("w" + e, FLOATS);
+            for (int q = 0; q < n; q++) {
+                code.load(in);
+                code.load(p0);
+                if (q > 0) {
+                    code.pushInt(q);
+                    code.insn(IADD);
+                }
+                code.pushInt(input.length());
+                code.insn(IMUL);
+                k0.push();
+                code.insn(IADD);
+                if (e > 0) {
+                    code.pushInt(e);
+                    code.insn(IADD);
+                }
+                code.insn(FALOAD);
+                v[q][e] = code.storeNew("v" + q + "_" + e, Type.FLOAT_TYPE);
+            }
+        }
+        code.forLoop("r", 0, rows, r -> {
+            for (int q = 0; q < n; q++) {
+                code.load(code.local("s" + q));
+                code.load(r);
+                code.insn(DUP2);
+                code.insn(FALOAD);
+                for (int e = 0; e < count; e++) {
+                    code.load(w[e]);
+                    code.load(r);
+                    code.insn(FALOAD);
+                    code.load(v[q][e]);
+                    code.insn(FMUL);
+                    code.insn(FADD);
+                }
+                code.insn(FASTORE);
+            }
+        });
     }
 }

@@ -3,6 +3,7 @@ package io.github.lstmc.compiler.emit.bytecode;
 import static org.objectweb.asm.Opcodes.*;
 
 import io.github.lstmc.compiler.plan.DirectionPlan;
+import io.github.lstmc.compiler.plan.InputProjection;
 import io.github.lstmc.compiler.plan.LayerPlan;
 import io.github.lstmc.compiler.plan.Plan;
 import io.github.lstmc.compiler.plan.WeightField;
@@ -200,6 +201,20 @@ final class SkeletonEmitter {
         Code.Local state = code.local("state");
         for (LayerPlan layer : plan.layers()) {
             for (DirectionPlan direction : layer.directions()) {
+                InputProjection pre = direction.inputProjection();
+                if (pre != null) {
+                    // inputs(in, xz, batch * sequenceLength, scratch buffers...)
+                    code.line();
+                    buffer(code, layer.inputBuffer(), code.local("input"), workspace);
+                    buffer(code, pre.buffer(), null, workspace);
+                    code.load(code.local("batch"));
+                    code.load(code.local("sequenceLength"));
+                    code.insn(IMUL);
+                    for (int scratch : pre.scratch()) {
+                        buffer(code, scratch, null, workspace);
+                    }
+                    code.invokeStatic(cls.owner(), pre.method(), ProductEmitter.prePassDescriptor(pre));
+                }
                 code.line();
                 buffer(code, layer.inputBuffer(), code.local("input"), workspace);
                 buffer(code, layer.outputBuffer(), code.local("output"), workspace);

@@ -172,6 +172,14 @@ public final class JavaSourceEmitter {
             for (DirectionPlan d : layer.directions()) {
                 String xz = d.inputProjection() == null ? "null"
                         : "workspace.buffer(" + d.inputProjection().buffer() + ")";
+                if (d.inputProjection() != null) {
+                    StringBuilder scratch = new StringBuilder();
+                    for (int buffer : d.inputProjection().scratch()) {
+                        scratch.append(", workspace.buffer(").append(buffer).append(")");
+                    }
+                    m.addStatement("$L($L, $L, batch * sequenceLength$L)", d.inputProjection().method(), in, xz,
+                            scratch);
+                }
                 m.addStatement("$L($L, $L, batch, sequenceLength, lengths, state.hidden($L), state.cell($L), z, hraw, pz, $L)",
                         d.method(), in, out, d.stateIndex(), d.stateIndex(), xz);
             }

@@ -67,10 +67,6 @@ final class KernelRenderer {
                 .addParameter(FLOATS, "h").addParameter(FLOATS, "c").addParameter(FLOATS, "z")
                 .addParameter(FLOATS, "hraw").addParameter(FLOATS, "pz").addParameter(FLOATS, "xz");
         InputProjection pre = d.inputProjection();
-        if (pre != null) {
-            m.addComment("the input part of the gates for every position first (reuses weights across a tile)")
-                    .addStatement("$L(in, xz, batch * steps)", pre.method());
-        }
         CodeBlock gates = pre == null
                 ? calls(d.gates(), "in, pos * " + d.inputWidth() + ", h, hOff, z")
                 : CodeBlock.builder()
@@ -195,33 +191,75 @@ final class KernelRenderer {
     }
 
     private static MethodSpec inputPrePass(InputProjection pre, LoopedMatVec gates) {
+        int tile = pre.tile();
+        MethodSpec.Builder m = MethodSpec.methodBuilder(pre.method())
+                .addJavadoc("start + W x for every position, $L positions per pass over the weights.\n", tile)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(FLOATS, "in").addParameter(FLOATS, "xz").addParameter(int.class, "positions");
+        for (int q = 0; q < tile; q++) {
+            m.addParameter(FLOATS, "s" + q);
+        }
+        if (tile > 1) {
+            m.addStatement("int whole = positions - positions % $L", tile)
+                    .beginControlFlow("for (int p0 = 0; p0 < whole; p0 += $L)", tile);
+            prePass(m, pre, gates, tile);
+            m.endControlFlow()
+                    .beginControlFlow("for (int p0 = whole; p0 < positions; p0++)");
+        } else {
+            m.beginControlFlow("for (int p0 = 0; p0 < positions; p0++)");
+        }
+        prePass(m, pre, gates, 1);
+        return m.endControlFlow().build();
+    }
+
+    /** One pass of the pre-pass over the weights for {@code n} positions from {@code p0}. */
+    private static void prePass(MethodSpec.Builder m, InputProjection pre, LoopedMatVec gates, int n) {
         LoopedMatVec.LoopedOperand input = operand(gates, Operand.INPUT);
         int rows = pre.rows();
-        MethodSpec.Builder m = MethodSpec.methodBuilder(pre.method())
-                .addJavadoc("start + W x for every position, $L positions at a time.\n", pre.tile())
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-                .addParameter(FLOATS, "in").addParameter(FLOATS, "xz").addParameter(int.class, "positions")
-                .beginControlFlow("for (int p0 = 0; p0 < positions; p0 += $L)", pre.tile())
-                .addStatement("int p1 = Math.min(positions, p0 + $L)", pre.tile())
-                .beginControlFlow("for (int p = p0; p < p1; p++)");
-        if (gates.startField() != null) {
-            m.addStatement("System.arraycopy($L, 0, xz, p * $L, $L)", gates.startField(), rows, rows);
-        } else {
-            m.addStatement("$T.fill(xz, p * $L, p * $L + $L, 0f)", ARRAYS, rows, rows, rows);
+        for (int q = 0; q < n; q++) {
+            if (gates.startField() != null) {
+                m.addStatement("System.arraycopy($L, 0, s$L, 0, $L)", gates.startField(), q, rows);
+            } else {
+                m.addStatement("$T.fill(s$L, 0, $L, 0f)", ARRAYS, q, rows);
+            }
         }
-        return m.endControlFlow()
-                .beginControlFlow("for (int k = 0; k < $L; k++)", input.length())
-                .addStatement("float[] w = $L[k]", input.field())
-                .beginControlFlow("for (int p = p0; p < p1; p++)")
-                .addStatement("float v = in[p * $L + k]", input.length())
-                .addStatement("int base = p * $L", rows)
-                .beginControlFlow("for (int r = 0; r < $L; r++)", rows)
-                .addStatement("xz[base + r] += w[r] * v")
-                .endControlFlow()
-                .endControlFlow()
-                .endControlFlow()
-                .endControlFlow()
-                .build();
+        int block = pre.block();
+        int whole = input.length() - input.length() % block;
+        if (whole > 0) {
+            m.beginControlFlow("for (int k = 0; k < $L; k += $L)", whole, block);
+            prePassBlock(m, input, rows, n, "k", block);
+            m.endControlFlow();
+        }
+        if (whole < input.length()) {
+            m.addCode("{\n$>");
+            prePassBlock(m, input, rows, n, String.valueOf(whole), input.length() - whole);
+            m.addCode("$<}\n");
+        }
+        for (int q = 0; q < n; q++) {
+            m.addStatement("System.arraycopy(s$L, 0, xz, $L * $L, $L)", q, q == 0 ? "p0" : "(p0 + " + q + ")", rows,
+                    rows);
+        }
+    }
+
+    private static void prePassBlock(MethodSpec.Builder m, LoopedMatVec.LoopedOperand input, int rows, int n,
+                                     String k0, int count) {
+        for (int e = 0; e < count; e++) {
+            String k = e == 0 ? k0 : k0.equals("k") ? "k + " + e : String.valueOf(Integer.parseInt(k0) + e);
+            m.addStatement("float[] w$L = $L[$L]", e, input.field(), k);
+            for (int q = 0; q < n; q++) {
+                m.addStatement("float v$L_$L = in[$L * $L + $L]", q, e, q == 0 ? "p0" : "(p0 + " + q + ")",
+                        input.length(), k);
+            }
+        }
+        m.beginControlFlow("for (int r = 0; r < $L; r++)", rows);
+        for (int q = 0; q < n; q++) {
+            CodeBlock.Builder sum = CodeBlock.builder().add("s$L[r]", q);
+            for (int e = 0; e < count; e++) {
+                sum.add(" +$Ww$L[r] * v$L_$L", e, q, e);
+            }
+            m.addStatement("s$L[r] = $L", q, sum.build());
+        }
+        m.endControlFlow();
     }
 
     private static MethodSpec recurrentOnly(InputProjection pre, LoopedMatVec gates) {
@@ -290,26 +328,21 @@ final class KernelRenderer {
     private static MethodSpec cell(CellUpdate u) {
         int h = u.hiddenSize();
         int cell = u.cellOffset();
+        String cellElement = "z[" + cell + " + j]";
         MethodSpec.Builder m = MethodSpec.methodBuilder(u.method())
                 .addJavadoc("The elementwise cell update of one step, in place on z (gates, then the cell at $L),\n"
-                        + "in passes C2 vectorizes: gates, new cell, new hidden state.\n", cell)
+                        + "one activation per loop so that C2 vectorizes every pass.\n", cell)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(FLOATS, "z").addParameter(FLOATS, "c").addParameter(int.class, "cOff")
                 .addParameter(FLOATS, "out").addParameter(int.class, "outOff")
-                .addStatement("System.arraycopy(c, cOff, z, $L, $L)", cell, h)
-                .beginControlFlow("for (int j = 0; j < $L; j++)", h);
-        String previous = "z[" + cell + " + j]";
-        gate(m, u, "zi", u.slotInput(), u.peepholeInput(), previous);
-        m.addStatement("$L = $L", element(u, u.slotInput()), apply(u.gate(), "zi"));
+                .addStatement("System.arraycopy(c, cOff, z, $L, $L)", cell, h);
+        gatePass(m, u, "zi", u.slotInput(), u.peepholeInput(), cellElement, u.gate());
         if (!u.coupled()) {
-            gate(m, u, "zf", u.slotForget(), u.peepholeForget(), previous);
-            m.addStatement("$L = $L", element(u, u.slotForget()), apply(u.gate(), "zf"));
+            gatePass(m, u, "zf", u.slotForget(), u.peepholeForget(), cellElement, u.gate());
         }
-        gate(m, u, "zg", u.slotCell(), null, null);
-        m.addStatement("$L = $L", element(u, u.slotCell()), apply(u.cell(), "zg"))
-                .endControlFlow()
-                .beginControlFlow("for (int j = 0; j < $L; j++)", h)
-                .addStatement("float cp = $L", previous)
+        gatePass(m, u, "zg", u.slotCell(), null, null, u.cell());
+        m.beginControlFlow("for (int j = 0; j < $L; j++)", h)
+                .addStatement("float cp = $L", cellElement)
                 .addStatement("float i = $L", element(u, u.slotInput()));
         if (u.coupled()) {
             m.addStatement("float f = 1f - i");
@@ -321,14 +354,23 @@ final class KernelRenderer {
         if (u.hasCellClip()) {
             m.addStatement("cn = $T.clamp(cn, $L)", ACTIVATIONS, JavaText.floatLiteral(u.cellClip()));
         }
-        m.addStatement("$L = cn", previous);
-        gate(m, u, "zo", u.slotOutput(), u.peepholeOutput(), "cn");
-        m.addStatement("float o = $L", apply(u.gate(), "zo"));
-        return m.addStatement("$L = o * $L", element(u, u.slotOutput()), apply(u.hidden(), "cn"))
+        m.addStatement("$L = cn", cellElement).endControlFlow();
+        gatePass(m, u, "zo", u.slotOutput(), u.peepholeOutput(), cellElement, u.gate());
+        String o = element(u, u.slotOutput());
+        return m.beginControlFlow("for (int j = 0; j < $L; j++)", h)
+                .addStatement("$L = $L * $L", o, o, apply(u.hidden(), cellElement))
                 .endControlFlow()
                 .addStatement("System.arraycopy(z, $L, c, cOff, $L)", cell, h)
                 .addStatement("System.arraycopy(z, $L, out, outOff, $L)", u.slotOutput() * h, h)
                 .build();
+    }
+
+    /** {@code for j: float zX = z[X + j]; [peephole] [clip] z[X + j] = act(zX);}. */
+    private static void gatePass(MethodSpec.Builder m, CellUpdate u, String name, int slot, String peephole,
+                                 String cell, ActivationCall activation) {
+        m.beginControlFlow("for (int j = 0; j < $L; j++)", u.hiddenSize());
+        gate(m, u, name, slot, peephole, cell);
+        m.addStatement("$L = $L", element(u, slot), apply(activation, name)).endControlFlow();
     }
 
     /** {@code z[slot*H + j]}, without a "0 + ". */
