@@ -7,7 +7,6 @@ import io.github.lstmc.compiler.plan.ActivationCall;
  * out once. Generated code touches only these (and its own members).
  */
 final class RuntimeTypes {
-    static final String OBJECT = "java/lang/Object";
     static final String STRING = "java/lang/String";
     static final String SYSTEM = "java/lang/System";
     static final String ARRAYS = "java/util/Arrays";
@@ -26,7 +25,6 @@ final class RuntimeTypes {
 
     static final String FLOATS = "[F";
     static final String FLOAT_ROWS = "[[F";
-    static final String INTS = "[I";
 
     /** {@code System.arraycopy(Object, int, Object, int, int)}. */
     static final String ARRAYCOPY = "(Ljava/lang/Object;ILjava/lang/Object;II)V";
