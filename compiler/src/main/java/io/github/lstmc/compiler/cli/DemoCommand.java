@@ -84,6 +84,9 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Runs the demo, printing progress notes to {@code progress} (it takes a few seconds). */
     Report run(PrintWriter progress) throws LstmcException {
+        progress.printf("lstmc demo: compiling, running and timing the sample model (about %.0f s) ...%n",
+                3 + 3 * (seconds + Math.min(seconds / 3, 0.5)));
+        progress.flush();
         try {
             Path samples = Files.createTempDirectory("lstmc-demo-sample-");
             Path modelFile = extract(MODEL, samples);

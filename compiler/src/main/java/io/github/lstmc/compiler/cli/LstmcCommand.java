@@ -2,6 +2,7 @@ package io.github.lstmc.compiler.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "lstmc",
         mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Compiles trained LSTM/BiLSTM networks (PyTorch safetensors, ONNX, Burn) into plain Java classes.",
-        subcommands = {DemoCommand.class, RunCommand.class, InspectCommand.class, CompileCommand.class},
+        subcommands = {DemoCommand.class, RunCommand.class, InspectCommand.class, CompileCommand.class,
+                HelpCommand.class},
         footerHeading = "%nExit status:%n",
         footer = {"  0  success",
                 "  1  internal error (a bug in lstmc; --verbose shows the stack trace)",

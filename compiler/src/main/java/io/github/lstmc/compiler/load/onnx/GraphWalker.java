@@ -162,7 +162,8 @@ final class GraphWalker {
                     }
                 }
                 GraphValue v = switch (op) {
-                    case "Identity", "Dropout" -> c.in(0);
+                    case "Identity" -> c.in(0);
+                    case "Dropout" -> dropout(c);
                     case "Cast" -> cast(c);
                     case "Shape" -> shape(c);
                     case "Gather" -> gather(c);
@@ -267,6 +268,20 @@ final class GraphWalker {
             return new Const(OnnxTensor.ofLongs(name, new long[] {v.length}, v));
         }
         throw c.fail("has no value attribute lstmc can read");
+    }
+
+    /** Inference-mode Dropout is the identity; training mode (a true training_mode input) is refused. */
+    private GraphValue dropout(Ctx c) throws LstmcException {
+        if (c.has(2)) {
+            GraphValue training = c.in(2);
+            if (!(training instanceof Const t) || t.tensor().size() != 1) {
+                return c.unsupported("Dropout with a training_mode that is not a constant is not supported");
+            }
+            if (t.tensor().value(0) != 0) {
+                return c.unsupported("Dropout in training mode is random; export the model in eval mode");
+            }
+        }
+        return c.in(0);
     }
 
     private GraphValue cast(Ctx c) throws LstmcException {

@@ -17,10 +17,10 @@ import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.plan.Plan;
 import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.plan.Planner;
+import io.github.lstmc.compiler.plan.WorkspaceBuffer;
 import io.github.lstmc.runtime.Layout;
 import io.github.lstmc.runtime.LstmNetwork;
 import io.github.lstmc.runtime.LstmState;
-import io.github.lstmc.runtime.LstmWorkspace;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -168,23 +168,18 @@ class BytecodeEmitterTest {
 
     @Test
     void stackTracesIntoGeneratedCodeNameTheModelAndALine() {
-        LstmNetwork net = instantiate(Planner.plan(scalarModel(Direction.FORWARD, Layout.BATCH_FIRST)), OPTIONS);
-        // a workspace whose buffers are too small makes the gate product itself fail; forward refuses
-        // such a workspace up front, so go past its checks to forwardChecked
-        LstmWorkspace tooSmall = new LstmWorkspace(1, 1, new int[] {0, 0, 0});
-        assertThrows(IllegalArgumentException.class,
-                () -> net.forward(new float[1], 1, 1, null, net.newState(1), tooSmall, new float[1]));
-        ArrayIndexOutOfBoundsException e = assertThrows(ArrayIndexOutOfBoundsException.class, () -> {
-            java.lang.reflect.Method unchecked = io.github.lstmc.runtime.AbstractLstmNetwork.class.getDeclaredMethod(
-                    "forwardChecked", float[].class, int.class, int.class, int[].class,
-                    io.github.lstmc.runtime.LstmState.class, LstmWorkspace.class, float[].class);
-            unchecked.setAccessible(true);
-            try {
-                unchecked.invoke(net, new float[1], 1, 1, null, net.newState(1), tooSmall, new float[1]);
-            } catch (java.lang.reflect.InvocationTargetException ite) {
-                throw ite.getCause();
-            }
-        });
+        // A plan whose workspace is declared empty: the network's own checks pass, and the gate
+        // product is the first code to index past the end, inside the generated class.
+        Plan plan = Planner.plan(scalarModel(Direction.FORWARD, Layout.BATCH_FIRST));
+        List<WorkspaceBuffer> empty = new ArrayList<>();
+        for (WorkspaceBuffer buffer : plan.workspace()) {
+            empty.add(new WorkspaceBuffer(buffer.purpose(), 0, 0));
+        }
+        Plan broken = new Plan(plan.header(), plan.layout(), plan.inputSize(), plan.outputSize(),
+                plan.directionCount(), plan.streamable(), plan.layers(), plan.weights(), empty);
+        LstmNetwork net = instantiate(broken, OPTIONS);
+        ArrayIndexOutOfBoundsException e = assertThrows(ArrayIndexOutOfBoundsException.class,
+                () -> net.forward(new float[1], 1, 1, null, net.newState(1), net.newWorkspace(1, 1), new float[1]));
         StackTraceElement top = e.getStackTrace()[0];
         assertEquals("lstmc.test.Tiny", top.getClassName());
         assertTrue(top.getMethodName().startsWith("layer0ForwardGates"), top.toString());

@@ -81,6 +81,37 @@ class DifferentialTest {
         }
     }
 
+    /** The input pre-pass is a schedule only: with and without it the bits are the same (InputProjection's claim). */
+    @Test
+    void inputPrePassComputesTheSameBits() {
+        Map<String, String> sources = new LinkedHashMap<>();
+        List<Model> models = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Model model = RandomModels.model(100 + i, RandomModels.Features.all().withMaxSize(12));
+            models.add(model);
+            sources.put("pre.Plain" + i, JavaSourceEmitter.render(Planner.plan(model, PlanOptions.LOOPS_ONLY), "pre",
+                    "Plain" + i));
+            sources.put("pre.Tiled" + i, JavaSourceEmitter.render(
+                    Planner.plan(model, PlanOptions.LOOPS_ONLY.withPrecomputeTile(1 + i)), "pre", "Tiled" + i));
+        }
+        InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources);
+        for (int i = 0; i < models.size(); i++) {
+            Model model = models.get(i);
+            Random rnd = new Random(i);
+            float[][][] x = RandomModels.input(rnd, 3, 7, model.inputSize());
+            float[][][] plain = newInstance(compiled, "pre.Plain" + i).forward(x);
+            float[][][] tiled = newInstance(compiled, "pre.Tiled" + i).forward(x);
+            for (int b = 0; b < 3; b++) {
+                for (int t = 0; t < 7; t++) {
+                    for (int k = 0; k < plain[b][t].length; k++) {
+                        assertEquals(Float.floatToRawIntBits(plain[b][t][k]), Float.floatToRawIntBits(tiled[b][t][k]),
+                                "model " + i + " b" + b + " t" + t + " k" + k);
+                    }
+                }
+            }
+        }
+    }
+
     static LstmNetwork newInstance(InMemoryJavaCompiler.Result compiled, String name) {
         try {
             return (LstmNetwork) compiled.load(name).getConstructor().newInstance();

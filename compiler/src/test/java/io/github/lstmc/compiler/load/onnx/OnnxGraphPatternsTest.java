@@ -104,6 +104,28 @@ class OnnxGraphPatternsTest {
     }
 
     @Test
+    void inferenceDropoutIsTheIdentityAndTrainingDropoutIsRefused() throws Exception {
+        Consumer<GraphProto.Builder> addDropout = g -> {
+            g.addNode(NodeProto.newBuilder().setName("drop").setOpType("Dropout").addInput(g.getOutput(0).getName())
+                    .addInput("").addInput("training").addOutput("dropped"));
+            g.setOutput(0, LstmNodeModels.valueInfo("dropped", TensorProto.DataType.FLOAT, new Object[] {"s", "b", 4}));
+        };
+        byte[] eval = edit(golden("layers1"), g -> {
+            g.addInitializer(TensorProto.newBuilder().setName("training").setDataType(TensorProto.DataType.BOOL_VALUE)
+                    .addInt32Data(0));
+            addDropout.accept(g);
+        });
+        assertEquals(1, OnnxLoader.read(eval, FILE).model().layers().size());
+        byte[] training = edit(golden("layers1"), g -> {
+            g.addInitializer(TensorProto.newBuilder().setName("training").setDataType(TensorProto.DataType.BOOL_VALUE)
+                    .addInt32Data(1));
+            addDropout.accept(g);
+        });
+        String message = error(training);
+        assertTrue(message.contains("node 'drop' (Dropout)") && message.contains("training mode"), message);
+    }
+
+    @Test
     void recurrentOperatorsOtherThanLstmAreNotImported() {
         GraphProto g = GraphProto.newBuilder()
                 .addInput(LstmNodeModels.valueInfo("X", TensorProto.DataType.FLOAT, new Object[] {"s", "b", 3}))

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Random single LSTM nodes run in ONNX Runtime (CPU, one thread) and, after import, in lstmc's
- * interpreter; Y, Y_h and Y_c must agree within 1e-5. The cases rotate every activation function
+ * interpreter; Y, Y_h and Y_c must agree within 1e-6 absolute (observed: at most 1.2e-7). The cases rotate every activation function
  * through every slot (f, g, h) with given or default alpha/beta, and vary direction (bidirectional
  * with different functions per direction), clip, input_forget, peepholes, missing bias,
  * sequence_lens (including 0 and 1), initial states and the weight encoding (raw_data or
@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * interpreter's batch-first path on the same weights instead.
  */
 class OnnxRuntimeDifferentialTest {
-    static final double TOLERANCE = 1e-5;
+    static final double TOLERANCE = 1e-6;
     static final int CASES = 44;
     static final List<String> FUNCTIONS = List.of("Sigmoid", "Tanh", "Relu", "Affine", "LeakyRelu", "ThresholdedRelu",
             "ScaledTanh", "HardSigmoid", "Elu", "Softsign", "Softplus");
