@@ -72,6 +72,14 @@ public final class Lstmc {
     }
 
     /**
+     * The Java source of {@code model}: the single {@code .java} file of {@link #generate} with the
+     * source back end, whatever back end {@code options} names.
+     */
+    public GeneratedFile generateSource(Model model, CompileOptions options) {
+        return generate(model, options.withBackend(Backend.SOURCE)).files().get(0);
+    }
+
+    /**
      * Generates the code of {@code model}: for {@link Backend#SOURCE} one {@code .java} file
      * ({@code <package path>/<ClassName>.java}), for {@link Backend#BYTECODE} one {@code .class} file
      * ({@code <package path>/<ClassName>.class}, class-file level {@link CompileOptions#targetRelease()});
