@@ -72,6 +72,14 @@ public final class Lstmc {
     }
 
     /**
+     * The Java source of {@code model}: the single {@code .java} file of {@link #generate} with the
+     * source back end, whatever back end {@code options} names.
+     */
+    public GeneratedFile generateSource(Model model, CompileOptions options) {
+        return generate(model, options.withBackend(Backend.SOURCE)).files().get(0);
+    }
+
+    /**
      * Generates the code of {@code model}: for {@link Backend#SOURCE} one {@code .java} file
      * ({@code <package path>/<ClassName>.java}), for {@link Backend#BYTECODE} one {@code .class} file
      * ({@code <package path>/<ClassName>.class}, class-file level {@link CompileOptions#targetRelease()});
@@ -134,8 +142,8 @@ public final class Lstmc {
     /**
      * A multi-line description of how {@code model} is compiled, for {@code lstmc inspect}: per layer
      * and direction whether its products are unrolled or looped and in how many methods, then the
-     * compiled class's method count, largest method and constant pool size (compiled in memory from
-     * the generated source).
+     * class's method count, largest method and constant pool size, measured on the class the bytecode
+     * back end renders from the same plan (no Java compiler needed, and fast even for large models).
      */
     public String describePlan(Model model) {
         Plan plan = plan(model);
@@ -148,10 +156,10 @@ public final class Lstmc {
             b.append('\n');
         }
         CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE, "Inspected");
-        byte[] classFile = compileSource(plan, options).classFiles().get(options.qualifiedName());
+        byte[] classFile = BytecodeEmitter.emit(plan, options.withBackend(Backend.BYTECODE)).files().get(0).content();
         ClassFileStats stats = ClassFileStats.of(classFile);
         b.append("class: ").append(classFile.length).append(" bytes, ").append(stats.methodCodeSizes().size())
-                .append(" methods, largest ").append(stats.largestMethodName()).append(' ')
+                .append(" methods, largest ").append(stats.largestMethodName().replaceFirst("\\(.*", "")).append(' ')
                 .append(stats.largestMethod()).append(" bytes of bytecode (JIT limit ")
                 .append(ClassFileStats.JIT_METHOD_LIMIT).append("), constant pool ")
                 .append(stats.constantPoolCount()).append(" of 65535 entries\n");

@@ -1,6 +1,7 @@
 package io.github.lstmc.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lstmc.compiler.model.Model;
@@ -36,6 +37,18 @@ class LstmcCodegenFacadeTest {
         String text = Lstmc.compiler().describePlan(model);
         assertTrue(text.startsWith("layer0Forward: gates unrolled ("), text);
         assertTrue(text.contains("bytes of bytecode (JIT limit 8000), constant pool"), text);
+        assertTrue(text.contains(", largest layer0Forward"), text);
+        assertTrue(!text.contains("([F"), "method descriptors stay out of the description: " + text);
+    }
+
+    @Test
+    void generateSourceGivesTheJavaFileWhateverTheBackend() {
+        Model model = RandomModels.model(14, RandomModels.Features.plain().withMaxSize(4).withMaxLayers(1));
+        CompileOptions bytecode = CompileOptions.of("facade", "Net").withBackend(Backend.BYTECODE);
+        GeneratedFile source = Lstmc.compiler().generateSource(model, bytecode);
+        assertEquals("facade/Net.java", source.relativePath());
+        assertTrue(new String(source.content(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains("public final class Net extends AbstractLstmNetwork"));
     }
 
     @Test

@@ -1,10 +1,10 @@
 package io.github.lstmc.maven;
 
+import io.github.lstmc.compiler.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -130,18 +130,7 @@ record GenerationState(Path outputRoot, Map<String, Entry> models) {
 
     /** Writes the state unless the file already holds exactly this text. */
     void write(Path file) throws IOException {
-        byte[] content = render().getBytes(StandardCharsets.UTF_8);
-        if (Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), content)) {
-            return;
-        }
-        Files.createDirectories(file.getParent());
-        Path temp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Files.write(temp, content);
-            Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.writeIfChanged(file, render().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String encode(String s) {

@@ -1,13 +1,11 @@
 package io.github.lstmc.compiler.run;
 
+import io.github.lstmc.compiler.AtomicFiles;
 import io.github.lstmc.compiler.LstmcException;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,21 +39,9 @@ public record RunOutput(float[][][] output, float[][][] hN, float[][][] cN) {
      * the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
      */
     public void write(Path file) throws IOException {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-                writeTo(out);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        java.io.StringWriter text = new java.io.StringWriter();
+        writeTo(text);
+        AtomicFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Writes the JSON text of {@link #write(Path)} to {@code out} (for standard output). */

@@ -70,10 +70,9 @@ class PyTorchGoldenTest {
             assertEquals(golden.meta().get("num_layers").asInt(), model.layers().size(), "layers");
             assertEquals(directions, model.directionCount(), "directions");
             assertEquals(golden.meta().get("input_size").asInt(), model.inputSize(), "input size");
+            assertEquals(golden.meta().get("hidden_size").asInt(), model.layers().get(0).hiddenSize(), "hidden size");
         }
-        if (!golden.group().equals("onnx-export")) {
-            assertEquals(golden.expectedLayout(), model.layout(), "layout");
-        }
+        assertEquals(golden.expectedLayout(), model.layout(), "layout");
         LstmNetwork network = engine.create(model);
         assertEquals(model.layout(), network.layout(), "network layout");
         RunInput input = RunInput.read(golden.input());

@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ConcurrencyTest {
     private static final int THREADS = 8;
-    private static final int ROUNDS = 6;
+    private static final int ROUNDS = 4;
 
     static Stream<Arguments> networks() {
         RandomModels.Features all = RandomModels.Features.all().withMaxSize(16).withMaxLayers(2).withProbability(0.7);

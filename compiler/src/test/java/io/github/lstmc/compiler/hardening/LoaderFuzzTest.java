@@ -38,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * under {@code target/fuzz-failures/} and the report gives the seed that reproduces it.
  *
  * <p>{@code mvn verify} runs a few seconds per loader. For release checks run longer, e.g.
- * {@code mvn -pl compiler test -Dtest=LoaderFuzzTest -Dlstmc.fuzz.iterations=1000000} (a fixed
- * number of inputs per loader instead of a time budget); {@code -Dlstmc.fuzz.seconds=N} sets the
+ * {@code mvn -B -pl compiler -am test -Dtest=LoaderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dlstmc.fuzz.iterations=1000000} (a fixed number of inputs per loader instead of a time budget;
+ * a few hundred to a few thousand inputs per second per loader); {@code -Dlstmc.fuzz.seconds=N} sets the
  * budget and {@code -Dlstmc.fuzz.seed=S} the first seed.
  *
  * <p>Jazzer's JUnit integration was not used: it is not in the offline Maven repository this

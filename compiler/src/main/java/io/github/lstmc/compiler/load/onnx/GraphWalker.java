@@ -44,8 +44,6 @@ final class GraphWalker {
                     GraphValue initialH, GraphValue initialC, GraphValue lengths) {
     }
 
-    private static final Set<String> PASS_THROUGH = Set.of("Identity", "Dropout");
-
     private final String file;
     private final GraphProto graph;
     private final Map<String, TensorProto> initializers = new HashMap<>();

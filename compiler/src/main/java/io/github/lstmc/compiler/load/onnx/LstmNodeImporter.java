@@ -92,9 +92,8 @@ final class LstmNodeImporter {
         if (layout != 0 && layout != 1) {
             throw new LstmcException(attrs.prefix("layout") + "is " + layout + ", expected 0 or 1");
         }
-        if (attrs.getInt("output_sequence", 0) != 0) {
-            // LSTM-1's flag; from opset 7 on, Y is always available. Nothing to do either way.
-        }
+        // output_sequence is LSTM-1's flag (opset 1 only; MIN_OPSET refuses it): read for its type check only.
+        attrs.getInt("output_sequence", 0);
         return new Attributes(directions, single, hidden, activations, clip, inputForget == 1, (int) layout);
     }
 
