@@ -10,6 +10,8 @@ package io.github.lstmc.compiler.plan;
  * {@code X = slotX*H}:
  * <pre>
  *   System.arraycopy(c, cOff, z, C, H);                                     // previous cell
+ *   mergedGateBlocks() = n &gt; 0: for (j = 0; j &lt; n*H; j++) { float zx = z[j]; [zx = clamp(zx, preClip);] z[j] = gate(zx); }
+ *                              // i, f, o in one pass; then the passes below without those of i, f and o
  *   for j: float zi = z[I + j]; [zi = zi + PI[j] * z[C + j];] [zi = clamp(zi, preClip);] z[I + j] = gate(zi);
  *   not coupled:
  *   for j: float zf = z[F + j]; [zf = zf + PF[j] * z[C + j];] [zf = clamp(zf, preClip);] z[F + j] = gate(zf);
@@ -52,6 +54,20 @@ public record CellUpdate(String method, int hiddenSize, int slotInput, int slotF
     /** {@code C}: where the cell block of {@code z} starts, after the computed gate blocks. */
     public int cellOffset() {
         return (coupled() ? 3 : 4) * hiddenSize;
+    }
+
+    /**
+     * {@code n > 0} when the gate activation can run as one pass over the first {@code n} blocks of
+     * {@code z}: no gate has a peephole (so the output gate does not wait for the new cell) and the
+     * input, forget (unless coupled) and output gates are blocks {@code 0..n-1}; else 0.
+     */
+    public int mergedGateBlocks() {
+        if (peepholeInput != null || peepholeForget != null || peepholeOutput != null) {
+            return 0;
+        }
+        int n = coupled() ? 2 : 3;
+        int mask = (1 << slotInput) | (1 << slotOutput) | (coupled() ? 0 : 1 << slotForget);
+        return mask == (1 << n) - 1 ? n : 0;
     }
 
     public boolean coupled() {

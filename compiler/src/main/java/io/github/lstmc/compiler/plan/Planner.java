@@ -125,11 +125,15 @@ public final class Planner {
                 : "looped over transposed weights";
     }
 
-    /** The gate blocks computed, in z order: i, f, g, o, or i, g, o when f = 1 - i. */
+    /**
+     * The gate blocks computed, in z order: i, f, o, g, or i, o, g when f = 1 - i. The gates that share
+     * the gate activation come first, so that the cell update can apply it in one pass
+     * ({@link CellUpdate#mergedGateBlocks()}).
+     */
     static List<Gate> slots(Layer layer) {
         return layer.coupledInputForget()
-                ? List.of(Gate.INPUT, Gate.CELL, Gate.OUTPUT)
-                : List.of(Gate.INPUT, Gate.FORGET, Gate.CELL, Gate.OUTPUT);
+                ? List.of(Gate.INPUT, Gate.OUTPUT, Gate.CELL)
+                : List.of(Gate.INPUT, Gate.FORGET, Gate.OUTPUT, Gate.CELL);
     }
 
     private DirectionPlan direction(int l, int d, int directions, Layer layer, DirectionCell cell) {

@@ -57,7 +57,7 @@ class PlannerTest {
         DirectionPlan d = plan.directions().get(0);
         assertEquals(6, d.gates().rows());
         assertTrue(d.cell().coupled());
-        assertEquals(List.of(0, 1, 2), List.of(d.cell().slotInput(), d.cell().slotCell(), d.cell().slotOutput()));
+        assertEquals(List.of(0, 2, 1), List.of(d.cell().slotInput(), d.cell().slotCell(), d.cell().slotOutput()));
     }
 
     @Test

@@ -39,11 +39,17 @@ final class CellUpdateEmitter {
         code.pushInt(h);
         code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
         // one loop per activation: z[slot*H + j] = act(zX) for the input, forget and cell gates
-        code.forLoop("j", 0, h, j -> gate(code, cell, j, "zi", cell.slotInput(), cell.peepholeInput(),
-                () -> element(code, j, cellBase), cell.gate()));
-        if (!cell.coupled()) {
-            code.forLoop("j", 0, h, j -> gate(code, cell, j, "zf", cell.slotForget(), cell.peepholeForget(),
+        int merged = cell.mergedGateBlocks();
+        if (merged > 0) {
+            // for (j < n*H): float zx = z[j]; [zx = clamp(zx, preClip);] z[j] = gate(zx);  (i, f, o at once)
+            code.forLoop("j", 0, merged * h, j -> gate(code, cell, j, "zx", 0, null, null, cell.gate()));
+        } else {
+            code.forLoop("j", 0, h, j -> gate(code, cell, j, "zi", cell.slotInput(), cell.peepholeInput(),
                     () -> element(code, j, cellBase), cell.gate()));
+            if (!cell.coupled()) {
+                code.forLoop("j", 0, h, j -> gate(code, cell, j, "zf", cell.slotForget(), cell.peepholeForget(),
+                        () -> element(code, j, cellBase), cell.gate()));
+            }
         }
         code.forLoop("j", 0, h, j -> gate(code, cell, j, "zg", cell.slotCell(), null, null, cell.cell()));
         // the new cell
@@ -88,8 +94,10 @@ final class CellUpdateEmitter {
             code.insn(FASTORE);
         });
         // the output gate, its peephole reading the new cell
-        code.forLoop("j", 0, h, j -> gate(code, cell, j, "zo", cell.slotOutput(), cell.peepholeOutput(),
-                () -> element(code, j, cellBase), cell.gate()));
+        if (merged == 0) {
+            code.forLoop("j", 0, h, j -> gate(code, cell, j, "zo", cell.slotOutput(), cell.peepholeOutput(),
+                    () -> element(code, j, cellBase), cell.gate()));
+        }
         // z[O + j] = z[O + j] * hidden(z[C + j]);
         code.forLoop("j", 0, h, j -> {
             code.line();

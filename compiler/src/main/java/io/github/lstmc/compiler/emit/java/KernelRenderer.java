@@ -336,9 +336,19 @@ final class KernelRenderer {
                 .addParameter(FLOATS, "z").addParameter(FLOATS, "c").addParameter(int.class, "cOff")
                 .addParameter(FLOATS, "out").addParameter(int.class, "outOff")
                 .addStatement("System.arraycopy(c, cOff, z, $L, $L)", cell, h);
-        gatePass(m, u, "zi", u.slotInput(), u.peepholeInput(), cellElement, u.gate());
-        if (!u.coupled()) {
-            gatePass(m, u, "zf", u.slotForget(), u.peepholeForget(), cellElement, u.gate());
+        int merged = u.mergedGateBlocks();
+        if (merged > 0) {
+            m.beginControlFlow("for (int j = 0; j < $L; j++)", merged * h)
+                    .addStatement("float zx = z[j]");
+            if (u.hasPreActivationClip()) {
+                m.addStatement("zx = $T.clamp(zx, $L)", ACTIVATIONS, JavaText.floatLiteral(u.preActivationClip()));
+            }
+            m.addStatement("z[j] = $L", apply(u.gate(), "zx")).endControlFlow();
+        } else {
+            gatePass(m, u, "zi", u.slotInput(), u.peepholeInput(), cellElement, u.gate());
+            if (!u.coupled()) {
+                gatePass(m, u, "zf", u.slotForget(), u.peepholeForget(), cellElement, u.gate());
+            }
         }
         gatePass(m, u, "zg", u.slotCell(), null, null, u.cell());
         m.beginControlFlow("for (int j = 0; j < $L; j++)", h)
@@ -355,7 +365,9 @@ final class KernelRenderer {
             m.addStatement("cn = $T.clamp(cn, $L)", ACTIVATIONS, JavaText.floatLiteral(u.cellClip()));
         }
         m.addStatement("$L = cn", cellElement).endControlFlow();
-        gatePass(m, u, "zo", u.slotOutput(), u.peepholeOutput(), cellElement, u.gate());
+        if (merged == 0) {
+            gatePass(m, u, "zo", u.slotOutput(), u.peepholeOutput(), cellElement, u.gate());
+        }
         String o = element(u, u.slotOutput());
         return m.beginControlFlow("for (int j = 0; j < $L; j++)", h)
                 .addStatement("$L = $L * $L", o, o, apply(u.hidden(), cellElement))
