@@ -5,7 +5,8 @@ import io.github.lstmc.compiler.model.Direction;
 /**
  * One direction of one layer: a driver method that walks every batch row through the sequence.
  * Signature {@code private static void method(float[] in, float[] out, int batch, int steps,
- * int[] lengths, float[] h, float[] c, float[] z, float[] hraw, float[] pz, float[] xz)} where
+ * int[] lengths, float[] h, float[] c, float[] z, float[] hraw, float[] pz, float[] xz, float[] z1, float[] z2,
+ * float[] z3)} where {@code z1..z3} are the {@link BatchGroup#buffers()} (null when absent or unused) and
  * {@code h, c} are the live {@code LstmState} arrays of entry {@link #stateIndex()}, {@code z, hraw, pz}
  * workspace buffers 0, 1, 2 and {@code xz} the {@link InputProjection#buffer()} (null without an input
  * projection). With {@code pos(b, t) = b*steps + t} (batch-first) or {@code t*batch + b} (sequence-first):
@@ -38,10 +39,19 @@ import io.github.lstmc.compiler.model.Direction;
  * @param cell         the elementwise update
  * @param projection   hraw -> h ({@code S} rows, operand INPUT of length H), or null
  * @param inputProjection how to precompute the input part of a looped {@code gates} product, or null
+ * @param batchGroup   how rows of equal length share passes over the gate weights, or null (see {@link BatchGroup})
  */
 public record DirectionPlan(String method, Direction direction, int stateIndex, int inputWidth, int outputWidth,
                             int outputOffset, int hiddenSize, int stateSize, MatVec gates, CellUpdate cell,
-                            MatVec projection, InputProjection inputProjection) {
+                            MatVec projection, InputProjection inputProjection, BatchGroup batchGroup) {
+
+    /** Without a batch group. */
+    public DirectionPlan(String method, Direction direction, int stateIndex, int inputWidth, int outputWidth,
+                         int outputOffset, int hiddenSize, int stateSize, MatVec gates, CellUpdate cell,
+                         MatVec projection, InputProjection inputProjection) {
+        this(method, direction, stateIndex, inputWidth, outputWidth, outputOffset, hiddenSize, stateSize, gates, cell,
+                projection, inputProjection, null);
+    }
 
     /** Without an input projection schedule. */
     public DirectionPlan(String method, Direction direction, int stateIndex, int inputWidth, int outputWidth,

@@ -35,6 +35,7 @@ public final class Planner {
     private int xzBuffer;
     private int maxPrecomputedRows;
     private int maxTile;
+    private int maxGroup = 1;
     /** Positions per pre-pass: each needs its own scratch array and its accumulator register. */
     static final int MAX_PRECOMPUTE_TILE = 4;
     /**
@@ -103,12 +104,21 @@ public final class Planner {
                 workspace.add(new WorkspaceBuffer("input pre-pass scratch " + q, maxPrecomputedRows, 0));
             }
         }
+        if (maxGroup > 1) {
+            if (maxPrecomputedRows > 0) {
+                throw new IllegalStateException("batch groups and input pre-passes cannot share the workspace");
+            }
+            for (int q = 1; q < maxGroup; q++) {
+                workspace.add(new WorkspaceBuffer("z of batch row " + q + " of a group", maxGateRows, 0));
+            }
+        }
         List<String> summary = new ArrayList<>(ModelDescription.summary(model));
         for (LayerPlan layer : layers) {
             for (DirectionPlan d : layer.directions()) {
                 summary.add(d.method() + ": gates " + describe(d.gates())
                         + (d.inputProjection() == null ? "" : ", input part precomputed " + d.inputProjection().tile()
                         + " positions per pass")
+                        + (d.batchGroup() == null ? "" : ", " + d.batchGroup().size() + " batch rows per pass")
                         + (d.projection() == null ? "" : "; projection " + describe(d.projection())));
             }
         }
@@ -187,8 +197,19 @@ public final class Planner {
             maxPrecomputedRows = Math.max(maxPrecomputedRows, rows);
             maxTile = Math.max(maxTile, tile);
         }
+        BatchGroup group = null;
+        if (gates instanceof LoopedMatVec && precompute == null && options.batchGroup() > 1) {
+            List<Integer> buffers = new ArrayList<>();
+            for (int q = 1; q < options.batchGroup(); q++) {
+                // no direction has an input pre-pass when one has a group (both need a looped product,
+                // and the pre-pass, when enabled, takes every looped product), so xz's slot is free
+                buffers.add(xzBuffer + q - 1);
+            }
+            group = new BatchGroup(base + "GatesGrouped", options.batchGroup(), buffers);
+            maxGroup = Math.max(maxGroup, options.batchGroup());
+        }
         return new DirectionPlan(base, cell.direction(), l * directions + d, layer.inputSize(), layer.outputSize(),
-                d * s, h, s, gates, update, projection, precompute);
+                d * s, h, s, gates, update, projection, precompute, group);
     }
 
     private String peephole(DirectionCell cell, Peephole which, String field) {

@@ -25,7 +25,7 @@ import java.util.Random;
  * variant, warms up, then times the flat forward in interleaved rounds (A, B, A, B, ...) so that
  * load on a shared machine hits every variant alike. Reports the median microseconds per forward.
  *
- * <p>Usage: {@code QuickBench [shapes IxHxTxB,...] [variants name=maxUnrolled:precomputeTile[:accumulationBlock],...]}.
+ * <p>Usage: {@code QuickBench [shapes IxHxTxB,...] [variants name=maxUnrolled:precomputeTile[:accumulationBlock[:batchGroup]],...]}.
  */
 public final class QuickBench {
     private QuickBench() {
@@ -51,7 +51,8 @@ public final class QuickBench {
                 String[] o = nv[1].split(":");
                 PlanOptions options = new PlanOptions(Integer.parseInt(o[0]), PlanOptions.DEFAULT_MAX_UNROLLED_PER_CLASS,
                         PlanOptions.DEFAULT_METHOD_BYTECODE_BUDGET, Integer.parseInt(o[1]),
-                        o.length > 2 ? Integer.parseInt(o[2]) : PlanOptions.DEFAULT_ACCUMULATION_BLOCK);
+                        o.length > 2 ? Integer.parseInt(o[2]) : PlanOptions.DEFAULT_ACCUMULATION_BLOCK,
+                        o.length > 3 ? Integer.parseInt(o[3]) : PlanOptions.DEFAULT_BATCH_GROUP);
                 LstmNetwork net = Lstmc.compiler().instantiate(model,
                         CompileOptions.of("p", "C" + names.size()).withBackend(Backend.BYTECODE), options);
                 LstmState state = net.newState(s[3]);

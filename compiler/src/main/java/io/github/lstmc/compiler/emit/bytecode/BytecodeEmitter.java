@@ -74,6 +74,9 @@ public final class BytecodeEmitter {
             if (direction.projection() != null) {
                 products.emitMethods(direction.projection());
             }
+            if (direction.batchGroup() != null) {
+                products.emitGrouped(direction.batchGroup(), (LoopedMatVec) direction.gates());
+            }
         }
         cw.visitEnd();
         return cw.toByteArray();

@@ -3,6 +3,7 @@ package io.github.lstmc.compiler.emit.bytecode;
 import static org.objectweb.asm.Opcodes.*;
 
 import io.github.lstmc.compiler.model.Direction;
+import io.github.lstmc.compiler.plan.BatchGroup;
 import io.github.lstmc.compiler.plan.DirectionPlan;
 import io.github.lstmc.compiler.plan.InputProjection;
 import io.github.lstmc.compiler.plan.Operand;
@@ -17,9 +18,10 @@ import org.objectweb.asm.Label;
  * computed for all positions before the batch loop, and each step only adds the recurrent part.
  */
 final class DriverEmitter {
-    /** {@code (in, out, batch, steps, lengths, h, c, z, hraw, pz, xz)}. */
-    static final String DESCRIPTOR = "([F[FII[I[F[F[F[F[F[F)V";
-    static final String[] PARAMETERS = {"in", "out", "batch", "steps", "lengths", "h", "c", "z", "hraw", "pz", "xz"};
+    /** {@code (in, out, batch, steps, lengths, h, c, z, hraw, pz, xz, z1, z2, z3)}. */
+    static final String DESCRIPTOR = "([F[FII[I[F[F[F[F[F[F[F[F[F)V";
+    static final String[] PARAMETERS = {"in", "out", "batch", "steps", "lengths", "h", "c", "z", "hraw", "pz", "xz",
+            "z1", "z2", "z3"};
 
     private final ClassContext cls;
     private final ProductEmitter products;
@@ -42,7 +44,19 @@ final class DriverEmitter {
         int stateSize = plan.stateSize();
         int hiddenSize = plan.hiddenSize();
         InputProjection pre = plan.inputProjection();
-        code.forLoop("b", 0, () -> code.load(code.local("batch")), b -> {
+        BatchGroup group = plan.batchGroup();
+        Code.Local firstRow = null;
+        if (group != null) {
+            firstRow = groups(code, plan, group);
+        }
+        Code.Local first = firstRow;
+        code.forLoop("b", () -> {
+            if (first == null) {
+                code.pushInt(0);
+            } else {
+                code.load(first);
+            }
+        }, () -> code.load(code.local("batch")), b -> {
             // int len = lengths == null ? steps : lengths[b];
             code.line();
             Label given = new Label();
@@ -127,40 +141,7 @@ final class DriverEmitter {
                     code.load(code.local("z"));
                     code.invokeStatic(cls.owner(), pre.recurrentMethod(), ProductEmitter.RECURRENT_DESCRIPTOR);
                 }
-                code.line();
-                code.load(code.local("z"));
-                code.load(c);
-                code.load(cOff);
-                if (plan.projection() == null) {
-                    code.load(h);
-                    code.load(hOff);
-                } else {
-                    code.load(code.local("hraw"));
-                    code.pushInt(0);
-                }
-                code.invokeStatic(cls.owner(), plan.cell().method(), CellUpdateEmitter.DESCRIPTOR);
-                if (plan.projection() != null) {
-                    products.emitCalls(code, plan.projection(), operand -> {
-                        code.load(code.local("hraw"));
-                        code.pushInt(0);
-                    }, () -> code.load(code.local("pz")));
-                    // System.arraycopy(pz, 0, h, hOff, S);
-                    code.line();
-                    code.load(code.local("pz"));
-                    code.pushInt(0);
-                    code.load(h);
-                    code.load(hOff);
-                    code.pushInt(stateSize);
-                    code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
-                }
-                // System.arraycopy(h, hOff, out, outOff, S);
-                code.line();
-                code.load(h);
-                code.load(hOff);
-                code.load(out);
-                code.load(outOff);
-                code.pushInt(stateSize);
-                code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+                rowTail(code, plan, code.local("z"), hOff, cOff, outOff);
             });
             // for (int t = len; t < steps; t++) zero this direction's features of out at (b, t)
             code.forLoop("t", () -> code.load(len), () -> code.load(steps), t -> {
@@ -174,6 +155,138 @@ final class DriverEmitter {
         });
         code.insn(RETURN);
         code.finish();
+    }
+
+    /**
+     * {@link BatchGroup}: {@code int g = 0; if (lengths == null && steps > 0) for (; g + size <= batch;
+     * g += size) for n < steps: grouped gates, then each row's step}. Returns {@code g}, where the
+     * per-row loop starts.
+     */
+    private Code.Local groups(Code code, DirectionPlan plan, BatchGroup group) {
+        int size = group.size();
+        code.line();
+        code.pushInt(0);
+        Code.Local g = code.storeNewInt("g");
+        Code.Local steps = code.local("steps");
+        Label done = new Label();
+        Label test = new Label();
+        code.load(code.local("lengths"));
+        code.mv().visitJumpInsn(IFNONNULL, done);
+        code.load(steps);
+        code.mv().visitJumpInsn(IFLE, done);
+        code.mv().visitLabel(test);
+        code.load(g);
+        code.pushInt(size);
+        code.insn(IADD);
+        code.load(code.local("batch"));
+        code.mv().visitJumpInsn(IF_ICMPGT, done);
+        code.forLoop("n", 0, () -> code.load(steps), n -> {
+            code.line();
+            if (plan.direction() == Direction.FORWARD) {
+                code.load(n);
+            } else {
+                code.load(steps);
+                code.pushInt(1);
+                code.insn(ISUB);
+                code.load(n);
+                code.insn(ISUB);
+            }
+            Code.Local t = code.storeNewInt("t");
+            Code.Local[] rows = new Code.Local[size];
+            for (int q = 0; q < size; q++) {
+                code.load(g);
+                if (q > 0) {
+                    code.pushInt(q);
+                    code.insn(IADD);
+                }
+                rows[q] = code.storeNewInt("b" + q);
+            }
+            // grouped(vec, off0..off(size-1) per operand, z, z1, ...)
+            code.line();
+            for (Operand operand : plan.gates().operands()) {
+                code.load(code.local(operand == Operand.INPUT ? "in" : "h"));
+                for (int q = 0; q < size; q++) {
+                    if (operand == Operand.INPUT) {
+                        position(code, rows[q], t, steps);
+                        code.pushInt(plan.inputWidth());
+                    } else {
+                        code.load(rows[q]);
+                        code.pushInt(plan.stateSize());
+                    }
+                    code.insn(IMUL);
+                }
+            }
+            for (int q = 0; q < size; q++) {
+                code.load(code.local(q == 0 ? "z" : "z" + q));
+            }
+            code.invokeStatic(cls.owner(), group.method(), ProductEmitter.groupedDescriptor(plan.gates().operands(),
+                    size));
+            for (int q = 0; q < size; q++) {
+                int mark = code.scope();
+                code.line();
+                code.load(rows[q]);
+                code.pushInt(plan.stateSize());
+                code.insn(IMUL);
+                Code.Local hOff = code.storeNewInt("hOff");
+                code.load(rows[q]);
+                code.pushInt(plan.hiddenSize());
+                code.insn(IMUL);
+                Code.Local cOff = code.storeNewInt("cOff");
+                position(code, rows[q], t, steps);
+                Code.Local pos = code.storeNewInt("pos");
+                outputOffset(code, plan, pos);
+                Code.Local outOff = code.storeNewInt("outOff");
+                rowTail(code, plan, code.local(q == 0 ? "z" : "z" + q), hOff, cOff, outOff);
+                code.close(mark);
+            }
+        });
+        code.increment(g, size);
+        code.mv().visitJumpInsn(GOTO, test);
+        code.mv().visitLabel(done);
+        return g;
+    }
+
+    /** The step after the gates: cell update (and projection) from {@code z} into the row's state, then out. */
+    private void rowTail(Code code, DirectionPlan plan, Code.Local z, Code.Local hOff, Code.Local cOff,
+                         Code.Local outOff) {
+        Code.Local h = code.local("h");
+        Code.Local c = code.local("c");
+        Code.Local out = code.local("out");
+        int stateSize = plan.stateSize();
+        code.line();
+        code.load(z);
+        code.load(c);
+        code.load(cOff);
+        if (plan.projection() == null) {
+            code.load(h);
+            code.load(hOff);
+        } else {
+            code.load(code.local("hraw"));
+            code.pushInt(0);
+        }
+        code.invokeStatic(cls.owner(), plan.cell().method(), CellUpdateEmitter.DESCRIPTOR);
+        if (plan.projection() != null) {
+            products.emitCalls(code, plan.projection(), operand -> {
+                code.load(code.local("hraw"));
+                code.pushInt(0);
+            }, () -> code.load(code.local("pz")));
+            // System.arraycopy(pz, 0, h, hOff, S);
+            code.line();
+            code.load(code.local("pz"));
+            code.pushInt(0);
+            code.load(h);
+            code.load(hOff);
+            code.pushInt(stateSize);
+            code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+        }
+        // System.arraycopy(h, hOff, out, outOff, S);
+        code.line();
+        code.load(h);
+        code.load(hOff);
+        code.load(out);
+        code.load(outOff);
+        code.pushInt(stateSize);
+        code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
     }
 
     /** {@code pos(b, t)}: {@code b*steps + t} batch-first, {@code t*batch + b} sequence-first. */

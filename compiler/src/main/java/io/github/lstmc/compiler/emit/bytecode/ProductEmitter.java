@@ -2,6 +2,7 @@ package io.github.lstmc.compiler.emit.bytecode;
 
 import static org.objectweb.asm.Opcodes.*;
 
+import io.github.lstmc.compiler.plan.BatchGroup;
 import io.github.lstmc.compiler.plan.InputProjection;
 import io.github.lstmc.compiler.plan.LoopedMatVec;
 import io.github.lstmc.compiler.plan.MatVec;
@@ -10,6 +11,7 @@ import io.github.lstmc.compiler.plan.Term;
 import io.github.lstmc.compiler.plan.UnrolledMatVec;
 import io.github.lstmc.compiler.plan.UnrolledMethod;
 import io.github.lstmc.compiler.plan.UnrolledRow;
+import java.util.ArrayList;
 import java.util.List;
 import org.objectweb.asm.Type;
 
@@ -167,6 +169,118 @@ final class ProductEmitter {
         }
         code.insn(RETURN);
         code.finish();
+    }
+
+    /**
+     * The descriptor of a {@link BatchGroup} product: per operand {@code float[] vec} and one
+     * {@code int} offset per row, then {@code size} output arrays.
+     */
+    static String groupedDescriptor(List<Operand> operands, int size) {
+        return "(" + ("[F" + "I".repeat(size)).repeat(operands.size()) + "[F".repeat(size) + ")V";
+    }
+
+    /** {@link BatchGroup}: the looped gates for {@code size} rows, each weight row loaded once for all. */
+    void emitGrouped(BatchGroup group, LoopedMatVec product) {
+        int size = group.size();
+        List<String> names = new ArrayList<>();
+        for (Operand operand : product.operands()) {
+            names.add(vectorName(operand));
+            for (int q = 0; q < size; q++) {
+                names.add(vectorName(operand) + "Off" + q);
+            }
+        }
+        for (int q = 0; q < size; q++) {
+            names.add("out" + q);
+        }
+        Code code = cls.helper(group.method(), groupedDescriptor(product.operands(), size),
+                names.toArray(new String[0]));
+        for (int q = 0; q < size; q++) {
+            Code.Local out = code.local("out" + q);
+            code.line();
+            if (product.startField() != null) {
+                code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
+                code.pushInt(0);
+                code.load(out);
+                code.pushInt(0);
+                code.pushInt(product.rows());
+                code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+            } else {
+                code.load(out);
+                code.pushInt(0);
+                code.pushInt(product.rows());
+                code.pushFloat(0f);
+                code.invokeStatic(RuntimeTypes.ARRAYS, "fill", RuntimeTypes.FILL_RANGE);
+            }
+        }
+        int block = product.block();
+        for (LoopedMatVec.LoopedOperand operand : product.weights()) {
+            int whole = operand.length() - operand.length() % block;
+            if (whole > 0) {
+                code.line();
+                code.forLoop("k", () -> code.pushInt(0), () -> code.pushInt(whole), block,
+                        k -> groupedBlock(code, product.rows(), operand, size, () -> code.load(k), block));
+            }
+            if (whole < operand.length()) {
+                code.line();
+                int mark = code.scope();
+                groupedBlock(code, product.rows(), operand, size, () -> code.pushInt(whole), operand.length() - whole);
+                code.close(mark);
+            }
+        }
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /**
+     * {@code w_e = F[k0 + e]; v_q_e = vec[vecOff_q + k0 + e]}, then {@code for r < rows: for q < size:
+     * out_q[r] = out_q[r] + w0[r] * v_q_0 + ...} (left to right).
+     */
+    private void groupedBlock(Code code, int rows, LoopedMatVec.LoopedOperand operand, int size, Code.Bound k0,
+                              int count) {
+        Code.Local vector = code.local(vectorName(operand.operand()));
+        Code.Local[][] v = new Code.Local[size][count];
+        Code.Local[] w = new Code.Local[count];
+        for (int e = 0; e < count; e++) {
+            code.getStatic(cls.owner(), operand.field(), RuntimeTypes.FLOAT_ROWS);
+            k0.push();
+            if (e > 0) {
+                code.pushInt(e);
+                code.insn(IADD);
+            }
+            code.insn(AALOAD);
+            w[e] = code.storeNew("w" + e, FLOATS);
+            for (int q = 0; q < size; q++) {
+                code.load(vector);
+                code.load(code.local(vectorName(operand.operand()) + "Off" + q));
+                k0.push();
+                code.insn(IADD);
+                if (e > 0) {
+                    code.pushInt(e);
+                    code.insn(IADD);
+                }
+                code.insn(FALOAD);
+                v[q][e] = code.storeNew("v" + q + "_" + e, Type.FLOAT_TYPE);
+            }
+        }
+        for (int q = 0; q < size; q++) {
+            Code.Local out = code.local("out" + q);
+            Code.Local[] vq = v[q];
+            code.forLoop("r", 0, rows, r -> {
+                code.load(out);
+                code.load(r);
+                code.insn(DUP2);
+                code.insn(FALOAD);
+                for (int e = 0; e < count; e++) {
+                    code.load(w[e]);
+                    code.load(r);
+                    code.insn(FALOAD);
+                    code.load(vq[e]);
+                    code.insn(FMUL);
+                    code.insn(FADD);
+                }
+                code.insn(FASTORE);
+            });
+        }
     }
 
     /**

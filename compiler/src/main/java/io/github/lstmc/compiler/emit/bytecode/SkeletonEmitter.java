@@ -2,6 +2,7 @@ package io.github.lstmc.compiler.emit.bytecode;
 
 import static org.objectweb.asm.Opcodes.*;
 
+import io.github.lstmc.compiler.plan.BatchGroup;
 import io.github.lstmc.compiler.plan.DirectionPlan;
 import io.github.lstmc.compiler.plan.InputProjection;
 import io.github.lstmc.compiler.plan.LayerPlan;
@@ -234,6 +235,13 @@ final class SkeletonEmitter {
                     code.insn(ACONST_NULL);
                 } else {
                     buffer(code, direction.inputProjection().buffer(), null, workspace);
+                }
+                for (int q = 1; q < BatchGroup.MAX_SIZE; q++) {
+                    if (direction.batchGroup() == null || q >= direction.batchGroup().size()) {
+                        code.insn(ACONST_NULL);
+                    } else {
+                        buffer(code, direction.batchGroup().buffers().get(q - 1), null, workspace);
+                    }
                 }
                 code.invokeStatic(cls.owner(), direction.method(), DriverEmitter.DESCRIPTOR);
             }

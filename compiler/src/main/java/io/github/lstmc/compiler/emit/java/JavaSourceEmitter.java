@@ -11,6 +11,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.github.lstmc.compiler.CompileOptions;
 import io.github.lstmc.compiler.GeneratedFile;
+import io.github.lstmc.compiler.plan.BatchGroup;
 import io.github.lstmc.compiler.plan.DirectionPlan;
 import io.github.lstmc.compiler.plan.LayerPlan;
 import io.github.lstmc.compiler.plan.Plan;
@@ -180,8 +181,13 @@ public final class JavaSourceEmitter {
                     m.addStatement("$L($L, $L, batch * sequenceLength$L)", d.inputProjection().method(), in, xz,
                             scratch);
                 }
-                m.addStatement("$L($L, $L, batch, sequenceLength, lengths, state.hidden($L), state.cell($L), z, hraw, pz, $L)",
-                        d.method(), in, out, d.stateIndex(), d.stateIndex(), xz);
+                StringBuilder groupBuffers = new StringBuilder();
+                for (int q = 1; q < BatchGroup.MAX_SIZE; q++) {
+                    groupBuffers.append(d.batchGroup() == null || q >= d.batchGroup().size() ? ", null"
+                            : ", workspace.buffer(" + d.batchGroup().buffers().get(q - 1) + ")");
+                }
+                m.addStatement("$L($L, $L, batch, sequenceLength, lengths, state.hidden($L), state.cell($L), z, hraw, pz, $L$L)",
+                        d.method(), in, out, d.stateIndex(), d.stateIndex(), xz, groupBuffers);
             }
         }
         return m.build();

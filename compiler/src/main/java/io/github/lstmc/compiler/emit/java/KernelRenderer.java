@@ -7,6 +7,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.plan.ActivationCall;
+import io.github.lstmc.compiler.plan.BatchGroup;
 import io.github.lstmc.compiler.plan.CellUpdate;
 import io.github.lstmc.compiler.plan.DirectionPlan;
 import io.github.lstmc.compiler.plan.InputProjection;
@@ -52,6 +53,9 @@ final class KernelRenderer {
         if (d.projection() != null) {
             methods.addAll(product(d.projection()));
         }
+        if (d.batchGroup() != null) {
+            methods.add(grouped(d.batchGroup(), (LoopedMatVec) d.gates()));
+        }
         return methods;
     }
 
@@ -66,6 +70,9 @@ final class KernelRenderer {
                 .addParameter(int.class, "steps").addParameter(int[].class, "lengths")
                 .addParameter(FLOATS, "h").addParameter(FLOATS, "c").addParameter(FLOATS, "z")
                 .addParameter(FLOATS, "hraw").addParameter(FLOATS, "pz").addParameter(FLOATS, "xz");
+        for (int q = 1; q < BatchGroup.MAX_SIZE; q++) {
+            m.addParameter(FLOATS, "z" + q);
+        }
         InputProjection pre = d.inputProjection();
         CodeBlock gates = pre == null
                 ? calls(d.gates(), "in, pos * " + d.inputWidth() + ", h, hOff, z")
@@ -73,7 +80,44 @@ final class KernelRenderer {
                         .addStatement("System.arraycopy(xz, pos * $L, z, 0, $L)", pre.rows(), pre.rows())
                         .addStatement("$L(h, hOff, z)", pre.recurrentMethod())
                         .build();
-        m.beginControlFlow("for (int b = 0; b < batch; b++)")
+        BatchGroup group = d.batchGroup();
+        String firstRow = "0";
+        if (group != null) {
+            int size = group.size();
+            firstRow = "g";
+            m.addStatement("int g = 0")
+                    .beginControlFlow("if (lengths == null && steps > 0)")
+                    .addComment("rows of equal length in lockstep, $L per pass over the gate weights", size)
+                    .beginControlFlow("for (; g + $L <= batch; g += $L)", size, size)
+                    .beginControlFlow("for (int n = 0; n < steps; n++)")
+                    .addStatement(d.direction() == Direction.FORWARD ? "int t = n" : "int t = steps - 1 - n");
+            StringBuilder args = new StringBuilder();
+            for (Operand op : d.gates().operands()) {
+                args.append(op == Operand.INPUT ? "in" : "h");
+                for (int q = 0; q < size; q++) {
+                    String row = q == 0 ? "g" : "g + " + q;
+                    args.append(", ").append(op == Operand.INPUT
+                            ? "(" + position(row) + ") * " + d.inputWidth()
+                            : "(" + row + ") * " + s);
+                }
+                args.append(", ");
+            }
+            for (int q = 0; q < size; q++) {
+                args.append(q == 0 ? "z" : ", z" + q);
+            }
+            m.addStatement("$L($L)", group.method(), args);
+            for (int q = 0; q < size; q++) {
+                m.addCode("{\n$>")
+                        .addStatement("int b = $L", q == 0 ? "g" : "g + " + q)
+                        .addStatement("int hOff = b * $L", s)
+                        .addStatement("int cOff = b * $L", h)
+                        .addStatement("int pos = $L", position());
+                rowTail(m, d, q == 0 ? "z" : "z" + q);
+                m.addCode("$<}\n");
+            }
+            m.endControlFlow().endControlFlow().endControlFlow();
+        }
+        m.beginControlFlow("for (int b = $L; b < batch; b++)", firstRow)
                 .addStatement("int len = lengths == null ? steps : lengths[b]")
                 .addStatement("int hOff = b * $L", s)
                 .addStatement("int cOff = b * $L", h)
@@ -86,15 +130,8 @@ final class KernelRenderer {
                 .addStatement(d.direction() == Direction.FORWARD ? "int t = n" : "int t = len - 1 - n")
                 .addStatement("int pos = $L", position())
                 .addCode(gates);
-        if (d.projection() == null) {
-            m.addStatement("$L(z, c, cOff, h, hOff)", d.cell().method());
-        } else {
-            m.addStatement("$L(z, c, cOff, hraw, 0)", d.cell().method())
-                    .addCode(calls(d.projection(), "hraw, 0, pz"))
-                    .addStatement("System.arraycopy(pz, 0, h, hOff, $L)", s);
-        }
-        m.addStatement("System.arraycopy(h, hOff, out, $L, $L)", offset("pos", d), s)
-                .endControlFlow()
+        rowTail(m, d, "z");
+        m.endControlFlow()
                 .beginControlFlow("for (int t = len; t < steps; t++)")
                 .addComment("outputs past the row's length are zero")
                 .addStatement("int o = $L", offset("(" + position() + ")", d))
@@ -104,13 +141,32 @@ final class KernelRenderer {
         return m.build();
     }
 
+    /** The step after the gates for row {@code b} (locals hOff, cOff, pos), its gates in {@code z}. */
+    private static void rowTail(MethodSpec.Builder m, DirectionPlan d, String z) {
+        int s = d.stateSize();
+        if (d.projection() == null) {
+            m.addStatement("$L($L, c, cOff, h, hOff)", d.cell().method(), z);
+        } else {
+            m.addStatement("$L($L, c, cOff, hraw, 0)", d.cell().method(), z)
+                    .addCode(calls(d.projection(), "hraw, 0, pz"))
+                    .addStatement("System.arraycopy(pz, 0, h, hOff, $L)", s);
+        }
+        m.addStatement("System.arraycopy(h, hOff, out, $L, $L)", offset("pos", d), s);
+    }
+
     /** {@code position * outputWidth + outputOffset}, without a "+ 0". */
     private static String offset(String position, DirectionPlan d) {
         return position + " * " + d.outputWidth() + (d.outputOffset() == 0 ? "" : " + " + d.outputOffset());
     }
 
     private String position() {
-        return layout == Layout.BATCH_FIRST ? "b * steps + t" : "t * batch + b";
+        return position("b");
+    }
+
+    /** {@code pos(row, t)} for a row expression (parenthesised when compound). */
+    private String position(String row) {
+        String r = row.contains(" ") ? "(" + row + ")" : row;
+        return layout == Layout.BATCH_FIRST ? r + " * steps + t" : "t * batch + " + r;
     }
 
     private static CodeBlock calls(MatVec product, String arguments) {
@@ -308,6 +364,68 @@ final class KernelRenderer {
         m.beginControlFlow("for (int r = 0; r < $L; r++)", rows)
                 .addStatement("out[r] = $L", sum.build())
                 .endControlFlow();
+    }
+
+    /** {@link BatchGroup}: the gates product for {@code size} rows, one pass over the weights for all. */
+    private static MethodSpec grouped(BatchGroup group, LoopedMatVec product) {
+        int size = group.size();
+        MethodSpec.Builder m = MethodSpec.methodBuilder(group.method())
+                .addJavadoc("$L for $L batch rows at once: each weight row loaded serves every row.\n",
+                        product.method(), size)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+        for (Operand op : product.operands()) {
+            m.addParameter(FLOATS, vector(op));
+            for (int q = 0; q < size; q++) {
+                m.addParameter(int.class, vector(op) + "Off" + q);
+            }
+        }
+        for (int q = 0; q < size; q++) {
+            m.addParameter(FLOATS, "out" + q);
+        }
+        for (int q = 0; q < size; q++) {
+            if (product.startField() != null) {
+                m.addStatement("System.arraycopy($L, 0, out$L, 0, $L)", product.startField(), q, product.rows());
+            } else {
+                m.addStatement("$T.fill(out$L, 0, $L, 0f)", ARRAYS, q, product.rows());
+            }
+        }
+        int block = product.block();
+        for (LoopedMatVec.LoopedOperand op : product.weights()) {
+            int whole = op.length() - op.length() % block;
+            if (whole > 0) {
+                m.beginControlFlow("for (int k = 0; k < $L; k += $L)", whole, block);
+                groupedBlock(m, product.rows(), op, size, "k", block);
+                m.endControlFlow();
+            }
+            if (whole < op.length()) {
+                m.addCode("{\n$>");
+                groupedBlock(m, product.rows(), op, size, String.valueOf(whole), op.length() - whole);
+                m.addCode("$<}\n");
+            }
+        }
+        return m.build();
+    }
+
+    /** {@code out_q[r] = out_q[r] + w0[r] * v_q_0 + ...} for every row q, {@code count} elements from {@code k0}. */
+    private static void groupedBlock(MethodSpec.Builder m, int rows, LoopedMatVec.LoopedOperand op, int size,
+                                     String k0, int count) {
+        String v = vector(op.operand());
+        for (int e = 0; e < count; e++) {
+            String k = e == 0 ? k0 : k0.equals("k") ? "k + " + e : String.valueOf(Integer.parseInt(k0) + e);
+            m.addStatement("float[] w$L = $L[$L]", e, op.field(), k);
+            for (int q = 0; q < size; q++) {
+                m.addStatement("float v$L_$L = $L[$LOff$L + $L]", q, e, v, v, q, k);
+            }
+        }
+        for (int q = 0; q < size; q++) {
+            CodeBlock.Builder sum = CodeBlock.builder().add("out$L[r]", q);
+            for (int e = 0; e < count; e++) {
+                sum.add(" +$Ww$L[r] * v$L_$L", e, q, e);
+            }
+            m.beginControlFlow("for (int r = 0; r < $L; r++)", rows)
+                    .addStatement("out$L[r] = $L", q, sum.build())
+                    .endControlFlow();
+        }
     }
 
     private static MethodSpec looped(LoopedMatVec product) {

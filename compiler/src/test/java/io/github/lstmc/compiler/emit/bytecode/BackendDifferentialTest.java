@@ -64,12 +64,15 @@ class BackendDifferentialTest {
             PlanOptions options = switch ((int) (seed % 4)) {
                 case 0 -> PlanOptions.LOOPS_ONLY.withPrecomputeTile(8); // looped products with the input pre-pass
                 case 1 -> new PlanOptions(4096, 32768, 500);        // many small unrolled methods
-                case 2 -> PlanOptions.DEFAULT;
-                default -> PlanOptions.LOOPS_ONLY.withPrecomputeTile(seed % 8 == 3 ? 0 : 3); // plain loops, odd tiles
+                case 2 -> seed % 8 == 2 ? PlanOptions.DEFAULT : PlanOptions.DEFAULT.withBatchGroup(1);
+                // plain loops sharing weight passes between 2..4 batch rows, or odd pre-pass tiles
+                default -> seed % 8 == 3 ? PlanOptions.LOOPS_ONLY.withBatchGroup(2 + (int) (seed / 8 % 3))
+                        : PlanOptions.LOOPS_ONLY.withPrecomputeTile(3);
             };
             Plan plan = Planner.plan(model, options);
             for (DirectionPlan direction : plan.directions()) {
                 coverage.merge(direction.inputProjection() != null ? "pre-pass"
+                        : direction.batchGroup() != null ? "grouped"
                         : direction.gates() instanceof UnrolledMatVec u
                         ? (u.methodCount() > 1 ? "unrolled, split" : "unrolled") : "looped", 1, Integer::sum);
             }
@@ -80,7 +83,7 @@ class BackendDifferentialTest {
             String source = seed % 8 < 4 ? JavaSourceEmitter.render(plan, PACKAGE, className) : null;
             cases.add(new Case(seed, model, className, bytecode, source));
         }
-        for (String kind : List.of("unrolled", "unrolled, split", "looped", "pre-pass")) {
+        for (String kind : List.of("unrolled", "unrolled, split", "looped", "pre-pass", "grouped")) {
             assertTrue(coverage.getOrDefault(kind, 0) > 0, "no " + kind + " gate products among " + coverage);
         }
         // javac dominates the cost: half of the models (every plan-option variant among them) also
@@ -116,7 +119,7 @@ class BackendDifferentialTest {
             assertEquals(reference.stateSize(l), bytecode.stateSize(l), what);
         }
 
-        int batch = 1 + rnd.nextInt(3);
+        int batch = 1 + rnd.nextInt(9); // up to two full groups of 4 rows and a remainder
         int steps = 1 + rnd.nextInt(5);
         float[] input = flatten(RandomModels.input(rnd, batch, steps, model.inputSize()), model.layout());
         int[] lengths = rnd.nextBoolean() ? RandomModels.lengths(rnd, batch, steps) : null;
