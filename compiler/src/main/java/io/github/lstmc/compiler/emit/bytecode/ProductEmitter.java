@@ -148,8 +148,17 @@ final class ProductEmitter {
      */
     private void emitLooped(LoopedMatVec product) {
         Code code = cls.helper(product.method(), descriptor(product.operands()), parameterNames(product.operands()));
-        Code.Local out = code.local("out");
         code.line();
+        start(code, product, code.local("out"));
+        for (LoopedMatVec.LoopedOperand operand : product.weights()) {
+            accumulate(code, product.rows(), operand, product.block());
+        }
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /** {@code out[0..rows) = START} (System.arraycopy of the bias field), or zeros when the product has no start. */
+    private void start(Code code, LoopedMatVec product, Code.Local out) {
         if (product.startField() != null) {
             code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
             code.pushInt(0);
@@ -164,11 +173,61 @@ final class ProductEmitter {
             code.pushFloat(0f);
             code.invokeStatic(RuntimeTypes.ARRAYS, "fill", RuntimeTypes.FILL_RANGE);
         }
-        for (LoopedMatVec.LoopedOperand operand : product.weights()) {
-            accumulate(code, product.rows(), operand, product.block());
+    }
+
+    /** What one block of {@code count} input elements starting at {@code k0} renders. */
+    private interface BlockBody {
+        void render(Code.Bound k0, int count);
+    }
+
+    /**
+     * One operand's input elements in blocks: whole blocks of {@code block} elements in a loop over
+     * {@code k}, then the remainder as one shorter block.
+     */
+    private static void inBlocks(Code code, LoopedMatVec.LoopedOperand operand, int block, BlockBody body) {
+        int whole = operand.length() - operand.length() % block;
+        if (whole > 0) {
+            code.line();
+            code.forLoop("k", () -> code.pushInt(0), () -> code.pushInt(whole), block,
+                    k -> body.render(() -> code.load(k), block));
         }
-        code.insn(RETURN);
-        code.finish();
+        if (whole < operand.length()) {
+            code.line();
+            int mark = code.scope();
+            body.render(() -> code.pushInt(whole), operand.length() - whole);
+            code.close(mark);
+        }
+    }
+
+    /** {@code float[] w<e> = F[k0 + e]}: row {@code k0 + e} of the operand's transposed weights. */
+    private Code.Local weightRow(Code code, LoopedMatVec.LoopedOperand operand, Code.Bound k0, int e) {
+        code.getStatic(cls.owner(), operand.field(), RuntimeTypes.FLOAT_ROWS);
+        k0.push();
+        if (e > 0) {
+            code.pushInt(e);
+            code.insn(IADD);
+        }
+        code.insn(AALOAD);
+        return code.storeNew("w" + e, FLOATS);
+    }
+
+    /** {@code for r < rows: out[r] = out[r] + w[0][r] * v[0] + w[1][r] * v[1] + ...}, left to right. */
+    private static void axpy(Code code, Code.Local out, int rows, Code.Local[] w, Code.Local[] v) {
+        code.forLoop("r", 0, rows, r -> {
+            code.load(out);
+            code.load(r);
+            code.insn(DUP2);
+            code.insn(FALOAD);
+            for (int e = 0; e < w.length; e++) {
+                code.load(w[e]);
+                code.load(r);
+                code.insn(FALOAD);
+                code.load(v[e]);
+                code.insn(FMUL);
+                code.insn(FADD);
+            }
+            code.insn(FASTORE);
+        });
     }
 
     /**
@@ -195,37 +254,12 @@ final class ProductEmitter {
         Code code = cls.helper(group.method(), groupedDescriptor(product.operands(), size),
                 names.toArray(new String[0]));
         for (int q = 0; q < size; q++) {
-            Code.Local out = code.local("out" + q);
             code.line();
-            if (product.startField() != null) {
-                code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
-                code.pushInt(0);
-                code.load(out);
-                code.pushInt(0);
-                code.pushInt(product.rows());
-                code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
-            } else {
-                code.load(out);
-                code.pushInt(0);
-                code.pushInt(product.rows());
-                code.pushFloat(0f);
-                code.invokeStatic(RuntimeTypes.ARRAYS, "fill", RuntimeTypes.FILL_RANGE);
-            }
+            start(code, product, code.local("out" + q));
         }
-        int block = product.block();
         for (LoopedMatVec.LoopedOperand operand : product.weights()) {
-            int whole = operand.length() - operand.length() % block;
-            if (whole > 0) {
-                code.line();
-                code.forLoop("k", () -> code.pushInt(0), () -> code.pushInt(whole), block,
-                        k -> groupedBlock(code, product.rows(), operand, size, () -> code.load(k), block));
-            }
-            if (whole < operand.length()) {
-                code.line();
-                int mark = code.scope();
-                groupedBlock(code, product.rows(), operand, size, () -> code.pushInt(whole), operand.length() - whole);
-                code.close(mark);
-            }
+            inBlocks(code, operand, product.block(),
+                    (k0, count) -> groupedBlock(code, product.rows(), operand, size, k0, count));
         }
         code.insn(RETURN);
         code.finish();
@@ -241,14 +275,7 @@ final class ProductEmitter {
         Code.Local[][] v = new Code.Local[size][count];
         Code.Local[] w = new Code.Local[count];
         for (int e = 0; e < count; e++) {
-            code.getStatic(cls.owner(), operand.field(), RuntimeTypes.FLOAT_ROWS);
-            k0.push();
-            if (e > 0) {
-                code.pushInt(e);
-                code.insn(IADD);
-            }
-            code.insn(AALOAD);
-            w[e] = code.storeNew("w" + e, FLOATS);
+            w[e] = weightRow(code, operand, k0, e);
             for (int q = 0; q < size; q++) {
                 code.load(vector);
                 code.load(code.local(vectorName(operand.operand()) + "Off" + q));
@@ -263,23 +290,7 @@ final class ProductEmitter {
             }
         }
         for (int q = 0; q < size; q++) {
-            Code.Local out = code.local("out" + q);
-            Code.Local[] vq = v[q];
-            code.forLoop("r", 0, rows, r -> {
-                code.load(out);
-                code.load(r);
-                code.insn(DUP2);
-                code.insn(FALOAD);
-                for (int e = 0; e < count; e++) {
-                    code.load(w[e]);
-                    code.load(r);
-                    code.insn(FALOAD);
-                    code.load(vq[e]);
-                    code.insn(FMUL);
-                    code.insn(FADD);
-                }
-                code.insn(FASTORE);
-            });
+            axpy(code, code.local("out" + q), rows, w, v[q]);
         }
     }
 
@@ -288,18 +299,7 @@ final class ProductEmitter {
      * {@code block} input elements in a loop over {@code k}, then the remainder as one shorter block.
      */
     private void accumulate(Code code, int rows, LoopedMatVec.LoopedOperand operand, int block) {
-        int whole = operand.length() - operand.length() % block;
-        if (whole > 0) {
-            code.line();
-            code.forLoop("k", () -> code.pushInt(0), () -> code.pushInt(whole), block,
-                    k -> accumulateBlock(code, rows, operand, () -> code.load(k), block));
-        }
-        if (whole < operand.length()) {
-            code.line();
-            int mark = code.scope();
-            accumulateBlock(code, rows, operand, () -> code.pushInt(whole), operand.length() - whole);
-            code.close(mark);
-        }
+        inBlocks(code, operand, block, (k0, count) -> accumulateBlock(code, rows, operand, k0, count));
     }
 
     /**
@@ -323,30 +323,9 @@ final class ProductEmitter {
             }
             code.insn(FALOAD);
             v[e] = code.storeNew("v" + e, Type.FLOAT_TYPE);
-            code.getStatic(cls.owner(), operand.field(), RuntimeTypes.FLOAT_ROWS);
-            k0.push();
-            if (e > 0) {
-                code.pushInt(e);
-                code.insn(IADD);
-            }
-            code.insn(AALOAD);
-            w[e] = code.storeNew("w" + e, FLOATS);
+            w[e] = weightRow(code, operand, k0, e);
         }
-        code.forLoop("r", 0, rows, r -> {
-            code.load(out);
-            code.load(r);
-            code.insn(DUP2);
-            code.insn(FALOAD);
-            for (int e = 0; e < count; e++) {
-                code.load(w[e]);
-                code.load(r);
-                code.insn(FALOAD);
-                code.load(v[e]);
-                code.insn(FMUL);
-                code.insn(FADD);
-            }
-            code.insn(FASTORE);
-        });
+        axpy(code, out, rows, w, v);
     }
 
     /**
