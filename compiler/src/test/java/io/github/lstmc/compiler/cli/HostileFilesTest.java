@@ -1,5 +1,9 @@
 package io.github.lstmc.compiler.cli;
 
+import static io.github.lstmc.compiler.load.safetensors.SafetensorsWriter.concat;
+import static io.github.lstmc.compiler.load.safetensors.SafetensorsWriter.lengthPrefix;
+import static io.github.lstmc.compiler.load.safetensors.SafetensorsWriter.raw;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,7 +23,6 @@ import io.github.lstmc.compiler.testing.Goldens;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,11 +63,11 @@ class HostileFilesTest {
         tests.add(model("empty", "empty.safetensors", new byte[0]));
         tests.add(model("random", "random.safetensors", random(4096, 1)));
         tests.add(model("random with a small header length", "random2.safetensors",
-                concat(le64(40), random(200, 2))));
-        tests.add(model("oversized header length", "hugeheader.safetensors", concat(le64(1L << 40), "{}".getBytes())));
-        tests.add(model("negative header length", "neg.safetensors", concat(le64(-1), "{}".getBytes())));
-        tests.add(model("header not JSON", "notjson.safetensors", st("{\"weight_ih_l0\": [", new byte[0])));
-        tests.add(model("header a JSON array", "array.safetensors", st("[]", new byte[0])));
+                concat(lengthPrefix(40), random(200, 2))));
+        tests.add(model("oversized header length", "hugeheader.safetensors", concat(lengthPrefix(1L << 40), "{}".getBytes())));
+        tests.add(model("negative header length", "neg.safetensors", concat(lengthPrefix(-1), "{}".getBytes())));
+        tests.add(model("header not JSON", "notjson.safetensors", raw("{\"weight_ih_l0\": [", new byte[0])));
+        tests.add(model("header a JSON array", "array.safetensors", raw("[]", new byte[0])));
         tests.add(model("overlapping offsets", "overlap.safetensors", pytorch(
                 entry("weight_ih_l0", "F32", "[16, 3]", 0, 192),
                 entry("weight_hh_l0", "F32", "[16, 4]", 100, 356))));
@@ -285,15 +288,9 @@ class HostileFilesTest {
 
     // ------------------------------------------------------------------ file builders
 
-    /** A safetensors file from its header text and data section. */
-    private static byte[] st(String header, byte[] data) {
-        byte[] h = header.getBytes(StandardCharsets.UTF_8);
-        return concat(le64(h.length), h, data);
-    }
-
     /** A safetensors file whose data section is {@code dataLength} zero bytes. */
     private static byte[] stFull(String header, int dataLength) {
-        return st(header, new byte[dataLength]);
+        return raw(header, new byte[dataLength]);
     }
 
     private static String entry(String name, String dtype, String shape, long begin, long end) {
@@ -321,7 +318,7 @@ class HostileFilesTest {
                 entry("weight_hh_l0", "F32", "[16, 4]", 192, 448),
                 entry("bias_ih_l0", "F32", "[16]", 448, 512),
                 entry("bias_hh_l0", "F32", "[16]", 512, 576)) + "}";
-        return st(edit.apply(header), floats(576 / 4, 0.1f));
+        return raw(edit.apply(header), floats(576 / 4, 0.1f));
     }
 
     /** The valid I=3, H=4 model with only the named tensors (data section tiled to fit). */
@@ -334,7 +331,7 @@ class HostileFilesTest {
             entries.add(entry(n, "F32", shape, at, at + size));
             at += size;
         }
-        return st("{" + String.join(", ", entries) + "}", floats((int) at / 4, 0.1f));
+        return raw("{" + String.join(", ", entries) + "}", floats((int) at / 4, 0.1f));
     }
 
     private static byte[] nanWeight() {
@@ -348,7 +345,7 @@ class HostileFilesTest {
         String header = "{" + String.join(", ",
                 entry("weight_ih_l0", "F32", "[16, 3]", 0, 192),
                 entry("weight_hh_l0", "F32", "[20, 5]", 192, 592)) + "}";
-        return st(header, floats(592 / 4, 0.1f));
+        return raw(header, floats(592 / 4, 0.1f));
     }
 
     private static byte[] onnx(ModelProto model, UnaryOperator<GraphProto.Builder> edit) {
@@ -363,27 +360,10 @@ class HostileFilesTest {
         return b.array();
     }
 
-    private static byte[] le64(long v) {
-        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array();
-    }
-
     private static byte[] random(int n, long seed) {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
         return b;
     }
 
-    private static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] out = new byte[n];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
-    }
 }

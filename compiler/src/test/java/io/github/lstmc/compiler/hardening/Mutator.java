@@ -1,5 +1,8 @@
 package io.github.lstmc.compiler.hardening;
 
+import static io.github.lstmc.compiler.load.safetensors.SafetensorsWriter.concat;
+import static io.github.lstmc.compiler.load.safetensors.SafetensorsWriter.lengthPrefix;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -457,24 +460,6 @@ final class Mutator {
         byte[] b = new byte[n];
         rnd.nextBytes(b);
         return b;
-    }
-
-    static byte[] lengthPrefix(long length) {
-        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, length).array();
-    }
-
-    static byte[] concat(byte[]... parts) {
-        int n = 0;
-        for (byte[] p : parts) {
-            n += p.length;
-        }
-        byte[] out = new byte[n];
-        int at = 0;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
-        return out;
     }
 
     private static byte[] splice(byte[] in, int from, int to, byte[] insert) {
