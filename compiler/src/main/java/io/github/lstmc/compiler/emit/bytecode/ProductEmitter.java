@@ -446,14 +446,7 @@ final class ProductEmitter {
         Code.Local[] w = new Code.Local[count];
         Code.Local[][] v = new Code.Local[n][count];
         for (int e = 0; e < count; e++) {
-            code.getStatic(cls.owner(), input.field(), RuntimeTypes.FLOAT_ROWS);
-            k0.push();
-            if (e > 0) {
-                code.pushInt(e);
-                code.insn(IADD);
-            }
-            code.insn(AALOAD);
-            w[e] = code.storeNew("w" + e, FLOATS);
+            w[e] = weightRow(code, input, k0, e);
             for (int q = 0; q < n; q++) {
                 code.load(in);
                 code.load(p0);
