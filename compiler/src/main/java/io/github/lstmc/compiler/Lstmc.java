@@ -33,6 +33,8 @@ public final class Lstmc {
     public static final String VERSION = "0.1.0-SNAPSHOT";
 
     private static final Lstmc INSTANCE = new Lstmc();
+    /** Whether this JVM resolved the incubating Vector API module (the Vector API tier needs it to load classes). */
+    private static final boolean VECTOR_API_PRESENT = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private Lstmc() {
     }
@@ -91,7 +93,7 @@ public final class Lstmc {
 
     /** {@link #generate(Model, CompileOptions)} with explicit {@link PlanOptions}. */
     public GeneratedCode generate(Model model, CompileOptions options, PlanOptions planOptions) {
-        Plan plan = plan(model, planOptions);
+        Plan plan = plan(model, planOptions.withVectorApi(options.vectorApi()));
         return switch (options.backend()) {
             case SOURCE -> new GeneratedCode(java.util.List.of(JavaSourceEmitter.emit(plan, options)));
             case BYTECODE -> BytecodeEmitter.emit(plan, options);
@@ -112,9 +114,14 @@ public final class Lstmc {
 
     /** {@link #instantiate(Model, CompileOptions)} with explicit {@link PlanOptions}. */
     public LstmNetwork instantiate(Model model, CompileOptions options, PlanOptions planOptions) {
+        if (options.vectorApi() && !VECTOR_API_PRESENT) {
+            throw new IllegalStateException("the Vector API tier needs the JVM option --add-modules jdk.incubator.vector"
+                    + " to load the generated class");
+        }
+        Plan plan = plan(model, planOptions.withVectorApi(options.vectorApi()));
         return switch (options.backend()) {
-            case SOURCE -> newInstance(compileSource(plan(model, planOptions), options), options.qualifiedName());
-            case BYTECODE -> new ModelClassLoader(BytecodeEmitter.emit(plan(model, planOptions), options))
+            case SOURCE -> newInstance(compileSource(plan, options), options.qualifiedName());
+            case BYTECODE -> new ModelClassLoader(BytecodeEmitter.emit(plan, options))
                     .newNetwork(options.qualifiedName());
         };
     }
@@ -174,7 +181,7 @@ public final class Lstmc {
 
     private static InMemoryJavaCompiler.Result compileSource(Plan plan, CompileOptions options) {
         String source = new String(JavaSourceEmitter.emit(plan, options).content(), StandardCharsets.UTF_8);
-        return InMemoryJavaCompiler.compile(Map.of(options.qualifiedName(), source));
+        return InMemoryJavaCompiler.compile(Map.of(options.qualifiedName(), source), options.vectorApi());
     }
 
     private static LstmNetwork newInstance(InMemoryJavaCompiler.Result compiled, String className) {

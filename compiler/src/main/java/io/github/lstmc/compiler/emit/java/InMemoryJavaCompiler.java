@@ -24,7 +24,8 @@ import javax.tools.ToolProvider;
 
 /**
  * Compiles generated sources in memory with the platform's {@code javax.tools} compiler, at
- * {@code --release 8}, against the lstmc runtime as found on the current class path, and loads the
+ * {@code --release 8} (or {@code --release 17 --add-modules jdk.incubator.vector} for the Vector API
+ * tier), against the lstmc runtime as found on the current class path, and loads the
  * result in a fresh class loader whose parent is the runtime's loader. Several sources per call
  * share one javac run (javac's start-up dominates for small models).
  */
@@ -53,6 +54,16 @@ public final class InMemoryJavaCompiler {
      *                               or if no compiler is available (a JRE without jdk.compiler)
      */
     public static Result compile(Map<String, String> sources) {
+        return compile(sources, false);
+    }
+
+    /**
+     * Compiles sources, at {@code --release 17} with the incubating Vector API module when
+     * {@code vectorApi} (the generated class of the Vector API tier), else at {@code --release 8}.
+     *
+     * @throws IllegalStateException as {@link #compile(Map)}
+     */
+    public static Result compile(Map<String, String> sources, boolean vectorApi) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("no Java compiler available: run lstmc on a JDK, not a JRE");
@@ -77,8 +88,11 @@ public final class InMemoryJavaCompiler {
                     };
                 }
             };
-            List<String> options = List.of("--release", "8", "-classpath", runtimeClassPath(), "-proc:none",
-                    "-Xlint:-options", "-encoding", "UTF-8");
+            List<String> options = new ArrayList<>(vectorApi
+                    ? List.of("--release", "17", "--add-modules", "jdk.incubator.vector")
+                    : List.of("--release", "8"));
+            options.addAll(List.of("-classpath", runtimeClassPath(), "-proc:none", "-Xlint:-options", "-encoding",
+                    "UTF-8"));
             Boolean ok = javac.getTask(null, files, diagnostics, options, null, units).call();
             if (!ok) {
                 StringBuilder message = new StringBuilder("generated source does not compile:");
