@@ -11,6 +11,12 @@ public final class LstmWorkspace {
     private final float[][] buffers;
     /** The network whose newWorkspace made this, whose sizes it therefore has; null if made by hand. */
     final LstmNetwork owner;
+    /**
+     * Scratch that is not a float buffer, kept by a network of this package that needs it (the
+     * per-part sub-states and sub-workspaces of {@link ParallelLstm}); null otherwise. Set once,
+     * right after construction, by the owner's newWorkspace.
+     */
+    Object extension;
 
     /**
      * @param batch             largest batch this workspace serves
