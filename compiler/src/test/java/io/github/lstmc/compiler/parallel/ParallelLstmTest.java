@@ -1,0 +1,487 @@
+package io.github.lstmc.compiler.parallel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.lstmc.compiler.Backend;
+import io.github.lstmc.compiler.CompileOptions;
+import io.github.lstmc.compiler.Lstmc;
+import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.testing.RandomModels;
+import io.github.lstmc.compiler.testing.RandomModels.Feature;
+import io.github.lstmc.compiler.testing.RandomModels.Features;
+import io.github.lstmc.runtime.Layout;
+import io.github.lstmc.runtime.LstmNetwork;
+import io.github.lstmc.runtime.LstmState;
+import io.github.lstmc.runtime.LstmWorkspace;
+import io.github.lstmc.runtime.ParallelLstm;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@link ParallelLstm} computes exactly (bitwise) what the network it wraps computes for the whole
+ * batch, whatever the split: every batch 1..9 with 1..4 threads, both layouts, with and without
+ * lengths, random initial states, workspaces larger than the call and states with spare rows. Plus
+ * the threading contract: worker failures reach the caller, executors that never run or reject
+ * tasks cannot hang a call, and close() stops the threads it owns.
+ */
+class ParallelLstmTest {
+    private static final int MAX_BATCH = 9;
+    private static final int MAX_STEPS = 6;
+
+    /** Generated (bytecode) networks of random models, each in both layouts, and one interpreter. */
+    static Stream<Arguments> networks() {
+        Features all = Features.all().withMaxSize(10).withMaxLayers(3);
+        Features bidiProjection = Features.plain().withMaxSize(10).withMaxLayers(2)
+                .with(Feature.BIDIRECTIONAL, Feature.PROJECTION).withProbability(1);
+        List<Arguments> args = new ArrayList<>();
+        List<Model> models = List.of(RandomModels.model(1, all), RandomModels.model(2, all),
+                RandomModels.model(3, bidiProjection), RandomModels.model(4, Features.plain().withMaxSize(10)));
+        for (int m = 0; m < models.size(); m++) {
+            for (Layout layout : Layout.values()) {
+                Model model = new Model("random", models.get(m).layers(), layout);
+                args.add(Arguments.of("model " + m + " " + layout, bytecode(model, "M" + m + layout.ordinal())));
+            }
+        }
+        args.add(Arguments.of("interpreter", Lstmc.compiler().interpreter(models.get(2))));
+        return args.stream();
+    }
+
+    private static LstmNetwork bytecode(Model model, String className) {
+        return Lstmc.compiler().instantiate(model, CompileOptions.of("lstmc.parallel", className).withBackend(Backend.BYTECODE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("networks")
+    void forwardMatchesTheWrappedNetworkBitwise(String name, LstmNetwork net) {
+        Random rnd = new Random(name.hashCode());
+        for (int threads = 1; threads <= 4; threads++) {
+            try (ParallelLstm parallel = ParallelLstm.of(net, threads)) {
+                LstmWorkspace shared = parallel.newWorkspace(MAX_BATCH, MAX_STEPS);
+                for (int batch = 1; batch <= MAX_BATCH; batch++) {
+                    for (int variant = 0; variant < 2; variant++) {
+                        int steps = 1 + rnd.nextInt(MAX_STEPS);
+                        int[] lengths = variant == 1 ? RandomModels.lengths(rnd, batch, steps) : null;
+                        // Spare state rows (which both must leave alone) and an exactly sized workspace now and then.
+                        int stateRows = batch + rnd.nextInt(2);
+                        LstmWorkspace ws = rnd.nextBoolean() ? shared : parallel.newWorkspace(batch, steps);
+                        String where = name + ", threads " + threads + ", batch " + batch + ", steps " + steps
+                                + (lengths == null ? "" : ", lengths");
+                        assertSameForward(where, net, parallel, ws, rnd, batch, steps, lengths, stateRows);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("networks")
+    void stepMatchesTheWrappedNetworkBitwise(String name, LstmNetwork net) {
+        if (!net.isStreamable()) {
+            return;
+        }
+        Random rnd = new Random(name.hashCode() + 1);
+        for (int threads = 1; threads <= 4; threads++) {
+            try (ParallelLstm parallel = ParallelLstm.of(net, threads)) {
+                LstmWorkspace shared = parallel.newWorkspace(MAX_BATCH, 2);
+                for (int batch = 1; batch <= MAX_BATCH; batch++) {
+                    LstmState expected = net.newState(batch);
+                    RandomModels.fillState(rnd, expected);
+                    LstmState actual = copy(parallel.newState(batch), expected);
+                    LstmWorkspace netWs = net.newWorkspace(batch, 1);
+                    for (int t = 0; t < 3; t++) {
+                        float[] input = random(rnd, batch * net.inputSize());
+                        float[] want = new float[batch * net.outputSize()];
+                        float[] got = new float[want.length];
+                        net.step(input, expected, netWs, want);
+                        parallel.step(input, actual, shared, got);
+                        String where = name + ", threads " + threads + ", batch " + batch + ", step " + t;
+                        assertArrayEquals(want, got, where + ": output");
+                        assertSameState(where, expected, actual);
+                    }
+                    // A forward on the same workspace after steps, then a step again.
+                    assertSameForward(name + " forward after step", net, parallel, shared, rnd, batch, 2, null, batch);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anExecutorThatNeverRunsOrRejectsTasksCannotHangACall() {
+        LstmNetwork net = Lstmc.compiler().interpreter(RandomModels.model(5, Features.all().withMaxSize(8)));
+        Executor never = task -> { };
+        Executor rejecting = task -> {
+            throw new RejectedExecutionException("full");
+        };
+        Executor direct = Runnable::run;
+        Random rnd = new Random(5);
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            for (Executor executor : List.of(never, rejecting, direct)) {
+                ParallelLstm parallel = ParallelLstm.of(net, 3, executor);
+                LstmWorkspace ws = parallel.newWorkspace(7, 4);
+                for (int batch = 2; batch <= 7; batch++) {
+                    assertSameForward("executor " + executor + ", batch " + batch, net, parallel, ws, rnd, batch, 4,
+                            RandomModels.lengths(rnd, batch, 4), batch);
+                }
+            }
+        });
+    }
+
+    @Test
+    void aCallerSuppliedPoolIsUsedAndNotShutDown() throws Exception {
+        LstmNetwork net = bytecode(RandomModels.model(6, Features.plain().withMaxSize(8)), "Pool");
+        Probe probe = new Probe(net);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            ParallelLstm parallel = ParallelLstm.of(probe, 3, pool);
+            assertEquals(3, parallel.parallelism());
+            assertSame(probe, parallel.network());
+            Random rnd = new Random(6);
+            LstmWorkspace ws = parallel.newWorkspace(8, 3);
+            for (int i = 0; i < 20; i++) {
+                assertSameForward("pool call " + i, net, parallel, ws, rnd, 8, 3, null, 8);
+            }
+            parallel.close();
+            assertFalse(pool.isShutdown(), "close() must leave a caller's executor alone");
+            assertTrue(probe.threads.stream().anyMatch(t -> t != Thread.currentThread()),
+                    "20 calls of 3 parts each never ran a part on the pool");
+            assertThrows(IllegalStateException.class, () -> parallel.forward(new float[8 * 3 * net.inputSize()], 8, 3,
+                    null, parallel.newState(8), ws, new float[8 * 3 * net.outputSize()]));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aBatchOfOneRunsInlineOnTheCallersArrays() {
+        LstmNetwork net = Lstmc.compiler().interpreter(RandomModels.model(7, Features.plain().withMaxSize(8)));
+        Probe probe = new Probe(net);
+        try (ParallelLstm parallel = ParallelLstm.of(probe, 4)) {
+            float[] input = new float[5 * net.inputSize()];
+            float[] output = new float[5 * net.outputSize()];
+            LstmState state = parallel.newState(1);
+            parallel.forward(input, 1, 5, null, state, parallel.newWorkspace(4, 5), output);
+            assertEquals(Set.of(Thread.currentThread()), probe.threads);
+            assertSame(input, probe.lastInput);
+            assertSame(output, probe.lastOutput);
+            assertSame(state, probe.lastState);
+        }
+    }
+
+    static Stream<Arguments> failures() {
+        return Stream.of(Arguments.of((Supplier<Throwable>) () -> new IllegalStateException("boom")),
+                Arguments.of((Supplier<Throwable>) () -> new AssertionError("boom")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("failures")
+    void aFailureOnAWorkerReachesTheCaller(Supplier<Throwable> failure) {
+        LstmNetwork net = Lstmc.compiler().interpreter(RandomModels.model(8, Features.plain().withMaxSize(8)));
+        Thread caller = Thread.currentThread();
+        CountDownLatch workerStarted = new CountDownLatch(1);
+        // The caller's part waits until a worker has started its part, so the failure is a worker's.
+        LstmNetwork failing = new Probe(net) {
+            @Override
+            public void forward(float[] input, int batch, int steps, int[] lengths, LstmState state,
+                                LstmWorkspace workspace, float[] output) {
+                if (Thread.currentThread() != caller) {
+                    workerStarted.countDown();
+                    Throwable t = failure.get();
+                    if (t instanceof Error e) {
+                        throw e;
+                    }
+                    throw (RuntimeException) t;
+                }
+                try {
+                    assertTrue(workerStarted.await(20, TimeUnit.SECONDS), "no worker started");
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                super.forward(input, batch, steps, lengths, state, workspace, output);
+            }
+        };
+        Random rnd = new Random(8);
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            try (ParallelLstm parallel = ParallelLstm.of(failing, 2)) {
+                LstmWorkspace ws = parallel.newWorkspace(4, 3);
+                float[] input = random(rnd, 4 * 3 * net.inputSize());
+                Throwable thrown = assertThrows(Throwable.class, () -> parallel.forward(input, 4, 3, null,
+                        parallel.newState(4), ws, new float[4 * 3 * net.outputSize()]));
+                assertEquals(failure.get().getClass(), thrown.getClass());
+                assertEquals("boom", thrown.getMessage());
+            }
+            // The same kind of workspace keeps working once the failure is gone.
+            try (ParallelLstm parallel = ParallelLstm.of(net, 2)) {
+                assertSameForward("after a failure", net, parallel, parallel.newWorkspace(4, 3), rnd, 4, 3, null, 4);
+            }
+        });
+    }
+
+    @Test
+    void closeStopsTheOwnedDaemonThreads() throws Exception {
+        LstmNetwork net = Lstmc.compiler().interpreter(RandomModels.model(9, Features.plain().withMaxSize(8)));
+        Set<Thread> before = parallelThreads();
+        ParallelLstm parallel = ParallelLstm.of(net, 3);
+        Set<Thread> started = parallelThreads();
+        started.removeAll(before);
+        assertEquals(2, started.size(), "threads - 1 workers: " + started);
+        for (Thread t : started) {
+            assertTrue(t.isDaemon(), t + " must be a daemon thread");
+        }
+        Random rnd = new Random(9);
+        assertSameForward("before close", net, parallel, parallel.newWorkspace(6, 2), rnd, 6, 2, null, 6);
+        parallel.close();
+        parallel.close(); // idempotent
+        for (Thread t : started) {
+            t.join(10_000);
+            assertFalse(t.isAlive(), t + " still runs after close()");
+        }
+        LstmWorkspace ws = parallel.newWorkspace(6, 2);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> parallel.forward(
+                new float[6 * 2 * net.inputSize()], 6, 2, null, parallel.newState(6), ws, new float[6 * 2 * net.outputSize()]));
+        assertEquals("this ParallelLstm is closed", e.getMessage());
+        // One thread owns none.
+        Set<Thread> beforeSingle = parallelThreads();
+        try (ParallelLstm single = ParallelLstm.of(net, 1)) {
+            Set<Thread> after = parallelThreads();
+            after.removeAll(beforeSingle);
+            assertEquals(Set.of(), after);
+            assertSameForward("one thread", net, single, single.newWorkspace(3, 2), rnd, 3, 2, null, 3);
+        }
+    }
+
+    @Test
+    void concurrentCallersWithTheirOwnWorkspacesGetSequentialResults() throws Exception {
+        LstmNetwork net = bytecode(RandomModels.model(10, Features.all().withMaxSize(8).withMaxLayers(2)), "Shared");
+        try (ParallelLstm parallel = ParallelLstm.of(net, 3)) {
+            ExecutorService callers = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<?>> results = new ArrayList<>();
+                for (int c = 0; c < 4; c++) {
+                    long seed = c;
+                    results.add(callers.submit(() -> {
+                        Random rnd = new Random(seed);
+                        LstmWorkspace ws = parallel.newWorkspace(MAX_BATCH, 4);
+                        for (int i = 0; i < 25; i++) {
+                            int batch = 1 + rnd.nextInt(MAX_BATCH);
+                            assertSameForward("caller " + seed + " call " + i, net, parallel, ws, rnd, batch, 4,
+                                    rnd.nextBoolean() ? RandomModels.lengths(rnd, batch, 4) : null, batch);
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : results) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                callers.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void argumentErrorsAreTheWrappedNetworksOwn() {
+        LstmNetwork net = bytecode(RandomModels.model(11, Features.plain().withMaxSize(8)), "Checked");
+        try (ParallelLstm parallel = ParallelLstm.of(net, 2)) {
+            int in = net.inputSize();
+            int out = net.outputSize();
+            List<Object[]> cases = List.of(
+                    new Object[] {new float[3 * 2 * in - 1], 3, 2, null, new float[3 * 2 * out]},
+                    new Object[] {new float[3 * 2 * in], 3, 2, null, new float[3 * 2 * out - 1]},
+                    new Object[] {new float[3 * 2 * in], 3, 2, new int[] {2, 3, 0}, new float[3 * 2 * out]},
+                    new Object[] {new float[3 * 2 * in], 3, 2, new int[] {2, 1}, new float[3 * 2 * out]},
+                    new Object[] {new float[5 * 2 * in], 5, 2, null, new float[5 * 2 * out]},
+                    new Object[] {new float[3 * 9 * in], 3, 9, null, new float[3 * 9 * out]},
+                    new Object[] {new float[0], 0, 2, null, new float[0]});
+            for (Object[] c : cases) {
+                String expected = message(() -> net.forward((float[]) c[0], (int) c[1], (int) c[2], (int[]) c[3],
+                        net.newState(4), net.newWorkspace(4, 3), (float[]) c[4]));
+                String actual = message(() -> parallel.forward((float[]) c[0], (int) c[1], (int) c[2], (int[]) c[3],
+                        parallel.newState(4), parallel.newWorkspace(4, 3), (float[]) c[4]));
+                assertEquals(expected, actual);
+            }
+            assertEquals(message(() -> net.newWorkspace(0, 3)), message(() -> parallel.newWorkspace(0, 3)));
+            // A workspace of the wrapped network (or any other) is refused before any work.
+            String refused = message(() -> parallel.forward(new float[2 * in], 2, 1, null, parallel.newState(2),
+                    net.newWorkspace(2, 1), new float[2 * out]));
+            assertTrue(refused.contains("workspace"), refused);
+            String foreign = message(() -> parallel.forward(new float[2 * in], 2, 1, null, parallel.newState(2),
+                    new LstmWorkspace(2, 1, new int[0]), new float[2 * out]));
+            assertTrue(foreign.contains("newWorkspace"), foreign);
+        }
+        LstmNetwork bidirectional = Lstmc.compiler().interpreter(RandomModels.model(12,
+                Features.plain().withMaxSize(8).with(Feature.BIDIRECTIONAL).withProbability(1)));
+        try (ParallelLstm parallel = ParallelLstm.of(bidirectional, 2)) {
+            assertFalse(parallel.isStreamable());
+            assertThrows(UnsupportedOperationException.class, () -> parallel.step(new float[2 * bidirectional.inputSize()],
+                    parallel.newState(2), parallel.newWorkspace(2, 1), new float[2 * bidirectional.outputSize()]));
+        }
+        assertThrows(IllegalArgumentException.class, () -> ParallelLstm.of(net, 0));
+        assertThrows(IllegalArgumentException.class, () -> ParallelLstm.of(null, 2));
+        assertThrows(IllegalArgumentException.class, () -> ParallelLstm.of(net, 2, null));
+    }
+
+    /**
+     * Runs one forward on {@code net} and on {@code parallel} from the same random initial state
+     * (with {@code stateRows >= batch} rows) and asserts outputs and whole final states equal bitwise.
+     */
+    private static void assertSameForward(String where, LstmNetwork net, ParallelLstm parallel, LstmWorkspace ws,
+                                          Random rnd, int batch, int steps, int[] lengths, int stateRows) {
+        float[] input = random(rnd, batch * steps * net.inputSize());
+        LstmState expected = net.newState(stateRows);
+        RandomModels.fillState(rnd, expected);
+        LstmState actual = copy(parallel.newState(stateRows), expected);
+        float[] want = new float[batch * steps * net.outputSize()];
+        float[] got = random(rnd, want.length); // garbage that every output value must overwrite
+        net.forward(input, batch, steps, lengths == null ? null : lengths.clone(), expected,
+                net.newWorkspace(batch, steps), want);
+        parallel.forward(input, batch, steps, lengths, actual, ws, got);
+        assertArrayEquals(want, got, where + ": output");
+        assertSameState(where, expected, actual);
+        assertNotEquals(0, want.length);
+    }
+
+    private static void assertSameState(String where, LstmState expected, LstmState actual) {
+        for (int k = 0; k < expected.size(); k++) {
+            assertArrayEquals(expected.hidden(k), actual.hidden(k), where + ": hidden(" + k + ")");
+            assertArrayEquals(expected.cell(k), actual.cell(k), where + ": cell(" + k + ")");
+        }
+    }
+
+    private static LstmState copy(LstmState target, LstmState source) {
+        for (int k = 0; k < source.size(); k++) {
+            System.arraycopy(source.hidden(k), 0, target.hidden(k), 0, source.hidden(k).length);
+            System.arraycopy(source.cell(k), 0, target.cell(k), 0, source.cell(k).length);
+        }
+        return target;
+    }
+
+    private static float[] random(Random rnd, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return values;
+    }
+
+    private static String message(Runnable call) {
+        return assertThrows(RuntimeException.class, call::run).getMessage();
+    }
+
+    private static Set<Thread> parallelThreads() {
+        Set<Thread> threads = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("lstmc-parallel-")) {
+                threads.add(t);
+            }
+        }
+        return threads;
+    }
+
+    /** Delegates to a network and records which threads called forward and with which arrays. */
+    private static class Probe implements LstmNetwork {
+        final LstmNetwork net;
+        final Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        volatile float[] lastInput;
+        volatile float[] lastOutput;
+        volatile LstmState lastState;
+
+        Probe(LstmNetwork net) {
+            this.net = net;
+        }
+
+        @Override
+        public int inputSize() {
+            return net.inputSize();
+        }
+
+        @Override
+        public int outputSize() {
+            return net.outputSize();
+        }
+
+        @Override
+        public int layerCount() {
+            return net.layerCount();
+        }
+
+        @Override
+        public int directionCount() {
+            return net.directionCount();
+        }
+
+        @Override
+        public int hiddenSize(int layer) {
+            return net.hiddenSize(layer);
+        }
+
+        @Override
+        public int stateSize(int layer) {
+            return net.stateSize(layer);
+        }
+
+        @Override
+        public Layout layout() {
+            return net.layout();
+        }
+
+        @Override
+        public boolean isStreamable() {
+            return net.isStreamable();
+        }
+
+        @Override
+        public LstmState newState(int batch) {
+            return net.newState(batch);
+        }
+
+        @Override
+        public LstmWorkspace newWorkspace(int batch, int maxSequenceLength) {
+            return net.newWorkspace(batch, maxSequenceLength);
+        }
+
+        @Override
+        public float[][][] forward(float[][][] input) {
+            return net.forward(input);
+        }
+
+        @Override
+        public void forward(float[] input, int batch, int steps, int[] lengths, LstmState state,
+                            LstmWorkspace workspace, float[] output) {
+            threads.add(Thread.currentThread());
+            lastInput = input;
+            lastOutput = output;
+            lastState = state;
+            net.forward(input, batch, steps, lengths, state, workspace, output);
+        }
+
+        @Override
+        public void step(float[] input, LstmState state, LstmWorkspace workspace, float[] output) {
+            threads.add(Thread.currentThread());
+            net.step(input, state, workspace, output);
+        }
+    }
+}
