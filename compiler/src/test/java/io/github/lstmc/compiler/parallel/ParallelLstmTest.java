@@ -34,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -202,12 +203,13 @@ class ParallelLstmTest {
         LstmNetwork net = Lstmc.compiler().interpreter(RandomModels.model(8, Features.plain().withMaxSize(8)));
         Thread caller = Thread.currentThread();
         CountDownLatch workerStarted = new CountDownLatch(1);
-        // The caller's part waits until a worker has started its part, so the failure is a worker's.
-        LstmNetwork failing = new Probe(net) {
+        AtomicBoolean failing = new AtomicBoolean(true);
+        // While failing, the caller's part waits until a worker has started its part, so the failure is a worker's.
+        LstmNetwork flaky = new Probe(net) {
             @Override
             public void forward(float[] input, int batch, int steps, int[] lengths, LstmState state,
                                 LstmWorkspace workspace, float[] output) {
-                if (Thread.currentThread() != caller) {
+                if (failing.get() && Thread.currentThread() != caller) {
                     workerStarted.countDown();
                     Throwable t = failure.get();
                     if (t instanceof Error e) {
@@ -215,27 +217,30 @@ class ParallelLstmTest {
                     }
                     throw (RuntimeException) t;
                 }
-                try {
-                    assertTrue(workerStarted.await(20, TimeUnit.SECONDS), "no worker started");
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
+                if (failing.get()) {
+                    try {
+                        assertTrue(workerStarted.await(20, TimeUnit.SECONDS), "no worker started");
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
                 }
                 super.forward(input, batch, steps, lengths, state, workspace, output);
             }
         };
         Random rnd = new Random(8);
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            try (ParallelLstm parallel = ParallelLstm.of(failing, 2)) {
+            try (ParallelLstm parallel = ParallelLstm.of(flaky, 2)) {
                 LstmWorkspace ws = parallel.newWorkspace(4, 3);
                 float[] input = random(rnd, 4 * 3 * net.inputSize());
                 Throwable thrown = assertThrows(Throwable.class, () -> parallel.forward(input, 4, 3, null,
                         parallel.newState(4), ws, new float[4 * 3 * net.outputSize()]));
                 assertEquals(failure.get().getClass(), thrown.getClass());
                 assertEquals("boom", thrown.getMessage());
-            }
-            // The same kind of workspace keeps working once the failure is gone.
-            try (ParallelLstm parallel = ParallelLstm.of(net, 2)) {
-                assertSameForward("after a failure", net, parallel, parallel.newWorkspace(4, 3), rnd, 4, 3, null, 4);
+                // The same instance and workspace keep working once the failure is gone.
+                failing.set(false);
+                for (int i = 0; i < 5; i++) {
+                    assertSameForward("after a failure", net, parallel, ws, rnd, 4, 3, null, 4);
+                }
             }
         });
     }
