@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and state into and out of per-part buffers.
  *
  * <p><b>Threads.</b> {@link #of(LstmNetwork, int)} owns {@code parallelism - 1} daemon threads,
- * stopped by {@link #close()}. {@link #of(LstmNetwork, int, Executor)} uses the caller's executor and
+ * stopped by {@link #close()}; they also end after a minute without work (the next call starts
+ * them again), so an instance dropped without {@code close()} leaves no threads behind. {@link #of(LstmNetwork, int, Executor)} uses the caller's executor and
  * never shuts it down. Either way a part that no worker has started when the caller is free is
  * computed by the caller, so a busy, saturated or rejecting executor, or a call made from one of the
  * executor's own threads, makes a call slower, never stuck.
@@ -52,6 +53,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ParallelLstm extends AbstractLstmNetwork implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
+    /** How long an owned worker thread waits for work before it ends (the next call restarts it). */
+    private static final long IDLE_SECONDS = 60;
 
     private final LstmNetwork network;
     private final int parallelism;
@@ -89,9 +92,12 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
             return new ParallelLstm(network, 1, null, null);
         }
         // Discarding a task on a full queue is safe: the caller computes every part nobody claimed.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads - 1, threads - 1, 0, TimeUnit.SECONDS,
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads - 1, threads - 1, IDLE_SECONDS, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<Runnable>(64 * threads), new Daemons("lstmc-parallel-" + POOLS.incrementAndGet() + "-"),
                 new ThreadPoolExecutor.DiscardPolicy());
+        // Idle workers end, and the next call starts them again: an instance dropped without close()
+        // leaves no threads behind for long.
+        pool.allowCoreThreadTimeOut(true);
         try {
             ParallelLstm parallel = new ParallelLstm(network, threads, pool, pool);
             pool.prestartAllCoreThreads();
