@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Threads.</b> {@link #of(LstmNetwork, int)} owns {@code parallelism - 1} daemon threads,
  * stopped by {@link #close()}; they also end after a minute without work (the next call starts
- * them again), so an instance dropped without {@code close()} leaves no threads behind. {@link #of(LstmNetwork, int, Executor)} uses the caller's executor and
- * never shuts it down. Either way a part that no worker has started when the caller is free is
+ * them again), so an instance dropped without {@code close()} leaves no threads behind.
+ * {@link #of(LstmNetwork, int, Executor)} uses the caller's executor and never shuts it down. Either way a part that no worker has started when the caller is free is
  * computed by the caller, so a busy, saturated or rejecting executor, or a call made from one of the
  * executor's own threads, makes a call slower, never stuck.
  *

@@ -307,6 +307,46 @@ class ParallelLstmTest {
         }
     }
 
+    /**
+     * Per-part scratch lives in the workspace: once warm, the calling thread allocates (next to)
+     * nothing per call. A little slack is left for the JDK's queue and lock internals, which may
+     * allocate a node when a worker and the caller contend.
+     */
+    @Test
+    void theCallerAllocatesNothingPerCallOnceWarm() {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
+                "needs HotSpot's allocation counter");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        Model base = RandomModels.model(13, Features.plain().withMaxSize(8).withMaxLayers(2));
+        for (Layout layout : Layout.values()) {
+            LstmNetwork net = bytecode(new Model("random", base.layers(), layout), "Alloc" + layout.ordinal());
+            try (ParallelLstm parallel = ParallelLstm.of(net, 3)) {
+                int batch = 8;
+                int steps = 5;
+                float[] input = random(new Random(13), batch * steps * net.inputSize());
+                float[] output = new float[batch * steps * net.outputSize()];
+                float[] stepOutput = new float[batch * net.outputSize()];
+                int[] lengths = {5, 0, 3, 5, 1, 2, 4, 5};
+                LstmState state = parallel.newState(batch);
+                LstmWorkspace ws = parallel.newWorkspace(batch, steps);
+                for (int i = 0; i < 2000; i++) {
+                    parallel.forward(input, batch, steps, lengths, state, ws, output);
+                    parallel.step(input, state, ws, stepOutput);
+                }
+                int calls = 200;
+                long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+                for (int i = 0; i < calls; i++) {
+                    parallel.forward(input, batch, steps, lengths, state, ws, output);
+                    parallel.step(input, state, ws, stepOutput);
+                }
+                long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+                assertTrue(allocated <= 32L * calls, layout + ": " + allocated + " bytes in " + calls
+                        + " forward and step calls");
+            }
+        }
+    }
+
     @Test
     void argumentErrorsAreTheWrappedNetworksOwn() {
         LstmNetwork net = bytecode(RandomModels.model(11, Features.plain().withMaxSize(8)), "Checked");
