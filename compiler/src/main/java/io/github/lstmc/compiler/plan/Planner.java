@@ -205,15 +205,17 @@ public final class Planner {
             maxTile = Math.max(maxTile, tile);
         }
         BatchGroup group = null;
-        if (gates instanceof LoopedMatVec && precompute == null && options.batchGroup() > 1) {
+        int groupSize = gates instanceof VectorMatVec ? BatchGroup.VECTOR_SIZE : options.batchGroup();
+        if ((gates instanceof LoopedMatVec || gates instanceof VectorMatVec) && precompute == null
+                && options.batchGroup() > 1) {
             List<Integer> buffers = new ArrayList<>();
-            for (int q = 1; q < options.batchGroup(); q++) {
+            for (int q = 1; q < groupSize; q++) {
                 // no direction has an input pre-pass when one has a group (both need a looped product,
                 // and the pre-pass, when enabled, takes every looped product), so xz's slot is free
                 buffers.add(xzBuffer + q - 1);
             }
-            group = new BatchGroup(base + "GatesGrouped", options.batchGroup(), buffers);
-            maxGroup = Math.max(maxGroup, options.batchGroup());
+            group = new BatchGroup(base + "GatesGrouped", groupSize, buffers);
+            maxGroup = Math.max(maxGroup, groupSize);
         }
         return new DirectionPlan(base, cell.direction(), l * directions + d, layer.inputSize(), layer.outputSize(),
                 d * s, h, s, gates, update, projection, precompute, group);

@@ -174,31 +174,7 @@ final class ProductEmitter {
      */
     private void emitVectorized(VectorMatVec product) {
         Code code = cls.helper(product.method(), descriptor(product.operands()), parameterNames(product.operands()));
-        Code.Local out = code.local("out");
-        code.line();
-        if (product.concatenates()) {
-            int at = product.rows();
-            for (int op = 0; op < product.operands().size(); op++) {
-                String name = vectorName(product.operands().get(op));
-                code.load(code.local(name));
-                code.load(code.local(name + "Off"));
-                code.load(out);
-                code.pushInt(at);
-                code.pushInt(product.lengths().get(op));
-                code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
-                at += product.lengths().get(op);
-            }
-            code.load(out);
-            Code.Local cat = code.storeNew("cat", FLOATS);
-            code.pushInt(product.rows());
-            code.storeNewInt("catOff");
-        } else {
-            String name = vectorName(product.operands().get(0));
-            code.load(code.local(name));
-            code.storeNew("cat", FLOATS);
-            code.load(code.local(name + "Off"));
-            code.storeNewInt("catOff");
-        }
+        concatenation(code, product, "");
         int full = product.vectorColumns();
         int chunks = full / VectorMatVec.CHUNK;
         if (chunks > 0) {
@@ -227,27 +203,169 @@ final class ProductEmitter {
             vectorBlock(code, product, o, s, rest);
             code.close(mark);
         }
-        if (full * VectorMatVec.LANES < product.rows()) {
+        scalarTail(code, product, "");
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /**
+     * {@code cat<q>, catOff<q>}: the inputs of row {@code q} ("" for the single-row method) as one
+     * vector, copied after the rows of {@code out<q>} when there are several operands.
+     */
+    private static void concatenation(Code code, VectorMatVec product, String q) {
+        code.line();
+        if (product.concatenates()) {
+            Code.Local out = code.local("out" + q);
+            int at = product.rows();
+            for (int op = 0; op < product.operands().size(); op++) {
+                String name = vectorName(product.operands().get(op));
+                code.load(code.local(name));
+                code.load(code.local(name + "Off" + q));
+                code.load(out);
+                code.pushInt(at);
+                code.pushInt(product.lengths().get(op));
+                code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+                at += product.lengths().get(op);
+            }
+            code.load(out);
+            code.storeNew("cat" + q, FLOATS);
+            code.pushInt(product.rows());
+            code.storeNewInt("catOff" + q);
+        } else {
+            String name = vectorName(product.operands().get(0));
+            code.load(code.local(name));
+            code.storeNew("cat" + q, FLOATS);
+            code.load(code.local(name + "Off" + q));
+            code.storeNewInt("catOff" + q);
+        }
+    }
+
+    /** The rows past the whole vectors of row {@code q}, one by one ({@link #vectorTail}). */
+    private void scalarTail(Code code, VectorMatVec product, String q) {
+        int first = product.vectorColumns() * VectorMatVec.LANES;
+        if (first < product.rows()) {
             code.line();
-            code.forLoop("r", full * VectorMatVec.LANES, () -> code.pushInt(product.rows()),
-                    r -> vectorTail(code, product, r));
+            code.forLoop("r", first, () -> code.pushInt(product.rows()), r -> vectorTail(code, product, r, q));
+        }
+    }
+
+    /** {@link BatchGroup} of a {@link VectorMatVec}: per strip, one weight load for every row's accumulators. */
+    void emitGroupedVector(BatchGroup group, VectorMatVec product) {
+        int size = group.size();
+        Code code = cls.helper(group.method(), groupedDescriptor(product.operands(), size),
+                groupedParameters(product.operands(), size));
+        for (int q = 0; q < size; q++) {
+            concatenation(code, product, String.valueOf(q));
+        }
+        int strips = product.rows() / VectorMatVec.STRIP;
+        if (strips > 0) {
+            code.line();
+            code.forLoop("s", 0, strips, s -> {
+                code.load(s);
+                code.pushInt(VectorMatVec.STRIP);
+                code.insn(IMUL);
+                Code.Local o = code.storeNewInt("o");
+                code.getStatic(cls.owner(), product.field(), RuntimeTypes.FLOAT_ROWS);
+                code.load(s);
+                code.insn(AALOAD);
+                Code.Local p = code.storeNew("p", FLOATS);
+                groupedVectorBlock(code, product, size, 2, o, p);
+            });
+        }
+        if (product.vectorColumns() % 2 != 0) {
+            code.line();
+            int mark = code.scope();
+            code.pushInt(strips * VectorMatVec.STRIP);
+            Code.Local o = code.storeNewInt("o");
+            code.getStatic(cls.owner(), product.field(), RuntimeTypes.FLOAT_ROWS);
+            code.pushInt(strips);
+            code.insn(AALOAD);
+            Code.Local p = code.storeNew("p", FLOATS);
+            groupedVectorBlock(code, product, size, 1, o, p);
+            code.close(mark);
+        }
+        for (int q = 0; q < size; q++) {
+            scalarTail(code, product, String.valueOf(q));
         }
         code.insn(RETURN);
         code.finish();
+    }
+
+    /** {@code width} vectors from output row {@code o} of strip {@code p}, for every row of the group. */
+    private void groupedVectorBlock(Code code, VectorMatVec product, int size, int width, Code.Local o,
+                                    Code.Local p) {
+        Code.Local[][] a = new Code.Local[size][width];
+        for (int q = 0; q < size; q++) {
+            for (int e = 0; e < width; e++) {
+                pushStart(code, product, o, e);
+                a[q][e] = code.storeNew("a" + q + "_" + e, FLOAT_VECTOR_TYPE);
+            }
+        }
+        code.line();
+        code.forLoop("k", 0, product.inputLength(), k -> {
+            code.load(k);
+            code.pushInt(VectorMatVec.STRIP);
+            code.insn(IMUL);
+            Code.Local i = code.storeNewInt("i");
+            Code.Local[] w = new Code.Local[width];
+            for (int e = 0; e < width; e++) {
+                code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
+                code.load(p);
+                pushPlus(code, i, e * VectorMatVec.LANES);
+                code.invokeStatic(FLOAT_VECTOR, "fromArray", FROM_ARRAY);
+                w[e] = code.storeNew("w" + e, FLOAT_VECTOR_TYPE);
+            }
+            for (int q = 0; q < size; q++) {
+                broadcast(code, code.local("cat" + q), code.local("catOff" + q), k);
+                Code.Local y = code.storeNew("y" + q, FLOAT_VECTOR_TYPE);
+                for (int e = 0; e < width; e++) {
+                    code.load(w[e]);
+                    code.load(y);
+                    code.load(a[q][e]);
+                    code.invokeVirtual(FLOAT_VECTOR, "fma", FMA);
+                    code.store(a[q][e]);
+                }
+            }
+        });
+        code.line();
+        for (int q = 0; q < size; q++) {
+            for (int e = 0; e < width; e++) {
+                code.load(a[q][e]);
+                code.load(code.local("out" + q));
+                pushPlus(code, o, e * VectorMatVec.LANES);
+                code.invokeVirtual(FLOAT_VECTOR, "intoArray", "([FI)V");
+            }
+        }
+    }
+
+    /** {@code FloatVector.fromArray(SPECIES_256, START, o + 8e)}, or {@code FloatVector.zero(SPECIES_256)}. */
+    private void pushStart(Code code, VectorMatVec product, Code.Local o, int e) {
+        code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
+        if (product.startField() == null) {
+            code.invokeStatic(FLOAT_VECTOR, "zero", "(" + SPECIES + ")L" + FLOAT_VECTOR + ";");
+        } else {
+            code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
+            pushPlus(code, o, e * VectorMatVec.LANES);
+            code.invokeStatic(FLOAT_VECTOR, "fromArray", FROM_ARRAY);
+        }
+    }
+
+    /** {@code FloatVector.broadcast(SPECIES_256, cat[catOff + k])}. */
+    private static void broadcast(Code code, Code.Local cat, Code.Local catOff, Code.Local k) {
+        code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
+        code.load(cat);
+        code.load(catOff);
+        code.load(k);
+        code.insn(IADD);
+        code.insn(FALOAD);
+        code.invokeStatic(FLOAT_VECTOR, "broadcast", "(" + SPECIES + "F)L" + FLOAT_VECTOR + ";");
     }
 
     /** Vector columns {@code o/8 ..} of one block, strips from {@code s}, in registers a0..a(n-1). */
     private void vectorBlock(Code code, VectorMatVec product, Code.Local o, Code.Local s, int n) {
         Code.Local[] a = new Code.Local[n];
         for (int e = 0; e < n; e++) {
-            code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
-            if (product.startField() == null) {
-                code.invokeStatic(FLOAT_VECTOR, "zero", "(" + SPECIES + ")L" + FLOAT_VECTOR + ";");
-            } else {
-                code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
-                pushPlus(code, o, e * VectorMatVec.LANES);
-                code.invokeStatic(FLOAT_VECTOR, "fromArray", FROM_ARRAY);
-            }
+            pushStart(code, product, o, e);
             a[e] = code.storeNew("a" + e, FLOAT_VECTOR_TYPE);
         }
         Code.Local[] p = new Code.Local[(n + 1) / 2];
@@ -261,13 +379,7 @@ final class ProductEmitter {
         Code.Local catOff = code.local("catOff");
         code.line();
         code.forLoop("k", 0, product.inputLength(), k -> {
-            code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
-            code.load(cat);
-            code.load(catOff);
-            code.load(k);
-            code.insn(IADD);
-            code.insn(FALOAD);
-            code.invokeStatic(FLOAT_VECTOR, "broadcast", "(" + SPECIES + "F)L" + FLOAT_VECTOR + ";");
+            broadcast(code, cat, catOff, k);
             Code.Local v = code.storeNew("v", FLOAT_VECTOR_TYPE);
             code.load(k);
             code.pushInt(VectorMatVec.STRIP);
@@ -294,7 +406,7 @@ final class ProductEmitter {
     }
 
     /** One output element past the whole vectors: {@code acc = Math.fma(w, cat[k], acc)} in the lanes' order. */
-    private void vectorTail(Code code, VectorMatVec product, Code.Local r) {
+    private void vectorTail(Code code, VectorMatVec product, Code.Local r, String q) {
         if (product.startField() == null) {
             code.pushFloat(0f);
         } else {
@@ -313,8 +425,8 @@ final class ProductEmitter {
         code.pushInt(VectorMatVec.STRIP - 1);
         code.insn(IAND);
         Code.Local j = code.storeNewInt("j");
-        Code.Local cat = code.local("cat");
-        Code.Local catOff = code.local("catOff");
+        Code.Local cat = code.local("cat" + q);
+        Code.Local catOff = code.local("catOff" + q);
         code.forLoop("k", 0, product.inputLength(), k -> {
             code.load(p);
             code.load(k);
@@ -332,7 +444,7 @@ final class ProductEmitter {
             code.invokeStatic(RuntimeTypes.MATH, "fma", "(FFF)F");
             code.store(acc);
         });
-        code.load(code.local("out"));
+        code.load(code.local("out" + q));
         code.load(r);
         code.load(acc);
         code.insn(FASTORE);
@@ -428,11 +540,10 @@ final class ProductEmitter {
         return "(" + ("[F" + "I".repeat(size)).repeat(operands.size()) + "[F".repeat(size) + ")V";
     }
 
-    /** {@link BatchGroup}: the looped gates for {@code size} rows, each weight row loaded once for all. */
-    void emitGrouped(BatchGroup group, LoopedMatVec product) {
-        int size = group.size();
+    /** The grouped method's parameters: per operand its vector and one offset per row, then one output per row. */
+    private static String[] groupedParameters(List<Operand> operands, int size) {
         List<String> names = new ArrayList<>();
-        for (Operand operand : product.operands()) {
+        for (Operand operand : operands) {
             names.add(vectorName(operand));
             for (int q = 0; q < size; q++) {
                 names.add(vectorName(operand) + "Off" + q);
@@ -441,8 +552,14 @@ final class ProductEmitter {
         for (int q = 0; q < size; q++) {
             names.add("out" + q);
         }
+        return names.toArray(new String[0]);
+    }
+
+    /** {@link BatchGroup}: the looped gates for {@code size} rows, each weight row loaded once for all. */
+    void emitGrouped(BatchGroup group, LoopedMatVec product) {
+        int size = group.size();
         Code code = cls.helper(group.method(), groupedDescriptor(product.operands(), size),
-                names.toArray(new String[0]));
+                groupedParameters(product.operands(), size));
         for (int q = 0; q < size; q++) {
             code.line();
             start(code, product, code.local("out" + q));

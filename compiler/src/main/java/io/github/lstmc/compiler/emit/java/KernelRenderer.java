@@ -57,7 +57,8 @@ final class KernelRenderer {
             methods.addAll(product(d.projection()));
         }
         if (d.batchGroup() != null) {
-            methods.add(grouped(d.batchGroup(), (LoopedMatVec) d.gates()));
+            methods.add(d.gates() instanceof VectorMatVec v ? groupedVector(d.batchGroup(), v)
+                    : grouped(d.batchGroup(), (LoopedMatVec) d.gates()));
         }
         return methods;
     }
@@ -377,19 +378,7 @@ final class KernelRenderer {
     /** {@link BatchGroup}: the gates product for {@code size} rows, one pass over the weights for all. */
     private static MethodSpec grouped(BatchGroup group, LoopedMatVec product) {
         int size = group.size();
-        MethodSpec.Builder m = MethodSpec.methodBuilder(group.method())
-                .addJavadoc("$L for $L batch rows at once: each weight row loaded serves every row.\n",
-                        product.method(), size)
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
-        for (Operand op : product.operands()) {
-            m.addParameter(FLOATS, vector(op));
-            for (int q = 0; q < size; q++) {
-                m.addParameter(int.class, vector(op) + "Off" + q);
-            }
-        }
-        for (int q = 0; q < size; q++) {
-            m.addParameter(FLOATS, "out" + q);
-        }
+        MethodSpec.Builder m = groupedSignature(group, product.method(), product.operands());
         for (int q = 0; q < size; q++) {
             if (product.startField() != null) {
                 m.addStatement("System.arraycopy($L, 0, out$L, 0, $L)", product.startField(), q, product.rows());
@@ -412,6 +401,24 @@ final class KernelRenderer {
             }
         }
         return m.build();
+    }
+
+    /** The grouped method: per operand its vector and one offset per row, then one output per row. */
+    private static MethodSpec.Builder groupedSignature(BatchGroup group, String product, List<Operand> operands) {
+        int size = group.size();
+        MethodSpec.Builder m = MethodSpec.methodBuilder(group.method())
+                .addJavadoc("$L for $L batch rows at once: each weight loaded serves every row.\n", product, size)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+        for (Operand op : operands) {
+            m.addParameter(FLOATS, vector(op));
+            for (int q = 0; q < size; q++) {
+                m.addParameter(int.class, vector(op) + "Off" + q);
+            }
+        }
+        for (int q = 0; q < size; q++) {
+            m.addParameter(FLOATS, "out" + q);
+        }
+        return m;
     }
 
     /** {@code out_q[r] = out_q[r] + w0[r] * v_q_0 + ...} for every row q, {@code count} elements from {@code k0}. */
@@ -456,18 +463,7 @@ final class KernelRenderer {
         MethodSpec.Builder m = productMethod(product.method(), product.operands())
                 .addJavadoc("$L rows with the Vector API: accumulators in registers, weights in strips of $L rows.\n",
                         product.rows(), VectorMatVec.STRIP);
-        if (product.concatenates()) {
-            int at = product.rows();
-            for (int op = 0; op < product.operands().size(); op++) {
-                String v = vector(product.operands().get(op));
-                m.addStatement("System.arraycopy($L, $LOff, out, $L, $L)", v, v, at, product.lengths().get(op));
-                at += product.lengths().get(op);
-            }
-            m.addStatement("float[] cat = out").addStatement("int catOff = $L", product.rows());
-        } else {
-            String v = vector(product.operands().get(0));
-            m.addStatement("float[] cat = $L", v).addStatement("int catOff = $LOff", v);
-        }
+        concatenation(m, product, "");
         int full = product.vectorColumns();
         int chunks = full / VectorMatVec.CHUNK;
         if (chunks > 0) {
@@ -486,18 +482,105 @@ final class KernelRenderer {
             vectorBlock(m, product, rest);
             m.addCode("$<}\n");
         }
-        if (full * VectorMatVec.LANES < product.rows()) {
-            m.beginControlFlow("for (int r = $L; r < $L; r++)", full * VectorMatVec.LANES, product.rows());
-            m.addStatement("float acc = $L", product.startField() == null ? "0f" : product.startField() + "[r]");
-            m.addStatement("float[] p = $L[r >> $L]", product.field(), Integer.numberOfTrailingZeros(VectorMatVec.STRIP));
-            m.addStatement("int j = r & $L", VectorMatVec.STRIP - 1);
-            m.beginControlFlow("for (int k = 0; k < $L; k++)", product.inputLength())
-                    .addStatement("acc = Math.fma(p[k * $L + j], cat[catOff + k], acc)", VectorMatVec.STRIP)
-                    .endControlFlow();
-            m.addStatement("out[r] = acc");
+        scalarTail(m, product, "");
+        return m.build();
+    }
+
+    /**
+     * {@code cat<q>, catOff<q>}: the inputs of row {@code q} ("" for the single-row method) as one
+     * vector, copied after the rows of {@code out<q>} when there are several operands.
+     */
+    private static void concatenation(MethodSpec.Builder m, VectorMatVec product, String q) {
+        if (product.concatenates()) {
+            int at = product.rows();
+            for (int op = 0; op < product.operands().size(); op++) {
+                String v = vector(product.operands().get(op));
+                m.addStatement("System.arraycopy($L, $LOff$L, out$L, $L, $L)", v, v, q, q, at, product.lengths().get(op));
+                at += product.lengths().get(op);
+            }
+            m.addStatement("float[] cat$L = out$L", q, q).addStatement("int catOff$L = $L", q, product.rows());
+        } else {
+            String v = vector(product.operands().get(0));
+            m.addStatement("float[] cat$L = $L", q, v).addStatement("int catOff$L = $LOff$L", q, v, q);
+        }
+    }
+
+    /** The rows past the whole vectors of row {@code q}: {@code Math.fma} in the lanes' order. */
+    private static void scalarTail(MethodSpec.Builder m, VectorMatVec product, String q) {
+        int first = product.vectorColumns() * VectorMatVec.LANES;
+        if (first == product.rows()) {
+            return;
+        }
+        m.beginControlFlow("for (int r = $L; r < $L; r++)", first, product.rows());
+        m.addStatement("float acc = $L", product.startField() == null ? "0f" : product.startField() + "[r]");
+        m.addStatement("float[] p = $L[r >> $L]", product.field(), Integer.numberOfTrailingZeros(VectorMatVec.STRIP));
+        m.addStatement("int j = r & $L", VectorMatVec.STRIP - 1);
+        m.beginControlFlow("for (int k = 0; k < $L; k++)", product.inputLength())
+                .addStatement("acc = Math.fma(p[k * $L + j], cat$L[catOff$L + k], acc)", VectorMatVec.STRIP, q, q)
+                .endControlFlow();
+        m.addStatement("out$L[r] = acc", q);
+        m.endControlFlow();
+    }
+
+    /** {@link BatchGroup} of a {@link VectorMatVec}: per strip, one weight load for every row's accumulators. */
+    private static MethodSpec groupedVector(BatchGroup group, VectorMatVec product) {
+        int size = group.size();
+        MethodSpec.Builder m = groupedSignature(group, product.method(), product.operands());
+        for (int q = 0; q < size; q++) {
+            concatenation(m, product, String.valueOf(q));
+        }
+        int strips = product.rows() / VectorMatVec.STRIP;
+        if (strips > 0) {
+            m.beginControlFlow("for (int s = 0; s < $L; s++)", strips);
+            m.addStatement("int o = s * $L", VectorMatVec.STRIP);
+            m.addStatement("float[] p = $L[s]", product.field());
+            groupedVectorBlock(m, product, size, 2);
             m.endControlFlow();
         }
+        if (product.vectorColumns() % 2 != 0) {
+            m.addCode("{\n$>");
+            m.addStatement("int o = $L", strips * VectorMatVec.STRIP);
+            m.addStatement("float[] p = $L[$L]", product.field(), strips);
+            groupedVectorBlock(m, product, size, 1);
+            m.addCode("$<}\n");
+        }
+        for (int q = 0; q < size; q++) {
+            scalarTail(m, product, String.valueOf(q));
+        }
         return m.build();
+    }
+
+    /** {@code width} vectors from output row {@code o} of strip {@code p}, for every row of the group. */
+    private static void groupedVectorBlock(MethodSpec.Builder m, VectorMatVec product, int size, int width) {
+        for (int q = 0; q < size; q++) {
+            for (int e = 0; e < width; e++) {
+                if (product.startField() == null) {
+                    m.addStatement("$T a$L_$L = $T.zero($T.SPECIES_256)", FLOAT_VECTOR, q, e, FLOAT_VECTOR, FLOAT_VECTOR);
+                } else {
+                    m.addStatement("$T a$L_$L = $T.fromArray($T.SPECIES_256, $L, $L)", FLOAT_VECTOR, q, e,
+                            FLOAT_VECTOR, FLOAT_VECTOR, product.startField(), plus("o", e * VectorMatVec.LANES));
+                }
+            }
+        }
+        m.beginControlFlow("for (int k = 0; k < $L; k++)", product.inputLength())
+                .addStatement("int i = k * $L", VectorMatVec.STRIP);
+        for (int e = 0; e < width; e++) {
+            m.addStatement("$T w$L = $T.fromArray($T.SPECIES_256, p, $L)", FLOAT_VECTOR, e, FLOAT_VECTOR, FLOAT_VECTOR,
+                    plus("i", e * VectorMatVec.LANES));
+        }
+        for (int q = 0; q < size; q++) {
+            m.addStatement("$T y$L = $T.broadcast($T.SPECIES_256, cat$L[catOff$L + k])", FLOAT_VECTOR, q, FLOAT_VECTOR,
+                    FLOAT_VECTOR, q, q);
+            for (int e = 0; e < width; e++) {
+                m.addStatement("a$L_$L = w$L.fma(y$L, a$L_$L)", q, e, e, q, q, e);
+            }
+        }
+        m.endControlFlow();
+        for (int q = 0; q < size; q++) {
+            for (int e = 0; e < width; e++) {
+                m.addStatement("a$L_$L.intoArray(out$L, $L)", q, e, q, plus("o", e * VectorMatVec.LANES));
+            }
+        }
     }
 
     /** {@code n} vector columns from output row {@code o} (strips from {@code s}) held in registers a0..a(n-1). */

@@ -122,6 +122,9 @@ class BackendDifferentialTest {
             PlanOptions options = (seed % 3 == 0 ? PlanOptions.DEFAULT : PlanOptions.LOOPS_ONLY).withVectorApi(true);
             Plan plan = Planner.plan(model, options);
             for (DirectionPlan direction : plan.directions()) {
+                if (direction.batchGroup() != null && direction.gates() instanceof VectorMatVec) {
+                    coverage.merge("grouped", 1, Integer::sum);
+                }
                 for (MatVec product : direction.projection() == null ? List.of(direction.gates())
                         : List.of(direction.gates(), direction.projection())) {
                     if (product instanceof VectorMatVec v) {
@@ -147,7 +150,8 @@ class BackendDifferentialTest {
             sources.put(PACKAGE + "." + className, source);
             cases.add(new Case(seed, model, className, bytecode, source));
         }
-        for (String kind : List.of("concatenated", "single operand", "chunk loop", "remaining block", "scalar tail")) {
+        for (String kind : List.of("concatenated", "single operand", "chunk loop", "remaining block", "scalar tail",
+                "grouped")) {
             assertTrue(coverage.getOrDefault(kind, 0) > 0, "no " + kind + " Vector API products among " + coverage);
         }
         InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources, true);
@@ -175,7 +179,8 @@ class BackendDifferentialTest {
             assertEquals(reference.stateSize(l), bytecode.stateSize(l), what);
         }
 
-        int batch = 1 + rnd.nextInt(9); // up to two full groups of 4 rows and a remainder
+        // up to two full groups of 4 rows (plain tier) or one of 6 (Vector API tier) and a remainder
+        int batch = 1 + rnd.nextInt(9);
         int steps = 1 + rnd.nextInt(5);
         float[] input = flatten(RandomModels.input(rnd, batch, steps, model.inputSize()), model.layout());
         int[] lengths = rnd.nextBoolean() ? RandomModels.lengths(rnd, batch, steps) : null;
