@@ -38,6 +38,8 @@ package io.github.lstmc.compiler.plan;
  * faster than 4, hence {@value #DEFAULT_ACCUMULATION_BLOCK}.
  *
  * @param precomputeTile        positions per tile of the input pre-pass of looped products; 0: no pre-pass
+ *                              (in the Vector API tier any positive value turns its pre-pass on, which
+ *                              groups {@value BatchGroup#VECTOR_SIZE} positions itself)
  * @param accumulationBlock     input elements per pass over the output in looped products, 1..8
  * <p>{@code batchGroup} is how many batch rows a looped gate product serves per pass over its
  * weights ({@link BatchGroup}): rows of equal length step in lockstep, so each weight row loaded is

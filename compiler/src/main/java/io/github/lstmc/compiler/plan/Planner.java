@@ -203,6 +203,11 @@ public final class Planner {
                     PRE_PASS_BLOCK);
             maxPrecomputedRows = Math.max(maxPrecomputedRows, rows);
             maxTile = Math.max(maxTile, tile);
+        } else if (gates instanceof VectorMatVec && options.precomputeTile() > 0) {
+            // the Vector API pre-pass groups positions itself and writes xz directly: no scratch
+            precompute = new InputProjection(base + "Inputs", base + "Recurrent", rows, 1, xzBuffer, List.of(0), 1);
+            maxPrecomputedRows = Math.max(maxPrecomputedRows, rows);
+            maxTile = Math.max(maxTile, 1);
         }
         BatchGroup group = null;
         int groupSize = gates instanceof VectorMatVec ? BatchGroup.VECTOR_SIZE : options.batchGroup();

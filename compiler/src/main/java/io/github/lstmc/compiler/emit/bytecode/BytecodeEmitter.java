@@ -69,7 +69,11 @@ public final class BytecodeEmitter {
             if (direction.inputProjection() == null) {
                 products.emitMethods(direction.gates());
             } else {
-                products.emitInputProjection(direction.inputProjection(), (LoopedMatVec) direction.gates());
+                if (direction.gates() instanceof VectorMatVec vectorized) {
+                    products.emitVectorInputProjection(direction.inputProjection(), vectorized);
+                } else {
+                    products.emitInputProjection(direction.inputProjection(), (LoopedMatVec) direction.gates());
+                }
             }
             cells.emit(direction.cell());
             if (direction.projection() != null) {

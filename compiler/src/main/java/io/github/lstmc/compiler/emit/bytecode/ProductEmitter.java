@@ -175,6 +175,31 @@ final class ProductEmitter {
     private void emitVectorized(VectorMatVec product) {
         Code code = cls.helper(product.method(), descriptor(product.operands()), parameterNames(product.operands()));
         concatenation(code, product, "");
+        singleRow(code, product, 0, false);
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /** {@link InputProjection} of a {@link VectorMatVec}: the pre-pass and the STATE-only method. */
+    void emitVectorInputProjection(InputProjection pre, VectorMatVec product) {
+        emitVectorPrePass(pre, product);
+        int inputs = product.lengths().get(0);
+        Code code = cls.helper(pre.recurrentMethod(), RECURRENT_DESCRIPTOR, parameterNames(List.of(Operand.STATE)));
+        // cat = h, catOff = hOff - I: k runs over the STATE part of the strips, from I on
+        code.line();
+        code.load(code.local("h"));
+        code.storeNew("cat", FLOATS);
+        code.load(code.local("hOff"));
+        code.pushInt(inputs);
+        code.insn(ISUB);
+        code.storeNewInt("catOff");
+        singleRow(code, product, inputs, true);
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /** Chunks, the remaining block and the tail of one row, over {@code k} from {@code from}. */
+    private void singleRow(Code code, VectorMatVec product, int from, boolean startFromOut) {
         int full = product.vectorColumns();
         int chunks = full / VectorMatVec.CHUNK;
         if (chunks > 0) {
@@ -188,7 +213,7 @@ final class ProductEmitter {
                 code.pushInt(VectorMatVec.CHUNK / 2);
                 code.insn(IMUL);
                 Code.Local s = code.storeNewInt("s");
-                vectorBlock(code, product, o, s, VectorMatVec.CHUNK);
+                vectorBlock(code, product, o, s, VectorMatVec.CHUNK, from, startFromOut);
             });
         }
         int rest = full % VectorMatVec.CHUNK;
@@ -200,12 +225,10 @@ final class ProductEmitter {
             Code.Local o = code.storeNewInt("o");
             code.pushInt(c0 / 2);
             Code.Local s = code.storeNewInt("s");
-            vectorBlock(code, product, o, s, rest);
+            vectorBlock(code, product, o, s, rest, from, startFromOut);
             code.close(mark);
         }
-        scalarTail(code, product, "");
-        code.insn(RETURN);
-        code.finish();
+        scalarTail(code, product, "", code.local("out"), null, from, product.inputLength(), startFromOut);
     }
 
     /**
@@ -241,11 +264,13 @@ final class ProductEmitter {
     }
 
     /** The rows past the whole vectors of row {@code q}, one by one ({@link #vectorTail}). */
-    private void scalarTail(Code code, VectorMatVec product, String q) {
+    private void scalarTail(Code code, VectorMatVec product, String q, Code.Local out, Code.Local outOff, int from,
+                            int to, boolean startFromOut) {
         int first = product.vectorColumns() * VectorMatVec.LANES;
         if (first < product.rows()) {
             code.line();
-            code.forLoop("r", first, () -> code.pushInt(product.rows()), r -> vectorTail(code, product, r, q));
+            code.forLoop("r", first, () -> code.pushInt(product.rows()),
+                    r -> vectorTail(code, product, r, q, out, outOff, from, to, startFromOut));
         }
     }
 
@@ -254,9 +279,81 @@ final class ProductEmitter {
         int size = group.size();
         Code code = cls.helper(group.method(), groupedDescriptor(product.operands(), size),
                 groupedParameters(product.operands(), size));
+        List<Code.Local> outs = new ArrayList<>();
         for (int q = 0; q < size; q++) {
             concatenation(code, product, String.valueOf(q));
+            outs.add(code.local("out" + q));
         }
+        groupedStrips(code, product, outs, null, product.inputLength());
+        for (int q = 0; q < size; q++) {
+            scalarTail(code, product, String.valueOf(q), outs.get(q), null, 0, product.inputLength(), false);
+        }
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /**
+     * {@link InputProjection} pre-pass of a {@link VectorMatVec}: {@value BatchGroup#VECTOR_SIZE}
+     * positions per pass over the INPUT weights (the grouped kernel with positions as rows), then the
+     * remaining positions one by one, straight into {@code xz}.
+     */
+    private void emitVectorPrePass(InputProjection pre, VectorMatVec product) {
+        String[] names = new String[3 + pre.tile()];
+        names[0] = "in";
+        names[1] = "xz";
+        names[2] = "positions";
+        for (int q = 0; q < pre.tile(); q++) {
+            names[3 + q] = "s" + q;
+        }
+        Code code = cls.helper(pre.method(), prePassDescriptor(pre), names);
+        Code.Local positions = code.local("positions");
+        int group = BatchGroup.VECTOR_SIZE;
+        code.line();
+        code.load(positions);
+        code.load(positions);
+        code.pushInt(group);
+        code.insn(IREM);
+        code.insn(ISUB);
+        Code.Local whole = code.storeNewInt("whole");
+        code.line();
+        code.forLoop("p0", () -> code.pushInt(0), () -> code.load(whole), group,
+                p0 -> prePassPositions(code, product, p0, group));
+        code.line();
+        code.forLoop("p0", () -> code.load(whole), () -> code.load(positions), 1,
+                p0 -> prePassPositions(code, product, p0, 1));
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /** {@code n} positions from {@code p0}: row q reads {@code in} at {@code (p0+q)*I} and writes {@code xz} at {@code (p0+q)*G}. */
+    private void prePassPositions(Code code, VectorMatVec product, Code.Local p0, int n) {
+        int inputs = product.lengths().get(0);
+        Code.Local xz = code.local("xz");
+        List<Code.Local> outs = new ArrayList<>();
+        List<Code.Local> offsets = new ArrayList<>();
+        for (int q = 0; q < n; q++) {
+            code.line();
+            code.load(code.local("in"));
+            code.storeNew("cat" + q, FLOATS);
+            pushPlus(code, p0, q);
+            code.pushInt(inputs);
+            code.insn(IMUL);
+            code.storeNewInt("catOff" + q);
+            pushPlus(code, p0, q);
+            code.pushInt(product.rows());
+            code.insn(IMUL);
+            offsets.add(code.storeNewInt("xo" + q));
+            outs.add(xz);
+        }
+        groupedStrips(code, product, outs, offsets, inputs);
+        for (int q = 0; q < n; q++) {
+            scalarTail(code, product, String.valueOf(q), xz, offsets.get(q), 0, inputs, false);
+        }
+    }
+
+    /** Every whole strip, then the last single vector column when there is one, for the rows {@code outs}. */
+    private void groupedStrips(Code code, VectorMatVec product, List<Code.Local> outs, List<Code.Local> offsets,
+                               int to) {
         int strips = product.rows() / VectorMatVec.STRIP;
         if (strips > 0) {
             code.line();
@@ -269,7 +366,7 @@ final class ProductEmitter {
                 code.load(s);
                 code.insn(AALOAD);
                 Code.Local p = code.storeNew("p", FLOATS);
-                groupedVectorBlock(code, product, size, 2, o, p);
+                groupedVectorBlock(code, product, outs, offsets, 2, o, p, to);
             });
         }
         if (product.vectorColumns() % 2 != 0) {
@@ -281,28 +378,24 @@ final class ProductEmitter {
             code.pushInt(strips);
             code.insn(AALOAD);
             Code.Local p = code.storeNew("p", FLOATS);
-            groupedVectorBlock(code, product, size, 1, o, p);
+            groupedVectorBlock(code, product, outs, offsets, 1, o, p, to);
             code.close(mark);
         }
-        for (int q = 0; q < size; q++) {
-            scalarTail(code, product, String.valueOf(q));
-        }
-        code.insn(RETURN);
-        code.finish();
     }
 
-    /** {@code width} vectors from output row {@code o} of strip {@code p}, for every row of the group. */
-    private void groupedVectorBlock(Code code, VectorMatVec product, int size, int width, Code.Local o,
-                                    Code.Local p) {
+    /** {@code width} vectors from output row {@code o} of strip {@code p}, for every row, over {@code k < to}. */
+    private void groupedVectorBlock(Code code, VectorMatVec product, List<Code.Local> outs, List<Code.Local> offsets,
+                                    int width, Code.Local o, Code.Local p, int to) {
+        int size = outs.size();
         Code.Local[][] a = new Code.Local[size][width];
         for (int q = 0; q < size; q++) {
             for (int e = 0; e < width; e++) {
-                pushStart(code, product, o, e);
+                pushStart(code, product, null, o, e);
                 a[q][e] = code.storeNew("a" + q + "_" + e, FLOAT_VECTOR_TYPE);
             }
         }
         code.line();
-        code.forLoop("k", 0, product.inputLength(), k -> {
+        code.forLoop("k", 0, to, k -> {
             code.load(k);
             code.pushInt(VectorMatVec.STRIP);
             code.insn(IMUL);
@@ -331,17 +424,34 @@ final class ProductEmitter {
         for (int q = 0; q < size; q++) {
             for (int e = 0; e < width; e++) {
                 code.load(a[q][e]);
-                code.load(code.local("out" + q));
-                pushPlus(code, o, e * VectorMatVec.LANES);
+                code.load(outs.get(q));
+                if (offsets != null) {
+                    code.load(offsets.get(q));
+                    code.load(o);
+                    code.insn(IADD);
+                    if (e > 0) {
+                        code.pushInt(e * VectorMatVec.LANES);
+                        code.insn(IADD);
+                    }
+                } else {
+                    pushPlus(code, o, e * VectorMatVec.LANES);
+                }
                 code.invokeVirtual(FLOAT_VECTOR, "intoArray", "([FI)V");
             }
         }
     }
 
-    /** {@code FloatVector.fromArray(SPECIES_256, START, o + 8e)}, or {@code FloatVector.zero(SPECIES_256)}. */
-    private void pushStart(Code code, VectorMatVec product, Code.Local o, int e) {
+    /**
+     * The starting accumulator {@code e} at output row {@code o}: {@code fromArray(from, o + 8e)} when
+     * {@code from} is given (the output itself), else from the start field, or zero without one.
+     */
+    private void pushStart(Code code, VectorMatVec product, Code.Local from, Code.Local o, int e) {
         code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
-        if (product.startField() == null) {
+        if (from != null) {
+            code.load(from);
+            pushPlus(code, o, e * VectorMatVec.LANES);
+            code.invokeStatic(FLOAT_VECTOR, "fromArray", FROM_ARRAY);
+        } else if (product.startField() == null) {
             code.invokeStatic(FLOAT_VECTOR, "zero", "(" + SPECIES + ")L" + FLOAT_VECTOR + ";");
         } else {
             code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
@@ -361,11 +471,15 @@ final class ProductEmitter {
         code.invokeStatic(FLOAT_VECTOR, "broadcast", "(" + SPECIES + "F)L" + FLOAT_VECTOR + ";");
     }
 
-    /** Vector columns {@code o/8 ..} of one block, strips from {@code s}, in registers a0..a(n-1). */
-    private void vectorBlock(Code code, VectorMatVec product, Code.Local o, Code.Local s, int n) {
+    /**
+     * Vector columns {@code o/8 ..} of one block, strips from {@code s}, in registers a0..a(n-1), over
+     * {@code k} from {@code from}; starting from the start field (or zero), or from {@code out}.
+     */
+    private void vectorBlock(Code code, VectorMatVec product, Code.Local o, Code.Local s, int n, int from,
+                             boolean startFromOut) {
         Code.Local[] a = new Code.Local[n];
         for (int e = 0; e < n; e++) {
-            pushStart(code, product, o, e);
+            pushStart(code, product, startFromOut ? code.local("out") : null, o, e);
             a[e] = code.storeNew("a" + e, FLOAT_VECTOR_TYPE);
         }
         Code.Local[] p = new Code.Local[(n + 1) / 2];
@@ -378,7 +492,7 @@ final class ProductEmitter {
         Code.Local cat = code.local("cat");
         Code.Local catOff = code.local("catOff");
         code.line();
-        code.forLoop("k", 0, product.inputLength(), k -> {
+        code.forLoop("k", from, () -> code.pushInt(product.inputLength()), k -> {
             broadcast(code, cat, catOff, k);
             Code.Local v = code.storeNew("v", FLOAT_VECTOR_TYPE);
             code.load(k);
@@ -405,9 +519,16 @@ final class ProductEmitter {
         }
     }
 
-    /** One output element past the whole vectors: {@code acc = Math.fma(w, cat[k], acc)} in the lanes' order. */
-    private void vectorTail(Code code, VectorMatVec product, Code.Local r, String q) {
-        if (product.startField() == null) {
+    /**
+     * One output element past the whole vectors, {@code out[outOff + r]}: {@code acc = Math.fma(w,
+     * cat[k], acc)} for {@code k} in {@code [from, to)}, in the lanes' order.
+     */
+    private void vectorTail(Code code, VectorMatVec product, Code.Local r, String q, Code.Local out,
+                            Code.Local outOff, int from, int to, boolean startFromOut) {
+        if (startFromOut) {
+            pushElementAddress(code, out, outOff, r);
+            code.insn(FALOAD);
+        } else if (product.startField() == null) {
             code.pushFloat(0f);
         } else {
             code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
@@ -427,7 +548,7 @@ final class ProductEmitter {
         Code.Local j = code.storeNewInt("j");
         Code.Local cat = code.local("cat" + q);
         Code.Local catOff = code.local("catOff" + q);
-        code.forLoop("k", 0, product.inputLength(), k -> {
+        code.forLoop("k", from, () -> code.pushInt(to), k -> {
             code.load(p);
             code.load(k);
             code.pushInt(VectorMatVec.STRIP);
@@ -444,10 +565,21 @@ final class ProductEmitter {
             code.invokeStatic(RuntimeTypes.MATH, "fma", "(FFF)F");
             code.store(acc);
         });
-        code.load(code.local("out" + q));
-        code.load(r);
+        pushElementAddress(code, out, outOff, r);
         code.load(acc);
         code.insn(FASTORE);
+    }
+
+    /** Pushes {@code out, outOff + r} (or {@code out, r}). */
+    private static void pushElementAddress(Code code, Code.Local out, Code.Local outOff, Code.Local r) {
+        code.load(out);
+        if (outOff != null) {
+            code.load(outOff);
+            code.load(r);
+            code.insn(IADD);
+        } else {
+            code.load(r);
+        }
     }
 
     /** Pushes {@code local + delta} (just the local when delta is 0). */

@@ -118,12 +118,18 @@ class BackendDifferentialTest {
         for (long seed = 0; seed < VECTOR_MODELS; seed++) {
             int maxSize = seed % 4 == 0 ? 64 : 24;
             Model model = RandomModels.model(new Random(5000 + seed), RandomModels.Features.all().withMaxSize(maxSize));
-            // mostly Vector API products only; every third model also keeps its tiny products unrolled
-            PlanOptions options = (seed % 3 == 0 ? PlanOptions.DEFAULT : PlanOptions.LOOPS_ONLY).withVectorApi(true);
+            // Vector API products with batch groups, the same with the input pre-pass, and with the
+            // default unroll threshold (tiny products stay unrolled)
+            PlanOptions options = (seed % 3 == 0 ? PlanOptions.DEFAULT
+                    : seed % 3 == 1 ? PlanOptions.LOOPS_ONLY : PlanOptions.LOOPS_ONLY.withPrecomputeTile(1))
+                    .withVectorApi(true);
             Plan plan = Planner.plan(model, options);
             for (DirectionPlan direction : plan.directions()) {
                 if (direction.batchGroup() != null && direction.gates() instanceof VectorMatVec) {
                     coverage.merge("grouped", 1, Integer::sum);
+                }
+                if (direction.inputProjection() != null && direction.gates() instanceof VectorMatVec) {
+                    coverage.merge("pre-pass", 1, Integer::sum);
                 }
                 for (MatVec product : direction.projection() == null ? List.of(direction.gates())
                         : List.of(direction.gates(), direction.projection())) {
@@ -151,7 +157,7 @@ class BackendDifferentialTest {
             cases.add(new Case(seed, model, className, bytecode, source));
         }
         for (String kind : List.of("concatenated", "single operand", "chunk loop", "remaining block", "scalar tail",
-                "grouped")) {
+                "grouped", "pre-pass")) {
             assertTrue(coverage.getOrDefault(kind, 0) > 0, "no " + kind + " Vector API products among " + coverage);
         }
         InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources, true);
