@@ -15,6 +15,7 @@ import io.github.lstmc.compiler.plan.Plan;
 import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.plan.Planner;
 import io.github.lstmc.compiler.plan.UnrolledMatVec;
+import io.github.lstmc.compiler.plan.VectorMatVec;
 import io.github.lstmc.runtime.LstmNetwork;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -174,7 +175,8 @@ public final class Lstmc {
     }
 
     private static String describe(MatVec product) {
-        String kind = product instanceof UnrolledMatVec ? "unrolled" : "looped";
+        String kind = product instanceof UnrolledMatVec ? "unrolled"
+                : product instanceof VectorMatVec ? "Vector API" : "looped";
         return kind + " (" + product.rows() + " rows, " + product.weightCount() + " weights, "
                 + product.methodCount() + (product.methodCount() == 1 ? " method)" : " methods)");
     }

@@ -2,12 +2,15 @@ package io.github.lstmc.compiler;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.testing.RandomModels;
 import io.github.lstmc.runtime.LstmNetwork;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +52,35 @@ class LstmcCodegenFacadeTest {
         assertEquals("facade/Net.java", source.relativePath());
         assertTrue(new String(source.content(), java.nio.charset.StandardCharsets.UTF_8)
                 .contains("public final class Net extends AbstractLstmNetwork"));
+    }
+
+    @Test
+    void vectorApiTierIsOptInAndNeedsRelease17() {
+        CompileOptions plain = CompileOptions.of("facade", "Net");
+        assertFalse(plain.vectorApi(), "Java 8 output is the default");
+        CompileOptions vector = plain.withVectorApi(true);
+        assertEquals(17, vector.targetRelease(), "turning the tier on sets its only valid level");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> vector.withTargetRelease(8));
+        assertEquals("the Vector API tier needs target release 17, got 8", e.getMessage());
+
+        Model model = RandomModels.model(15, RandomModels.Features.plain().withMaxSize(16).withMaxLayers(1));
+        String plainSource = new String(Lstmc.compiler().generateSource(model, plain).content(), StandardCharsets.UTF_8);
+        String vectorSource = new String(Lstmc.compiler().generateSource(model, vector).content(), StandardCharsets.UTF_8);
+        assertFalse(plainSource.contains("jdk.incubator.vector"), "the default tier stays plain Java 8");
+        assertTrue(vectorSource.contains("import jdk.incubator.vector.FloatVector;"), "the opt-in tier uses the Vector API");
+        float[][][] input = RandomModels.input(new Random(3), 2, 4, model.inputSize());
+        float[][][] expected = Lstmc.compiler().interpreter(model).forward(input);
+        for (Backend backend : Backend.values()) {
+            float[][][] actual = Lstmc.compiler().instantiate(model, vector.withBackend(backend)).forward(input);
+            for (int b = 0; b < 2; b++) {
+                for (int t = 0; t < 4; t++) {
+                    for (int i = 0; i < expected[b][t].length; i++) {
+                        assertEquals(expected[b][t][i], actual[b][t][i], 1e-5, backend + " " + b + "," + t + "," + i);
+                    }
+                }
+            }
+        }
     }
 
     @Test

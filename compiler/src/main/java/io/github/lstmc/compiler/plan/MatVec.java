@@ -12,9 +12,10 @@ import java.util.List;
  * per term, the product rounded to float before the addition (no FMA). {@code out} is always written
  * from index 0 (a workspace buffer). Two renderings with the same per-element order:
  * {@link UnrolledMatVec} (weights as literals, zero weights dropped) and {@link LoopedMatVec}
- * (fixed-bound loops over weight arrays).
+ * (fixed-bound loops over weight arrays). The opt-in {@link VectorMatVec} uses fused multiply-adds
+ * instead and states its own order.
  */
-public sealed interface MatVec permits UnrolledMatVec, LoopedMatVec {
+public sealed interface MatVec permits UnrolledMatVec, LoopedMatVec, VectorMatVec {
 
     /** Output length. */
     int rows();

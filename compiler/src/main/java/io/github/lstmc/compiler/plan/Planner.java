@@ -75,6 +75,10 @@ public final class Planner {
                 dirs.add(direction(l, d, directions, layer, cell));
                 // the gate rows, then the cell scratch of the cell update (CellUpdate#cellOffset)
                 maxGateRows = Math.max(maxGateRows, (slots(layer).size() + 1) * layer.hiddenSize());
+                if (dirs.get(d).gates() instanceof VectorMatVec v && v.concatenates()) {
+                    // the Vector API product copies x and h after the gate rows (VectorMatVec#concatenates)
+                    maxGateRows = Math.max(maxGateRows, v.rows() + v.inputLength());
+                }
                 if (cell.projection() != null) {
                     maxHraw = Math.max(maxHraw, layer.hiddenSize());
                     maxProjected = Math.max(maxProjected, layer.stateSize());
@@ -130,8 +134,11 @@ public final class Planner {
 
     /** "unrolled in 2 methods" / "looped". */
     private static String describe(MatVec product) {
-        return product instanceof UnrolledMatVec u
-                ? "unrolled in " + u.methodCount() + (u.methodCount() == 1 ? " method" : " methods")
+        if (product instanceof UnrolledMatVec u) {
+            return "unrolled in " + u.methodCount() + (u.methodCount() == 1 ? " method" : " methods");
+        }
+        return product instanceof VectorMatVec
+                ? "Vector API (jdk.incubator.vector), weights in strips of " + VectorMatVec.STRIP + " rows"
                 : "looped over transposed weights";
     }
 
@@ -212,6 +219,33 @@ public final class Planner {
                 d * s, h, s, gates, update, projection, precompute, group);
     }
 
+    /** {@link VectorMatVec}: every operand's weights side by side, packed in strips for the Vector API tier. */
+    private VectorMatVec vectorized(String method, String field, int rows, float[] start, Operand[] operands,
+                                    float[][][] mats, long count) {
+        String startField = null;
+        if (!Matrix.vector(start).isZero()) {
+            startField = field + "_BIAS";
+            weights.add(WeightField.vector(startField, start));
+        }
+        List<Integer> lengths = new ArrayList<>();
+        for (float[][] m : mats) {
+            lengths.add(m.length == 0 ? 0 : m[0].length);
+        }
+        int cols = lengths.stream().mapToInt(Integer::intValue).sum();
+        float[][] side = new float[rows][cols];
+        for (int row = 0; row < rows; row++) {
+            int at = 0;
+            for (int op = 0; op < mats.length; op++) {
+                System.arraycopy(mats[op][row], 0, side[row], at, lengths.get(op));
+                at += lengths.get(op);
+            }
+        }
+        String name = field + "_WEIGHTS_STRIPS";
+        weights.add(WeightField.rows(name, (rows + VectorMatVec.STRIP - 1) / VectorMatVec.STRIP,
+                Math.multiplyExact(cols, VectorMatVec.STRIP), VectorMatVec.pack(side, rows, cols)));
+        return new VectorMatVec(rows, method, startField, List.of(operands), lengths, name, count);
+    }
+
     private String peephole(DirectionCell cell, Peephole which, String field) {
         if (cell.peepholes() == null) {
             return null;
@@ -244,7 +278,9 @@ public final class Planner {
             unrolledSoFar += count;
             return unrolled(method, rows, start, operands, mats, count);
         }
-        return looped(method, field, rows, start, operands, mats, count);
+        return options.vectorApi()
+                ? vectorized(method, field, rows, start, operands, mats, count)
+                : looped(method, field, rows, start, operands, mats, count);
     }
 
     private UnrolledMatVec unrolled(String method, int rows, float[] start, Operand[] operands, float[][][] mats,

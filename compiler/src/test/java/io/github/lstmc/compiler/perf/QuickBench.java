@@ -25,7 +25,8 @@ import java.util.Random;
  * variant, warms up, then times the flat forward in interleaved rounds (A, B, A, B, ...) so that
  * load on a shared machine hits every variant alike. Reports the median microseconds per forward.
  *
- * <p>Usage: {@code QuickBench [shapes IxHxTxB,...] [variants name=maxUnrolled:precomputeTile[:accumulationBlock[:batchGroup]],...]}.
+ * <p>Usage: {@code QuickBench [shapes IxHxTxB,...] [variants name=maxUnrolled:precomputeTile[:accumulationBlock[:batchGroup[:v]]],...]}
+ * ({@code v}: the Vector API tier; run with {@code --add-modules jdk.incubator.vector}).
  */
 public final class QuickBench {
     private QuickBench() {
@@ -53,8 +54,10 @@ public final class QuickBench {
                         PlanOptions.DEFAULT_METHOD_BYTECODE_BUDGET, Integer.parseInt(o[1]),
                         o.length > 2 ? Integer.parseInt(o[2]) : PlanOptions.DEFAULT_ACCUMULATION_BLOCK,
                         o.length > 3 ? Integer.parseInt(o[3]) : PlanOptions.DEFAULT_BATCH_GROUP);
+                boolean vector = o.length > 4 && o[4].equals("v");
                 LstmNetwork net = Lstmc.compiler().instantiate(model,
-                        CompileOptions.of("p", "C" + names.size()).withBackend(Backend.BYTECODE), options);
+                        CompileOptions.of("p", "C" + names.size()).withBackend(Backend.BYTECODE).withVectorApi(vector),
+                        options);
                 LstmState state = net.newState(s[3]);
                 LstmWorkspace ws = net.newWorkspace(s[3], s[2]);
                 float[] out = new float[s[3] * s[2] * net.outputSize()];

@@ -90,6 +90,44 @@ class PlannerTest {
     }
 
     @Test
+    void vectorApiProductsPackBothOperandsSideBySideInStrips() {
+        // H = 5: 20 gate rows = 2 whole vectors (no chunk, a remaining block) and a 4-row scalar tail
+        Model model = model(3, 5, false, null, Activation.TANH);
+        Plan plan = Planner.plan(model, PlanOptions.LOOPS_ONLY.withVectorApi(true).withPrecomputeTile(4));
+        DirectionPlan d = plan.directions().get(0);
+        VectorMatVec gates = assertInstanceOf(VectorMatVec.class, d.gates());
+        assertNull(d.inputProjection(), "the pre-pass belongs to the plain tier");
+        assertNull(d.batchGroup(), "so do batch groups");
+        assertEquals(List.of(Operand.INPUT, Operand.STATE), gates.operands());
+        assertEquals(List.of(3, 5), gates.lengths());
+        assertEquals(8, gates.inputLength());
+        assertTrue(gates.concatenates());
+        assertEquals(2, gates.vectorColumns());
+        WeightField field = plan.weights().stream().filter(f -> f.name().equals(gates.field())).findFirst()
+                .orElseThrow();
+        assertEquals(2, field.rows(), "ceil(20 / 16) strips");
+        assertEquals(8 * VectorMatVec.STRIP, field.cols());
+        float[][] strips = PackedFloats.rows(field.rows(), field.cols(), field.chunks().toArray(new String[0]));
+        DirectionCell cell = model.layers().get(0).directions().get(0);
+        for (int row = 0; row < 20; row++) {
+            // z row order is i, f, o, g: slot 2 holds the model's output gate, slot 3 its cell gate
+            int slot = row / 5;
+            int modelRow = (slot == 2 ? 3 : slot == 3 ? 2 : slot) * 5 + row % 5;
+            for (int k = 0; k < 8; k++) {
+                float expected = k < 3 ? cell.inputWeights().get(modelRow, k) : cell.recurrentWeights().get(modelRow, k - 3);
+                assertEquals(expected, strips[row / 16][k * 16 + row % 16], "row " + row + ", k " + k);
+            }
+        }
+        for (int k = 0; k < 8; k++) {
+            for (int j = 4; j < 16; j++) {
+                assertEquals(0f, strips[1][k * 16 + j], "padding past the last row");
+            }
+        }
+        // z holds the gate rows, then the concatenated x and h (more than the 5 H of the cell update)
+        assertEquals(20 + 8, plan.workspace().get(0).fixed());
+    }
+
+    @Test
     void unrolledMethodsStayWithinTheBudget() {
         Plan plan = Planner.plan(model(20, 16, false, null, Activation.TANH), new PlanOptions(100_000, 100_000, 1000));
         UnrolledMatVec gates = assertInstanceOf(UnrolledMatVec.class, plan.directions().get(0).gates());

@@ -11,6 +11,7 @@ import io.github.lstmc.compiler.plan.Term;
 import io.github.lstmc.compiler.plan.UnrolledMatVec;
 import io.github.lstmc.compiler.plan.UnrolledMethod;
 import io.github.lstmc.compiler.plan.UnrolledRow;
+import io.github.lstmc.compiler.plan.VectorMatVec;
 import java.util.ArrayList;
 import java.util.List;
 import org.objectweb.asm.Type;
@@ -19,10 +20,16 @@ import org.objectweb.asm.Type;
  * Renders the matrix-vector products of the plan ({@link MatVec}, and the {@link InputProjection}
  * schedule of a looped gate product): the methods themselves, and the calls a driver makes to them. Per output element both renderings accumulate in the order
  * {@link MatVec} fixes: {@code acc = start; acc = acc + w * v} term by term, each product rounded
- * to float before its addition (plain fmul then fadd, never a fused multiply-add).
+ * to float before its addition (plain fmul then fadd, never a fused multiply-add), except for the
+ * opt-in {@link VectorMatVec}, which fuses them as its Javadoc states.
  */
 final class ProductEmitter {
     private static final Type FLOATS = Type.getType(float[].class);
+    private static final String FLOAT_VECTOR = "jdk/incubator/vector/FloatVector";
+    private static final Type FLOAT_VECTOR_TYPE = Type.getObjectType(FLOAT_VECTOR);
+    private static final String SPECIES = "Ljdk/incubator/vector/VectorSpecies;";
+    private static final String FROM_ARRAY = "(" + SPECIES + "[FI)L" + FLOAT_VECTOR + ";";
+    private static final String FMA = "(Ljdk/incubator/vector/Vector;Ljdk/incubator/vector/Vector;)L" + FLOAT_VECTOR + ";";
     /**
      * The descriptor of an {@link InputProjection} pre-pass:
      * {@code (float[] in, float[] xz, int positions, float[] s0, ..., float[] s(P-1))}.
@@ -68,6 +75,8 @@ final class ProductEmitter {
             for (UnrolledMethod method : unrolled.methods()) {
                 emitUnrolled(unrolled.operands(), method);
             }
+        } else if (product instanceof VectorMatVec vectorized) {
+            emitVectorized(vectorized);
         } else {
             emitLooped((LoopedMatVec) product);
         }
@@ -81,6 +90,7 @@ final class ProductEmitter {
         String descriptor = descriptor(product.operands());
         List<String> methods = product instanceof UnrolledMatVec unrolled
                 ? unrolled.methods().stream().map(UnrolledMethod::name).toList()
+                : product instanceof VectorMatVec vectorized ? List.of(vectorized.method())
                 : List.of(((LoopedMatVec) product).method());
         for (String method : methods) {
             code.line();
@@ -155,6 +165,186 @@ final class ProductEmitter {
         }
         code.insn(RETURN);
         code.finish();
+    }
+
+    /**
+     * {@link VectorMatVec}: the concatenation of several operands, chunks of {@value VectorMatVec#CHUNK}
+     * vector columns in a loop, the remaining columns as one block, then the scalar tail, as the plan
+     * record states.
+     */
+    private void emitVectorized(VectorMatVec product) {
+        Code code = cls.helper(product.method(), descriptor(product.operands()), parameterNames(product.operands()));
+        Code.Local out = code.local("out");
+        code.line();
+        if (product.concatenates()) {
+            int at = product.rows();
+            for (int op = 0; op < product.operands().size(); op++) {
+                String name = vectorName(product.operands().get(op));
+                code.load(code.local(name));
+                code.load(code.local(name + "Off"));
+                code.load(out);
+                code.pushInt(at);
+                code.pushInt(product.lengths().get(op));
+                code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+                at += product.lengths().get(op);
+            }
+            code.load(out);
+            Code.Local cat = code.storeNew("cat", FLOATS);
+            code.pushInt(product.rows());
+            code.storeNewInt("catOff");
+        } else {
+            String name = vectorName(product.operands().get(0));
+            code.load(code.local(name));
+            code.storeNew("cat", FLOATS);
+            code.load(code.local(name + "Off"));
+            code.storeNewInt("catOff");
+        }
+        int full = product.vectorColumns();
+        int chunks = full / VectorMatVec.CHUNK;
+        if (chunks > 0) {
+            code.line();
+            code.forLoop("q", 0, chunks, q -> {
+                code.load(q);
+                code.pushInt(VectorMatVec.CHUNK * VectorMatVec.LANES);
+                code.insn(IMUL);
+                Code.Local o = code.storeNewInt("o");
+                code.load(q);
+                code.pushInt(VectorMatVec.CHUNK / 2);
+                code.insn(IMUL);
+                Code.Local s = code.storeNewInt("s");
+                vectorBlock(code, product, o, s, VectorMatVec.CHUNK);
+            });
+        }
+        int rest = full % VectorMatVec.CHUNK;
+        if (rest > 0) {
+            code.line();
+            int mark = code.scope();
+            int c0 = full - rest;
+            code.pushInt(c0 * VectorMatVec.LANES);
+            Code.Local o = code.storeNewInt("o");
+            code.pushInt(c0 / 2);
+            Code.Local s = code.storeNewInt("s");
+            vectorBlock(code, product, o, s, rest);
+            code.close(mark);
+        }
+        if (full * VectorMatVec.LANES < product.rows()) {
+            code.line();
+            code.forLoop("r", full * VectorMatVec.LANES, () -> code.pushInt(product.rows()),
+                    r -> vectorTail(code, product, r));
+        }
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /** Vector columns {@code o/8 ..} of one block, strips from {@code s}, in registers a0..a(n-1). */
+    private void vectorBlock(Code code, VectorMatVec product, Code.Local o, Code.Local s, int n) {
+        Code.Local[] a = new Code.Local[n];
+        for (int e = 0; e < n; e++) {
+            code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
+            if (product.startField() == null) {
+                code.invokeStatic(FLOAT_VECTOR, "zero", "(" + SPECIES + ")L" + FLOAT_VECTOR + ";");
+            } else {
+                code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
+                pushPlus(code, o, e * VectorMatVec.LANES);
+                code.invokeStatic(FLOAT_VECTOR, "fromArray", FROM_ARRAY);
+            }
+            a[e] = code.storeNew("a" + e, FLOAT_VECTOR_TYPE);
+        }
+        Code.Local[] p = new Code.Local[(n + 1) / 2];
+        for (int i = 0; i < p.length; i++) {
+            code.getStatic(cls.owner(), product.field(), RuntimeTypes.FLOAT_ROWS);
+            pushPlus(code, s, i);
+            code.insn(AALOAD);
+            p[i] = code.storeNew("p" + i, FLOATS);
+        }
+        Code.Local cat = code.local("cat");
+        Code.Local catOff = code.local("catOff");
+        code.line();
+        code.forLoop("k", 0, product.inputLength(), k -> {
+            code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
+            code.load(cat);
+            code.load(catOff);
+            code.load(k);
+            code.insn(IADD);
+            code.insn(FALOAD);
+            code.invokeStatic(FLOAT_VECTOR, "broadcast", "(" + SPECIES + "F)L" + FLOAT_VECTOR + ";");
+            Code.Local v = code.storeNew("v", FLOAT_VECTOR_TYPE);
+            code.load(k);
+            code.pushInt(VectorMatVec.STRIP);
+            code.insn(IMUL);
+            Code.Local i = code.storeNewInt("i");
+            for (int e = 0; e < n; e++) {
+                code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
+                code.load(p[e / 2]);
+                pushPlus(code, i, e % 2 * VectorMatVec.LANES);
+                code.invokeStatic(FLOAT_VECTOR, "fromArray", FROM_ARRAY);
+                code.load(v);
+                code.load(a[e]);
+                code.invokeVirtual(FLOAT_VECTOR, "fma", FMA);
+                code.store(a[e]);
+            }
+        });
+        code.line();
+        for (int e = 0; e < n; e++) {
+            code.load(a[e]);
+            code.load(code.local("out"));
+            pushPlus(code, o, e * VectorMatVec.LANES);
+            code.invokeVirtual(FLOAT_VECTOR, "intoArray", "([FI)V");
+        }
+    }
+
+    /** One output element past the whole vectors: {@code acc = Math.fma(w, cat[k], acc)} in the lanes' order. */
+    private void vectorTail(Code code, VectorMatVec product, Code.Local r) {
+        if (product.startField() == null) {
+            code.pushFloat(0f);
+        } else {
+            code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
+            code.load(r);
+            code.insn(FALOAD);
+        }
+        Code.Local acc = code.storeNew("acc", Type.FLOAT_TYPE);
+        code.getStatic(cls.owner(), product.field(), RuntimeTypes.FLOAT_ROWS);
+        code.load(r);
+        code.pushInt(Integer.numberOfTrailingZeros(VectorMatVec.STRIP));
+        code.insn(ISHR);
+        code.insn(AALOAD);
+        Code.Local p = code.storeNew("p", FLOATS);
+        code.load(r);
+        code.pushInt(VectorMatVec.STRIP - 1);
+        code.insn(IAND);
+        Code.Local j = code.storeNewInt("j");
+        Code.Local cat = code.local("cat");
+        Code.Local catOff = code.local("catOff");
+        code.forLoop("k", 0, product.inputLength(), k -> {
+            code.load(p);
+            code.load(k);
+            code.pushInt(VectorMatVec.STRIP);
+            code.insn(IMUL);
+            code.load(j);
+            code.insn(IADD);
+            code.insn(FALOAD);
+            code.load(cat);
+            code.load(catOff);
+            code.load(k);
+            code.insn(IADD);
+            code.insn(FALOAD);
+            code.load(acc);
+            code.invokeStatic(RuntimeTypes.MATH, "fma", "(FFF)F");
+            code.store(acc);
+        });
+        code.load(code.local("out"));
+        code.load(r);
+        code.load(acc);
+        code.insn(FASTORE);
+    }
+
+    /** Pushes {@code local + delta} (just the local when delta is 0). */
+    private static void pushPlus(Code code, Code.Local local, int delta) {
+        code.load(local);
+        if (delta != 0) {
+            code.pushInt(delta);
+            code.insn(IADD);
+        }
     }
 
     /** {@code out[0..rows) = START} (System.arraycopy of the bias field), or zeros when the product has no start. */

@@ -93,7 +93,8 @@ public final class InMemoryJavaCompiler {
                     : List.of("--release", "8"));
             options.addAll(List.of("-classpath", runtimeClassPath(), "-proc:none", "-Xlint:-options", "-encoding",
                     "UTF-8"));
-            Boolean ok = javac.getTask(null, files, diagnostics, options, null, units).call();
+            // javac notes (such as the incubating-module warning) go nowhere; errors are in the diagnostics
+            Boolean ok = javac.getTask(java.io.Writer.nullWriter(), files, diagnostics, options, null, units).call();
             if (!ok) {
                 StringBuilder message = new StringBuilder("generated source does not compile:");
                 for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {

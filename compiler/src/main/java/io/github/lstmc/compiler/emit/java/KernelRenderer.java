@@ -18,6 +18,7 @@ import io.github.lstmc.compiler.plan.Term;
 import io.github.lstmc.compiler.plan.UnrolledMatVec;
 import io.github.lstmc.compiler.plan.UnrolledMethod;
 import io.github.lstmc.compiler.plan.UnrolledRow;
+import io.github.lstmc.compiler.plan.VectorMatVec;
 import io.github.lstmc.runtime.Layout;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +30,8 @@ final class KernelRenderer {
     static final TypeName FLOATS = ArrayTypeName.of(TypeName.FLOAT);
     private static final ClassName ACTIVATIONS = ClassName.bestGuess(ActivationCall.RUNTIME_CLASS);
     private static final ClassName ARRAYS = ClassName.get(Arrays.class);
+    /** Named, not imported from the compiler's class path: the incubating module is resolved at run time only. */
+    private static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
     /** Terms per Java statement of an unrolled row; longer rows continue in a local (same order). */
     private static final int TERMS_PER_STATEMENT = 24;
 
@@ -177,6 +180,8 @@ final class KernelRenderer {
             }
         } else if (product instanceof LoopedMatVec l) {
             b.addStatement("$L($L)", l.method(), arguments);
+        } else if (product instanceof VectorMatVec v) {
+            b.addStatement("$L($L)", v.method(), arguments);
         }
         return b.build();
     }
@@ -188,6 +193,9 @@ final class KernelRenderer {
                 methods.add(unrolled(u, method));
             }
             return methods;
+        }
+        if (product instanceof VectorMatVec v) {
+            return List.of(vectorized(v));
         }
         return List.of(looped((LoopedMatVec) product));
     }
@@ -441,6 +449,87 @@ final class KernelRenderer {
             addLoops(m, product.rows(), op, product.block());
         }
         return m.build();
+    }
+
+    /** {@link VectorMatVec}: register-blocked chunks of vector columns, then the scalar tail. */
+    private static MethodSpec vectorized(VectorMatVec product) {
+        MethodSpec.Builder m = productMethod(product.method(), product.operands())
+                .addJavadoc("$L rows with the Vector API: accumulators in registers, weights in strips of $L rows.\n",
+                        product.rows(), VectorMatVec.STRIP);
+        if (product.concatenates()) {
+            int at = product.rows();
+            for (int op = 0; op < product.operands().size(); op++) {
+                String v = vector(product.operands().get(op));
+                m.addStatement("System.arraycopy($L, $LOff, out, $L, $L)", v, v, at, product.lengths().get(op));
+                at += product.lengths().get(op);
+            }
+            m.addStatement("float[] cat = out").addStatement("int catOff = $L", product.rows());
+        } else {
+            String v = vector(product.operands().get(0));
+            m.addStatement("float[] cat = $L", v).addStatement("int catOff = $LOff", v);
+        }
+        int full = product.vectorColumns();
+        int chunks = full / VectorMatVec.CHUNK;
+        if (chunks > 0) {
+            m.beginControlFlow("for (int q = 0; q < $L; q++)", chunks);
+            m.addStatement("int o = q * $L", VectorMatVec.CHUNK * VectorMatVec.LANES);
+            m.addStatement("int s = q * $L", VectorMatVec.CHUNK / 2);
+            vectorBlock(m, product, VectorMatVec.CHUNK);
+            m.endControlFlow();
+        }
+        int rest = full % VectorMatVec.CHUNK;
+        if (rest > 0) {
+            int c0 = full - rest;
+            m.addCode("{\n$>");
+            m.addStatement("int o = $L", c0 * VectorMatVec.LANES);
+            m.addStatement("int s = $L", c0 / 2);
+            vectorBlock(m, product, rest);
+            m.addCode("$<}\n");
+        }
+        if (full * VectorMatVec.LANES < product.rows()) {
+            m.beginControlFlow("for (int r = $L; r < $L; r++)", full * VectorMatVec.LANES, product.rows());
+            m.addStatement("float acc = $L", product.startField() == null ? "0f" : product.startField() + "[r]");
+            m.addStatement("float[] p = $L[r >> $L]", product.field(), Integer.numberOfTrailingZeros(VectorMatVec.STRIP));
+            m.addStatement("int j = r & $L", VectorMatVec.STRIP - 1);
+            m.beginControlFlow("for (int k = 0; k < $L; k++)", product.inputLength())
+                    .addStatement("acc = Math.fma(p[k * $L + j], cat[catOff + k], acc)", VectorMatVec.STRIP)
+                    .endControlFlow();
+            m.addStatement("out[r] = acc");
+            m.endControlFlow();
+        }
+        return m.build();
+    }
+
+    /** {@code n} vector columns from output row {@code o} (strips from {@code s}) held in registers a0..a(n-1). */
+    private static void vectorBlock(MethodSpec.Builder m, VectorMatVec product, int n) {
+        for (int e = 0; e < n; e++) {
+            if (product.startField() == null) {
+                m.addStatement("$T a$L = $T.zero($T.SPECIES_256)", FLOAT_VECTOR, e, FLOAT_VECTOR, FLOAT_VECTOR);
+            } else {
+                m.addStatement("$T a$L = $T.fromArray($T.SPECIES_256, $L, $L)", FLOAT_VECTOR, e, FLOAT_VECTOR,
+                        FLOAT_VECTOR, product.startField(), plus("o", e * VectorMatVec.LANES));
+            }
+        }
+        for (int p = 0; p < (n + 1) / 2; p++) {
+            m.addStatement("float[] p$L = $L[$L]", p, product.field(), plus("s", p));
+        }
+        m.beginControlFlow("for (int k = 0; k < $L; k++)", product.inputLength())
+                .addStatement("$T v = $T.broadcast($T.SPECIES_256, cat[catOff + k])", FLOAT_VECTOR, FLOAT_VECTOR,
+                        FLOAT_VECTOR)
+                .addStatement("int i = k * $L", VectorMatVec.STRIP);
+        for (int e = 0; e < n; e++) {
+            m.addStatement("a$L = $T.fromArray($T.SPECIES_256, p$L, $L).fma(v, a$L)", e, FLOAT_VECTOR, FLOAT_VECTOR,
+                    e / 2, plus("i", e % 2 * VectorMatVec.LANES), e);
+        }
+        m.endControlFlow();
+        for (int e = 0; e < n; e++) {
+            m.addStatement("a$L.intoArray(out, $L)", e, plus("o", e * VectorMatVec.LANES));
+        }
+    }
+
+    /** {@code "name + delta"}, or just the name when delta is 0. */
+    private static String plus(String name, int delta) {
+        return delta == 0 ? name : name + " + " + delta;
     }
 
     private static MethodSpec cell(CellUpdate u) {

@@ -13,10 +13,12 @@ import io.github.lstmc.compiler.emit.java.InMemoryJavaCompiler;
 import io.github.lstmc.compiler.emit.java.JavaSourceEmitter;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.plan.DirectionPlan;
+import io.github.lstmc.compiler.plan.MatVec;
 import io.github.lstmc.compiler.plan.Plan;
 import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.plan.Planner;
 import io.github.lstmc.compiler.plan.UnrolledMatVec;
+import io.github.lstmc.compiler.plan.VectorMatVec;
 import io.github.lstmc.compiler.testing.RandomModels;
 import io.github.lstmc.runtime.Layout;
 import io.github.lstmc.runtime.LstmNetwork;
@@ -47,6 +49,7 @@ class BackendDifferentialTest {
     private static final String PACKAGE = "lstmc.diff";
     private static final int MODELS = 120;
     private static final double TOLERANCE = 1e-5;
+    private static final int VECTOR_MODELS = 40;
 
     /** One random model, its bytecode, and its source when it is compared with the source back end. */
     private record Case(long seed, Model model, String className, GeneratedCode bytecode, String source) {
@@ -99,6 +102,59 @@ class BackendDifferentialTest {
             LstmNetwork bytecode = new ModelClassLoader(c.bytecode()).newNetwork(qualified);
             LstmNetwork source = c.source() != null ? newInstance(compiled.load(qualified)) : null;
             compare(c, Lstmc.compiler().interpreter(c.model()), source, bytecode);
+        }
+    }
+
+    /**
+     * The opt-in Vector API tier ({@link VectorMatVec}): random models with every feature, sizes up
+     * to 64 so that chunk loops, remaining blocks and scalar tails all occur, through both back ends
+     * (bit for bit with each other) and against the interpreter (within 1e-5).
+     */
+    @Test
+    void vectorApiTierAgreesWithInterpreterAndBitwiseBetweenBackEnds() throws Exception {
+        List<Case> cases = new ArrayList<>();
+        Map<String, Integer> coverage = new java.util.TreeMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        for (long seed = 0; seed < VECTOR_MODELS; seed++) {
+            int maxSize = seed % 4 == 0 ? 64 : 24;
+            Model model = RandomModels.model(new Random(5000 + seed), RandomModels.Features.all().withMaxSize(maxSize));
+            // mostly Vector API products only; every third model also keeps its tiny products unrolled
+            PlanOptions options = (seed % 3 == 0 ? PlanOptions.DEFAULT : PlanOptions.LOOPS_ONLY).withVectorApi(true);
+            Plan plan = Planner.plan(model, options);
+            for (DirectionPlan direction : plan.directions()) {
+                for (MatVec product : direction.projection() == null ? List.of(direction.gates())
+                        : List.of(direction.gates(), direction.projection())) {
+                    if (product instanceof VectorMatVec v) {
+                        int full = v.vectorColumns();
+                        coverage.merge(v.concatenates() ? "concatenated" : "single operand", 1, Integer::sum);
+                        coverage.merge(full >= VectorMatVec.CHUNK ? "chunk loop" : "no chunk", 1, Integer::sum);
+                        if (full % VectorMatVec.CHUNK != 0) {
+                            coverage.merge("remaining block", 1, Integer::sum);
+                        }
+                        if (v.rows() % VectorMatVec.LANES != 0) {
+                            coverage.merge("scalar tail", 1, Integer::sum);
+                        }
+                    }
+                }
+            }
+            String className = "V" + seed;
+            GeneratedCode bytecode = BytecodeEmitter.emit(plan, new CompileOptions(PACKAGE, className,
+                    Backend.BYTECODE, 17, true));
+            ClassFileChecks.checkAll(bytecode);
+            String source = JavaSourceEmitter.render(plan, PACKAGE, className);
+            assertTrue(source.contains("import jdk.incubator.vector.FloatVector;") == source.contains("FloatVector."),
+                    "seed " + seed);
+            sources.put(PACKAGE + "." + className, source);
+            cases.add(new Case(seed, model, className, bytecode, source));
+        }
+        for (String kind : List.of("concatenated", "single operand", "chunk loop", "remaining block", "scalar tail")) {
+            assertTrue(coverage.getOrDefault(kind, 0) > 0, "no " + kind + " Vector API products among " + coverage);
+        }
+        InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources, true);
+        for (Case c : cases) {
+            String qualified = PACKAGE + "." + c.className();
+            LstmNetwork bytecode = new ModelClassLoader(c.bytecode()).newNetwork(qualified);
+            compare(c, Lstmc.compiler().interpreter(c.model()), newInstance(compiled.load(qualified)), bytecode);
         }
     }
 

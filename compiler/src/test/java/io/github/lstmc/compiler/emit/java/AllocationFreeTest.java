@@ -50,4 +50,40 @@ class AllocationFreeTest {
             assertTrue(allocated < 512, options + ": allocated " + allocated + " bytes in 100 calls");
         }
     }
+
+    /**
+     * The Vector API tier boxes its vectors until C2 compiles the kernels (interpreted and C1 code
+     * allocate a FloatVector per operation), so its claim is: once compiled, forward and step
+     * allocate nothing. Warm-up rounds run until a round is allocation-free, up to a bound far
+     * beyond C2's compile threshold.
+     */
+    @Test
+    void vectorApiTierDoesNotAllocateOnceCompiled() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "needs HotSpot's allocation counter");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        Model model = RandomModels.model(22, RandomModels.Features.plain().withMaxSize(12).withMaxLayers(2)
+                .with(RandomModels.Feature.PROJECTION));
+        LstmNetwork net = Lstmc.compiler().instantiate(model,
+                CompileOptions.of("alloc", "VectorNet").withBackend(io.github.lstmc.compiler.Backend.BYTECODE)
+                        .withVectorApi(true), PlanOptions.LOOPS_ONLY);
+        int batch = 2;
+        int steps = 3;
+        float[] in = new float[batch * steps * model.inputSize()];
+        float[] out = new float[batch * steps * model.outputSize()];
+        float[] stepIn = new float[batch * model.inputSize()];
+        float[] stepOut = new float[batch * model.outputSize()];
+        LstmState state = net.newState(batch);
+        LstmWorkspace workspace = net.newWorkspace(batch, steps);
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 200 && allocated >= 512; round++) {
+            long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            for (int i = 0; i < 500; i++) {
+                net.forward(in, batch, steps, null, state, workspace, out);
+                net.step(stepIn, state, workspace, stepOut);
+            }
+            allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        }
+        assertTrue(allocated < 512, "still allocating " + allocated + " bytes per 1000 calls after warm-up");
+    }
 }
