@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.lstmc.compiler.CompileOptions;
+import io.github.lstmc.compiler.GeneratedCode;
+import io.github.lstmc.compiler.Lstmc;
 import io.github.lstmc.compiler.model.Model;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,6 +57,12 @@ class EnginesTest {
         float[] input = BenchmarkModels.input(shape, 11);
         try (Engine engine = Engines.create(name, model, shape, input)) {
             Engines.checkAgainstInterpreter(name, engine, model, shape, input, 1e-5f);
+        }
+        if (name.equals(Engines.VECTOR)) {
+            // The same plan rendered as source shows that this shape really takes the vector path.
+            GeneratedCode code = Lstmc.compiler().generate(model, CompileOptions.of("lstmc.bench", "Probe").withVectorApi(true));
+            String source = new String(code.files().get(0).content(), StandardCharsets.UTF_8);
+            assertTrue(source.contains("jdk.incubator.vector"), "no Vector API code generated for " + shape);
         }
     }
 
