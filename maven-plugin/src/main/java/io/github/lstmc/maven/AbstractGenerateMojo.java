@@ -172,14 +172,14 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
      * tier is on (the only level it supports).
      *
      * @param configured the {@code targetRelease} parameter, null when not configured
-     * @throws MojoExecutionException when {@code vectorApi} is on with an explicit level below 17
+     * @throws MojoFailureException when {@code vectorApi} is on with an explicit level below 17
      */
-    static int effectiveTargetRelease(Integer configured, boolean vectorApi) throws MojoExecutionException {
+    static int effectiveTargetRelease(Integer configured, boolean vectorApi) throws MojoFailureException {
         if (configured == null) {
             return vectorApi ? 17 : 8;
         }
         if (vectorApi && configured < 17) {
-            throw new MojoExecutionException("lstmc configuration: <vectorApi>true</vectorApi> needs <targetRelease>17"
+            throw new MojoFailureException("lstmc configuration: <vectorApi>true</vectorApi> needs <targetRelease>17"
                     + "</targetRelease> (the Vector API exists from JDK 17), got <targetRelease>" + configured
                     + "</targetRelease>; remove <targetRelease> or set it to 17");
         }

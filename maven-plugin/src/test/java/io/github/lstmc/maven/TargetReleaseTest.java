@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
 import org.junit.jupiter.api.Test;
 
 /** How {@code targetRelease} and {@code vectorApi} combine into the class file level to generate. */
@@ -27,7 +27,7 @@ class TargetReleaseTest {
     @Test
     void vectorApiWithAnExplicitLowerReleaseIsAConfigurationError() {
         for (int release : new int[] {8, 11}) {
-            MojoExecutionException e = assertThrows(MojoExecutionException.class,
+            MojoFailureException e = assertThrows(MojoFailureException.class,
                     () -> AbstractGenerateMojo.effectiveTargetRelease(release, true));
             String message = e.getMessage();
             assertTrue(message.contains("<vectorApi>true</vectorApi>"), message);
