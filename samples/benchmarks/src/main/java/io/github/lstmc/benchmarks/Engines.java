@@ -4,6 +4,7 @@ import io.github.lstmc.compiler.Backend;
 import io.github.lstmc.compiler.CompileOptions;
 import io.github.lstmc.compiler.Lstmc;
 import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.plan.PlanOptions;
 
 /** Makes the engines the benchmarks compare, by the names used in {@code @Param}. */
 public final class Engines {
@@ -18,8 +19,15 @@ public final class Engines {
      * must run with {@code --add-modules jdk.incubator.vector} (the benchmark forks do).
      */
     public static final String VECTOR = "vector";
+    /**
+     * The Vector API tier with its input pre-pass ({@code PlanOptions.withPrecomputeTile}): the input
+     * part of every step computed up front, 6 positions per pass over the input weights.
+     */
+    public static final String VECTOR_PREPASS = "vector-prepass";
     /** ONNX Runtime (native), 1 thread. */
     public static final String ONNXRUNTIME = "onnxruntime";
+    /** ONNX Runtime (native), 2 intra-op threads: the reference for engines that use two cores. */
+    public static final String ONNXRUNTIME_2_THREADS = "onnxruntime-2t";
 
     private Engines() {
     }
@@ -41,9 +49,13 @@ public final class Engines {
             case VECTOR -> new LstmcEngine(lstmc.instantiate(model,
                     CompileOptions.of("lstmc.bench", className).withBackend(Backend.BYTECODE).withVectorApi(true)),
                     shape, input);
+            case VECTOR_PREPASS -> new LstmcEngine(lstmc.instantiate(model,
+                    CompileOptions.of("lstmc.bench", className).withBackend(Backend.BYTECODE).withVectorApi(true),
+                    PlanOptions.DEFAULT.withPrecomputeTile(1)), shape, input);
             case ONNXRUNTIME -> new OnnxRuntimeEngine(model, shape, input);
+            case ONNXRUNTIME_2_THREADS -> new OnnxRuntimeEngine(model, shape, input, 2);
             default -> throw new IllegalArgumentException("unknown engine '" + name
-                    + "' (interpreter, source, bytecode, vector, onnxruntime)");
+                    + "' (interpreter, source, bytecode, vector, vector-prepass, onnxruntime, onnxruntime-2t)");
         };
     }
 

@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class LstmForwardBenchmark {
 
-    @Param({Engines.INTERPRETER, Engines.SOURCE, Engines.BYTECODE, Engines.VECTOR, Engines.ONNXRUNTIME})
+    @Param({Engines.INTERPRETER, Engines.SOURCE, Engines.BYTECODE, Engines.VECTOR, Engines.VECTOR_PREPASS,
+            Engines.ONNXRUNTIME, Engines.ONNXRUNTIME_2_THREADS})
     public String engine;
 
     /** {@code IxHxTxB}: input size, hidden size, sequence length, batch. */

@@ -22,7 +22,8 @@ class EnginesTest {
     private static final Shape SHAPE = Shape.parse("3x5x4x2");
 
     @ParameterizedTest
-    @ValueSource(strings = {Engines.SOURCE, Engines.BYTECODE, Engines.VECTOR, Engines.ONNXRUNTIME})
+    @ValueSource(strings = {Engines.SOURCE, Engines.BYTECODE, Engines.VECTOR, Engines.VECTOR_PREPASS, Engines.ONNXRUNTIME,
+            Engines.ONNXRUNTIME_2_THREADS})
     void engineAgreesWithTheInterpreter(String name) throws Exception {
         Model model = BenchmarkModels.lstm(SHAPE, 7);
         float[] input = BenchmarkModels.input(SHAPE, 7);
@@ -50,7 +51,7 @@ class EnginesTest {
      * is a multiple of the 8 float lanes, so the vector loops' tails run too.
      */
     @ParameterizedTest
-    @ValueSource(strings = {Engines.BYTECODE, Engines.VECTOR})
+    @ValueSource(strings = {Engines.BYTECODE, Engines.VECTOR, Engines.VECTOR_PREPASS})
     void loopedProductsAgreeWithTheInterpreter(String name) throws Exception {
         Shape shape = Shape.parse("19x37x3x2");
         Model model = BenchmarkModels.lstm(shape, 11);
