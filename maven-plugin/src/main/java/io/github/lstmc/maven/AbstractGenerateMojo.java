@@ -34,9 +34,22 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
     @Parameter(property = "lstm.backend", defaultValue = "source")
     protected String backend;
 
-    /** Class file level of bytecode output: 8, 11 or 17. Generated source is Java 8 compatible either way. */
-    @Parameter(property = "lstm.targetRelease", defaultValue = "8")
-    protected int targetRelease;
+    /**
+     * Class file level of bytecode output: 8, 11 or 17. Default 8, or 17 with {@link #vectorApi}.
+     * Generated source is Java 8 compatible unless {@code vectorApi} is on. No {@code defaultValue}
+     * here: the default depends on {@code vectorApi}, so an unset value must be told from an explicit 8.
+     */
+    @Parameter(property = "lstm.targetRelease")
+    protected Integer targetRelease;
+
+    /**
+     * Opt-in second tier: looped matrix-vector products use the JDK Vector API
+     * ({@code jdk.incubator.vector}). The generated classes then need JDK 17 or later and
+     * {@code --add-modules jdk.incubator.vector} both to compile (source back end) and to run.
+     * Implies {@code targetRelease} 17; an explicit lower {@code targetRelease} is an error.
+     */
+    @Parameter(property = "lstm.vectorApi", defaultValue = "false")
+    protected boolean vectorApi;
 
     /**
      * Layout of the generated classes' flat forward buffers: {@code batch_first} or
@@ -101,6 +114,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
             return;
         }
         Backend chosen = parseBackend();
+        int release = effectiveTargetRelease(targetRelease, vectorApi);
         if (!JavaNames.isPackageName(packageName)) {
             throw new MojoFailureException("lstmc configuration: <packageName>" + packageName
                     + "</packageName> is not a valid Java package name");
@@ -124,7 +138,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
         IncrementalGenerator.Result result;
         try {
             result = new IncrementalGenerator(modelCompiler(), Lstmc.VERSION)
-                    .run(found, new IncrementalGenerator.Settings(packageName, chosen, targetRelease), output, stateFile);
+                    .run(found, new IncrementalGenerator.Settings(packageName, chosen, release, vectorApi), output, stateFile);
         } catch (IOException e) {
             throw new MojoExecutionException("lstmc: cannot write generated code to " + output + ": " + e, e);
         }
@@ -151,6 +165,25 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
                     modelCount, result.generated().size(), result.upToDate().size(), failed, result.removed().size(),
                     output));
         }
+    }
+
+    /**
+     * The class file level to generate for: the configured one, else 8, or 17 when the Vector API
+     * tier is on (the only level it supports).
+     *
+     * @param configured the {@code targetRelease} parameter, null when not configured
+     * @throws MojoFailureException when {@code vectorApi} is on with an explicit level below 17
+     */
+    static int effectiveTargetRelease(Integer configured, boolean vectorApi) throws MojoFailureException {
+        if (configured == null) {
+            return vectorApi ? 17 : 8;
+        }
+        if (vectorApi && configured < 17) {
+            throw new MojoFailureException("lstmc configuration: <vectorApi>true</vectorApi> needs <targetRelease>17"
+                    + "</targetRelease> (the Vector API exists from JDK 17), got <targetRelease>" + configured
+                    + "</targetRelease>; remove <targetRelease> or set it to 17");
+        }
+        return configured;
     }
 
     private Backend parseBackend() throws MojoFailureException {

@@ -41,11 +41,18 @@ final class IncrementalGenerator {
      * @param packageName   the package of the generated classes
      * @param backend       source or bytecode
      * @param targetRelease class file level for bytecode
+     * @param vectorApi     the opt-in Vector API tier (needs {@code targetRelease} 17)
      */
-    record Settings(String packageName, Backend backend, int targetRelease) {
+    record Settings(String packageName, Backend backend, int targetRelease, boolean vectorApi) {
+
+        /** Without the Vector API tier. */
+        Settings(String packageName, Backend backend, int targetRelease) {
+            this(packageName, backend, targetRelease, false);
+        }
+
         /** The options for one model; IllegalArgumentException naming the option when invalid. */
         CompileOptions optionsFor(ModelSource model) {
-            return new CompileOptions(packageName, model.className(), backend, targetRelease);
+            return new CompileOptions(packageName, model.className(), backend, targetRelease, vectorApi);
         }
     }
 
@@ -170,6 +177,7 @@ final class IncrementalGenerator {
                 .append("class ").append(options.className()).append('\n')
                 .append("backend ").append(options.backend()).append('\n')
                 .append("release ").append(options.targetRelease()).append('\n')
+                .append("vector ").append(options.vectorApi()).append('\n')
                 .append("prefix ").append(model.prefix() == null ? "-" : model.prefix()).append('\n')
                 .append("layout ").append(model.layout() == null ? "-" : model.layout()).append('\n');
         md.update(header.toString().getBytes(StandardCharsets.UTF_8));

@@ -186,6 +186,30 @@ class IncrementalGeneratorTest {
     }
 
     @Test
+    void vectorApiIsPartOfTheDigest() throws Exception {
+        // Same package, back end and release: only the tier differs, and toggling it must regenerate.
+        List<ModelSource> sources = List.of(model("a.onnx", "A1"));
+        IncrementalGenerator.Settings plain = new IncrementalGenerator.Settings("com.example", Backend.BYTECODE, 17, false);
+        IncrementalGenerator.Settings vector = new IncrementalGenerator.Settings("com.example", Backend.BYTECODE, 17, true);
+        run(sources, plain, "1");
+        run(sources, vector, "1");
+        assertEquals(List.of("a.onnx", "a.onnx"), compiler.compiled);
+        assertTrue(Files.readString(generated("A.class")).contains("vectorApi=true"), "the compiler saw the tier");
+        run(sources, vector, "1");
+        assertEquals(2, compiler.compiled.size(), "unchanged settings regenerate nothing");
+        run(sources, plain, "1");
+        assertEquals(3, compiler.compiled.size());
+        assertTrue(Files.readString(generated("A.class")).contains("vectorApi=false"));
+    }
+
+    @Test
+    void vectorApiBelowRelease17IsAFailureNamingTheModel() throws Exception {
+        IncrementalGenerator.Result r = run(List.of(model("a.onnx", "A1")),
+                new IncrementalGenerator.Settings("com.example", Backend.SOURCE, 11, true), "1");
+        assertEquals(List.of("a.onnx: the Vector API tier needs target release 17, got 11"), r.failures());
+    }
+
+    @Test
     void newPackageMovesTheOutputs() throws Exception {
         List<ModelSource> sources = List.of(model("a.onnx", "A1"));
         run(sources);

@@ -5,8 +5,8 @@ import io.github.lstmc.compiler.model.Direction;
 /**
  * One direction of one layer: a driver method that walks every batch row through the sequence.
  * Signature {@code private static void method(float[] in, float[] out, int batch, int steps,
- * int[] lengths, float[] h, float[] c, float[] z, float[] hraw, float[] pz, float[] xz, float[] z1, float[] z2,
- * float[] z3)} where {@code z1..z3} are the {@link BatchGroup#buffers()} (null when absent or unused) and
+ * int[] lengths, float[] h, float[] c, float[] z, float[] hraw, float[] pz, float[] xz, float[] z1, ...,
+ * float[] z5)} where {@code z1..z5} are the {@link BatchGroup#buffers()} (null when absent or unused) and
  * {@code h, c} are the live {@code LstmState} arrays of entry {@link #stateIndex()}, {@code z, hraw, pz}
  * workspace buffers 0, 1, 2 and {@code xz} the {@link InputProjection#buffer()} (null without an input
  * projection). With {@code pos(b, t) = b*steps + t} (batch-first) or {@code t*batch + b} (sequence-first):

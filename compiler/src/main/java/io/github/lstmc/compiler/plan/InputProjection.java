@@ -3,7 +3,7 @@ package io.github.lstmc.compiler.plan;
 import java.util.List;
 
 /**
- * A schedule for a {@link LoopedMatVec looped} gate product: the input part {@code start + W x} is
+ * A schedule for a {@link LoopedMatVec looped} or {@link VectorMatVec} gate product: the input part {@code start + W x} is
  * computed for every position of the sequence before the recurrence, {@link #tile()} positions per
  * pass over the weights, so that each weight row loaded serves that many positions.
  *
@@ -29,6 +29,15 @@ import java.util.List;
  * Per step the driver then replaces the gates call by {@code System.arraycopy(xz, pos*G, z, 0, G)}
  * followed by {@code recurrentMethod(h, hOff, z)}: the STATE loops of the gates exactly as
  * {@link LoopedMatVec} specifies them, without initialising {@code z}.
+ *
+ * <p>For {@link VectorMatVec} gates (the Vector API tier) the schedule has tile 1 and scratch
+ * {@code [0]}, which the pre-pass ignores: it runs the grouped kernel of {@link VectorMatVec} with
+ * positions as rows, {@value BatchGroup#VECTOR_SIZE} per pass over the INPUT part of the strips
+ * ({@code k < I}), then the remaining positions one by one, storing each position's rows at
+ * {@code xz[pos*G ..]} directly; {@code recurrentMethod(h, hOff, out)} is the single-row kernel over
+ * {@code k} in {@code [I, n)} ({@code cat = h, catOff = hOff - I}) whose accumulators start from
+ * {@code out} (the copied {@code xz} row) instead of the start field. A float register holds the same
+ * value as its store, so this too is the gates product's per-element order, bit for bit.
  *
  * <p>For every element the additions happen in the same order as in the gates product (start,
  * INPUT terms by ascending k, STATE terms by ascending k), each rounded to float, so this schedule

@@ -38,6 +38,8 @@ package io.github.lstmc.compiler.plan;
  * faster than 4, hence {@value #DEFAULT_ACCUMULATION_BLOCK}.
  *
  * @param precomputeTile        positions per tile of the input pre-pass of looped products; 0: no pre-pass
+ *                              (in the Vector API tier any positive value turns its pre-pass on, which
+ *                              groups {@value BatchGroup#VECTOR_SIZE} positions itself)
  * @param accumulationBlock     input elements per pass over the output in looped products, 1..8
  * <p>{@code batchGroup} is how many batch rows a looped gate product serves per pass over its
  * weights ({@link BatchGroup}): rows of equal length step in lockstep, so each weight row loaded is
@@ -45,10 +47,12 @@ package io.github.lstmc.compiler.plan;
  * QuickBench (I, H, T, B = 64, 128, 100, 16, bytecode, shared machine): 13.2 ms with 1, 9.6 ms with 4;
  * batch 1 is unchanged (a group needs at least {@code batchGroup} rows of equal length).
  *
- * @param batchGroup            batch rows per pass over the gate weights, 1..4
+ * @param batchGroup            batch rows per pass over the gate weights, 1..{@value BatchGroup#MAX_SIZE};
+ *                              the Vector API tier groups {@value BatchGroup#VECTOR_SIZE} rows whenever this is above 1
  * <p>{@code vectorApi} selects the opt-in second tier ({@link io.github.lstmc.compiler.CompileOptions#vectorApi()}):
  * every looped product becomes a {@link VectorMatVec} (register-blocked, fused multiply-add, JDK 17+
- * with {@code jdk.incubator.vector}); batch groups and the input pre-pass then do not apply.
+ * with {@code jdk.incubator.vector}); the input pre-pass then does not apply, and batch groups have
+ * {@value BatchGroup#VECTOR_SIZE} rows.
  * Measured with plain-Java kernels on this machine (JDK 17, AVX2): I x H = 8x16: product 0.08 vs
  * 0.21 us per step; 32x64: 1.4 vs 2.0; 64x128: 6.0 vs 7.7; 256x512: 114 vs 139 (about the same once
  * the weights stream from L3); batch 16 at 64x128: 93 vs 137 us per step.
@@ -109,7 +113,7 @@ public record PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, in
                 block, batchGroup, vectorApi);
     }
 
-    /** These options with another batch group (rows per pass over the gate weights, 1..4). */
+    /** These options with another batch group (rows per pass over the gate weights, 1..6). */
     public PlanOptions withBatchGroup(int group) {
         return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile,
                 accumulationBlock, group, vectorApi);

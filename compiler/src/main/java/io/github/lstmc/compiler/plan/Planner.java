@@ -203,17 +203,24 @@ public final class Planner {
                     PRE_PASS_BLOCK);
             maxPrecomputedRows = Math.max(maxPrecomputedRows, rows);
             maxTile = Math.max(maxTile, tile);
+        } else if (gates instanceof VectorMatVec && options.precomputeTile() > 0) {
+            // the Vector API pre-pass groups positions itself and writes xz directly: no scratch
+            precompute = new InputProjection(base + "Inputs", base + "Recurrent", rows, 1, xzBuffer, List.of(0), 1);
+            maxPrecomputedRows = Math.max(maxPrecomputedRows, rows);
+            maxTile = Math.max(maxTile, 1);
         }
         BatchGroup group = null;
-        if (gates instanceof LoopedMatVec && precompute == null && options.batchGroup() > 1) {
+        int groupSize = gates instanceof VectorMatVec ? BatchGroup.VECTOR_SIZE : options.batchGroup();
+        if ((gates instanceof LoopedMatVec || gates instanceof VectorMatVec) && precompute == null
+                && options.batchGroup() > 1) {
             List<Integer> buffers = new ArrayList<>();
-            for (int q = 1; q < options.batchGroup(); q++) {
+            for (int q = 1; q < groupSize; q++) {
                 // no direction has an input pre-pass when one has a group (both need a looped product,
                 // and the pre-pass, when enabled, takes every looped product), so xz's slot is free
                 buffers.add(xzBuffer + q - 1);
             }
-            group = new BatchGroup(base + "GatesGrouped", options.batchGroup(), buffers);
-            maxGroup = Math.max(maxGroup, options.batchGroup());
+            group = new BatchGroup(base + "GatesGrouped", groupSize, buffers);
+            maxGroup = Math.max(maxGroup, groupSize);
         }
         return new DirectionPlan(base, cell.direction(), l * directions + d, layer.inputSize(), layer.outputSize(),
                 d * s, h, s, gates, update, projection, precompute, group);

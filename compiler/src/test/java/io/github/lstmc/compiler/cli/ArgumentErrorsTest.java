@@ -126,6 +126,25 @@ class ArgumentErrorsTest {
     }
 
     @Test
+    void vectorApiNeedsTarget17() {
+        Path out = dir.resolve("out");
+        for (String target : new String[] {"8", "11"}) {
+            Cli.Result r = Cli.run("compile", "m.safetensors", "--out", out.toString(), "--vector-api", "--target", target)
+                    .assertUserError("--vector-api", "--target 17", "--target " + target);
+            assertEquals(1, r.err().lines().count(), () -> "one error line expected: " + r.err());
+        }
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void compileHelpListsVectorApi() {
+        String help = Cli.run("compile", "--help").assertOk().out();
+        assertTrue(help.contains("--vector-api"), help);
+        assertTrue(help.contains("jdk.incubator.vector"), help);
+        assertTrue(help.contains("17 with --vector-api"), help);
+    }
+
+    @Test
     void outIsAFile() throws IOException {
         Path file = Files.writeString(dir.resolve("taken"), "x");
         Cli.run("compile", "m.safetensors", "--out", file.toString()).assertUserError(file.toString(), "not a directory");

@@ -58,6 +58,37 @@ class CompileAndInspectTest {
     }
 
     @Test
+    void vectorApiImpliesTarget17() throws IOException {
+        Path model = model("stacked2", "stacked.safetensors");
+        Path out = dir.resolve("classes");
+        Cli.Result r = Cli.run("compile", model.toString(), "--out", out.toString(), "--backend", "bytecode",
+                "--vector-api", "--class", "VectorTagger");
+        r.assertOk();
+        Path cls = out.resolve("lstmc/generated/VectorTagger.class");
+        assertTrue(Files.isRegularFile(cls), () -> "missing " + cls + "\n" + r.out());
+        assertEquals(61, ByteBuffer.wrap(Files.readAllBytes(cls)).getShort(6),
+                "class-file major version: --vector-api implies --target 17");
+        // an explicit --target 17 is accepted too
+        Cli.run("compile", model.toString(), "--out", out.toString(), "--backend", "bytecode",
+                "--vector-api", "--target", "17", "--class", "VectorTagger").assertOk();
+    }
+
+    @Test
+    void vectorApiSourceUsesTheVectorModule() throws IOException {
+        // H = 256: the gate products are far above the unroll limit, so they are looped, and the
+        // looped products are what the Vector API tier renders with FloatVector.
+        Path model = model("hidden256", "wide.safetensors");
+        Path out = dir.resolve("gen");
+        Cli.run("compile", model.toString(), "--out", out.toString(), "--vector-api").assertOk();
+        String vector = Files.readString(out.resolve("lstmc/generated/Wide.java"));
+        assertTrue(vector.contains("jdk.incubator.vector"), "the Vector API tier should import jdk.incubator.vector");
+        // and the default stays plain Java 8 source
+        Path plain = dir.resolve("plain");
+        Cli.run("compile", model.toString(), "--out", plain.toString()).assertOk();
+        assertFalse(Files.readString(plain.resolve("lstmc/generated/Wide.java")).contains("jdk.incubator.vector"));
+    }
+
+    @Test
     void hostileFileNameGivesASafeDefaultClassName() throws IOException {
         Path model = model("basic", "x; Runtime.getRuntime().exec(\"rm\") .safetensors");
         Path out = dir.resolve("gen");

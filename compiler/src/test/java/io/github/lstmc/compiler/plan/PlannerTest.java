@@ -97,7 +97,9 @@ class PlannerTest {
         DirectionPlan d = plan.directions().get(0);
         VectorMatVec gates = assertInstanceOf(VectorMatVec.class, d.gates());
         assertNull(d.inputProjection(), "the pre-pass belongs to the plain tier");
-        assertNull(d.batchGroup(), "so do batch groups");
+        assertEquals(BatchGroup.VECTOR_SIZE, d.batchGroup().size(), "batch groups of the Vector API tier have 6 rows");
+        assertNull(Planner.plan(model, PlanOptions.LOOPS_ONLY.withVectorApi(true).withBatchGroup(1)).directions().get(0)
+                .batchGroup(), "batch group 1 turns groups off in both tiers");
         assertEquals(List.of(Operand.INPUT, Operand.STATE), gates.operands());
         assertEquals(List.of(3, 5), gates.lengths());
         assertEquals(8, gates.inputLength());

@@ -26,10 +26,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+// The vector engine's generated class needs the incubating module; resolving it is harmless for the others.
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class LstmForwardBenchmark {
 
-    @Param({Engines.INTERPRETER, Engines.SOURCE, Engines.BYTECODE, Engines.ONNXRUNTIME})
+    @Param({Engines.INTERPRETER, Engines.SOURCE, Engines.BYTECODE, Engines.VECTOR, Engines.VECTOR_PREPASS,
+            Engines.ONNXRUNTIME, Engines.ONNXRUNTIME_2_THREADS})
     public String engine;
 
     /** {@code IxHxTxB}: input size, hidden size, sequence length, batch. */

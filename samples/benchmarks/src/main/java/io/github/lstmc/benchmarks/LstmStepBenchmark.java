@@ -28,10 +28,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+// The vector engine's generated class needs the incubating module; resolving it is harmless for the others.
+@Fork(value = 1, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class LstmStepBenchmark {
 
-    @Param({Engines.INTERPRETER, Engines.SOURCE, Engines.BYTECODE})
+    @Param({Engines.INTERPRETER, Engines.SOURCE, Engines.BYTECODE, Engines.VECTOR})
     public String engine;
 
     /** {@code IxH}: input size and hidden size. */

@@ -20,10 +20,15 @@ final class OnnxRuntimeEngine implements Engine {
     private float[] last;
 
     OnnxRuntimeEngine(Model model, Shape shape, float[] batchFirstInput) throws Exception {
+        this(model, shape, batchFirstInput, 1);
+    }
+
+    /** With {@code threads} intra-op threads (ONNX Runtime splits its matrix products between them). */
+    OnnxRuntimeEngine(Model model, Shape shape, float[] batchFirstInput, int threads) throws Exception {
         this.shape = shape;
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(1);
+            options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = env.createSession(OnnxLstmModel.bytes(model, shape.steps(), shape.batch()), options);

@@ -9,6 +9,7 @@ import io.github.lstmc.compiler.GeneratedCode;
 import io.github.lstmc.compiler.GeneratedFile;
 import io.github.lstmc.compiler.plan.DirectionPlan;
 import io.github.lstmc.compiler.plan.LoopedMatVec;
+import io.github.lstmc.compiler.plan.VectorMatVec;
 import io.github.lstmc.compiler.plan.Plan;
 import java.util.List;
 import java.util.Map;
@@ -68,14 +69,22 @@ public final class BytecodeEmitter {
             if (direction.inputProjection() == null) {
                 products.emitMethods(direction.gates());
             } else {
-                products.emitInputProjection(direction.inputProjection(), (LoopedMatVec) direction.gates());
+                if (direction.gates() instanceof VectorMatVec vectorized) {
+                    products.emitVectorInputProjection(direction.inputProjection(), vectorized);
+                } else {
+                    products.emitInputProjection(direction.inputProjection(), (LoopedMatVec) direction.gates());
+                }
             }
             cells.emit(direction.cell());
             if (direction.projection() != null) {
                 products.emitMethods(direction.projection());
             }
             if (direction.batchGroup() != null) {
-                products.emitGrouped(direction.batchGroup(), (LoopedMatVec) direction.gates());
+                if (direction.gates() instanceof VectorMatVec vectorized) {
+                    products.emitGroupedVector(direction.batchGroup(), vectorized);
+                } else {
+                    products.emitGrouped(direction.batchGroup(), (LoopedMatVec) direction.gates());
+                }
             }
         }
         cw.visitEnd();

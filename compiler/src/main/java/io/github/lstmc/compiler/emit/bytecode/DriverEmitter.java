@@ -18,10 +18,18 @@ import org.objectweb.asm.Label;
  * computed for all positions before the batch loop, and each step only adds the recurrent part.
  */
 final class DriverEmitter {
-    /** {@code (in, out, batch, steps, lengths, h, c, z, hraw, pz, xz, z1, z2, z3)}. */
-    static final String DESCRIPTOR = "([F[FII[I[F[F[F[F[F[F[F[F[F)V";
-    static final String[] PARAMETERS = {"in", "out", "batch", "steps", "lengths", "h", "c", "z", "hraw", "pz", "xz",
-            "z1", "z2", "z3"};
+    /** {@code (in, out, batch, steps, lengths, h, c, z, hraw, pz, xz, z1, ..., z(MAX_SIZE-1))}. */
+    static final String DESCRIPTOR = "([F[FII[I[F[F[F[F[F[F" + "[F".repeat(BatchGroup.MAX_SIZE - 1) + ")V";
+    static final String[] PARAMETERS = parameters();
+
+    private static String[] parameters() {
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of("in", "out", "batch", "steps",
+                "lengths", "h", "c", "z", "hraw", "pz", "xz"));
+        for (int q = 1; q < BatchGroup.MAX_SIZE; q++) {
+            names.add("z" + q);
+        }
+        return names.toArray(new String[0]);
+    }
 
     private final ClassContext cls;
     private final ProductEmitter products;

@@ -174,31 +174,32 @@ final class ProductEmitter {
      */
     private void emitVectorized(VectorMatVec product) {
         Code code = cls.helper(product.method(), descriptor(product.operands()), parameterNames(product.operands()));
-        Code.Local out = code.local("out");
+        concatenation(code, product, "");
+        singleRow(code, product, 0, false);
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /** {@link InputProjection} of a {@link VectorMatVec}: the pre-pass and the STATE-only method. */
+    void emitVectorInputProjection(InputProjection pre, VectorMatVec product) {
+        emitVectorPrePass(pre, product);
+        int inputs = product.lengths().get(0);
+        Code code = cls.helper(pre.recurrentMethod(), RECURRENT_DESCRIPTOR, parameterNames(List.of(Operand.STATE)));
+        // cat = h, catOff = hOff - I: k runs over the STATE part of the strips, from I on
         code.line();
-        if (product.concatenates()) {
-            int at = product.rows();
-            for (int op = 0; op < product.operands().size(); op++) {
-                String name = vectorName(product.operands().get(op));
-                code.load(code.local(name));
-                code.load(code.local(name + "Off"));
-                code.load(out);
-                code.pushInt(at);
-                code.pushInt(product.lengths().get(op));
-                code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
-                at += product.lengths().get(op);
-            }
-            code.load(out);
-            Code.Local cat = code.storeNew("cat", FLOATS);
-            code.pushInt(product.rows());
-            code.storeNewInt("catOff");
-        } else {
-            String name = vectorName(product.operands().get(0));
-            code.load(code.local(name));
-            code.storeNew("cat", FLOATS);
-            code.load(code.local(name + "Off"));
-            code.storeNewInt("catOff");
-        }
+        code.load(code.local("h"));
+        code.storeNew("cat", FLOATS);
+        code.load(code.local("hOff"));
+        code.pushInt(inputs);
+        code.insn(ISUB);
+        code.storeNewInt("catOff");
+        singleRow(code, product, inputs, true);
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /** Chunks, the remaining block and the tail of one row, over {@code k} from {@code from}. */
+    private void singleRow(Code code, VectorMatVec product, int from, boolean startFromOut) {
         int full = product.vectorColumns();
         int chunks = full / VectorMatVec.CHUNK;
         if (chunks > 0) {
@@ -212,7 +213,7 @@ final class ProductEmitter {
                 code.pushInt(VectorMatVec.CHUNK / 2);
                 code.insn(IMUL);
                 Code.Local s = code.storeNewInt("s");
-                vectorBlock(code, product, o, s, VectorMatVec.CHUNK);
+                vectorBlock(code, product, o, s, VectorMatVec.CHUNK, from, startFromOut);
             });
         }
         int rest = full % VectorMatVec.CHUNK;
@@ -224,30 +225,261 @@ final class ProductEmitter {
             Code.Local o = code.storeNewInt("o");
             code.pushInt(c0 / 2);
             Code.Local s = code.storeNewInt("s");
-            vectorBlock(code, product, o, s, rest);
+            vectorBlock(code, product, o, s, rest, from, startFromOut);
             code.close(mark);
         }
-        if (full * VectorMatVec.LANES < product.rows()) {
+        scalarTail(code, product, "", code.local("out"), null, from, product.inputLength(), startFromOut);
+    }
+
+    /**
+     * {@code cat<q>, catOff<q>}: the inputs of row {@code q} ("" for the single-row method) as one
+     * vector, copied after the rows of {@code out<q>} when there are several operands.
+     */
+    private static void concatenation(Code code, VectorMatVec product, String q) {
+        code.line();
+        if (product.concatenates()) {
+            Code.Local out = code.local("out" + q);
+            int at = product.rows();
+            for (int op = 0; op < product.operands().size(); op++) {
+                String name = vectorName(product.operands().get(op));
+                code.load(code.local(name));
+                code.load(code.local(name + "Off" + q));
+                code.load(out);
+                code.pushInt(at);
+                code.pushInt(product.lengths().get(op));
+                code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+                at += product.lengths().get(op);
+            }
+            code.load(out);
+            code.storeNew("cat" + q, FLOATS);
+            code.pushInt(product.rows());
+            code.storeNewInt("catOff" + q);
+        } else {
+            String name = vectorName(product.operands().get(0));
+            code.load(code.local(name));
+            code.storeNew("cat" + q, FLOATS);
+            code.load(code.local(name + "Off" + q));
+            code.storeNewInt("catOff" + q);
+        }
+    }
+
+    /** The rows past the whole vectors of row {@code q}, one by one ({@link #vectorTail}). */
+    private void scalarTail(Code code, VectorMatVec product, String q, Code.Local out, Code.Local outOff, int from,
+                            int to, boolean startFromOut) {
+        int first = product.vectorColumns() * VectorMatVec.LANES;
+        if (first < product.rows()) {
             code.line();
-            code.forLoop("r", full * VectorMatVec.LANES, () -> code.pushInt(product.rows()),
-                    r -> vectorTail(code, product, r));
+            code.forLoop("r", first, () -> code.pushInt(product.rows()),
+                    r -> vectorTail(code, product, r, q, out, outOff, from, to, startFromOut));
+        }
+    }
+
+    /** {@link BatchGroup} of a {@link VectorMatVec}: per strip, one weight load for every row's accumulators. */
+    void emitGroupedVector(BatchGroup group, VectorMatVec product) {
+        int size = group.size();
+        Code code = cls.helper(group.method(), groupedDescriptor(product.operands(), size),
+                groupedParameters(product.operands(), size));
+        List<Code.Local> outs = new ArrayList<>();
+        for (int q = 0; q < size; q++) {
+            concatenation(code, product, String.valueOf(q));
+            outs.add(code.local("out" + q));
+        }
+        groupedStrips(code, product, outs, null, product.inputLength());
+        for (int q = 0; q < size; q++) {
+            scalarTail(code, product, String.valueOf(q), outs.get(q), null, 0, product.inputLength(), false);
         }
         code.insn(RETURN);
         code.finish();
     }
 
-    /** Vector columns {@code o/8 ..} of one block, strips from {@code s}, in registers a0..a(n-1). */
-    private void vectorBlock(Code code, VectorMatVec product, Code.Local o, Code.Local s, int n) {
+    /**
+     * {@link InputProjection} pre-pass of a {@link VectorMatVec}: {@value BatchGroup#VECTOR_SIZE}
+     * positions per pass over the INPUT weights (the grouped kernel with positions as rows), then the
+     * remaining positions one by one, straight into {@code xz}.
+     */
+    private void emitVectorPrePass(InputProjection pre, VectorMatVec product) {
+        String[] names = new String[3 + pre.tile()];
+        names[0] = "in";
+        names[1] = "xz";
+        names[2] = "positions";
+        for (int q = 0; q < pre.tile(); q++) {
+            names[3 + q] = "s" + q;
+        }
+        Code code = cls.helper(pre.method(), prePassDescriptor(pre), names);
+        Code.Local positions = code.local("positions");
+        int group = BatchGroup.VECTOR_SIZE;
+        code.line();
+        code.load(positions);
+        code.load(positions);
+        code.pushInt(group);
+        code.insn(IREM);
+        code.insn(ISUB);
+        Code.Local whole = code.storeNewInt("whole");
+        code.line();
+        code.forLoop("p0", () -> code.pushInt(0), () -> code.load(whole), group,
+                p0 -> prePassPositions(code, product, p0, group));
+        code.line();
+        code.forLoop("p0", () -> code.load(whole), () -> code.load(positions), 1,
+                p0 -> prePassPositions(code, product, p0, 1));
+        code.insn(RETURN);
+        code.finish();
+    }
+
+    /** {@code n} positions from {@code p0}: row q reads {@code in} at {@code (p0+q)*I} and writes {@code xz} at {@code (p0+q)*G}. */
+    private void prePassPositions(Code code, VectorMatVec product, Code.Local p0, int n) {
+        int inputs = product.lengths().get(0);
+        Code.Local xz = code.local("xz");
+        List<Code.Local> outs = new ArrayList<>();
+        List<Code.Local> offsets = new ArrayList<>();
+        for (int q = 0; q < n; q++) {
+            code.line();
+            code.load(code.local("in"));
+            code.storeNew("cat" + q, FLOATS);
+            pushPlus(code, p0, q);
+            code.pushInt(inputs);
+            code.insn(IMUL);
+            code.storeNewInt("catOff" + q);
+            pushPlus(code, p0, q);
+            code.pushInt(product.rows());
+            code.insn(IMUL);
+            offsets.add(code.storeNewInt("xo" + q));
+            outs.add(xz);
+        }
+        groupedStrips(code, product, outs, offsets, inputs);
+        for (int q = 0; q < n; q++) {
+            scalarTail(code, product, String.valueOf(q), xz, offsets.get(q), 0, inputs, false);
+        }
+    }
+
+    /** Every whole strip, then the last single vector column when there is one, for the rows {@code outs}. */
+    private void groupedStrips(Code code, VectorMatVec product, List<Code.Local> outs, List<Code.Local> offsets,
+                               int to) {
+        int strips = product.rows() / VectorMatVec.STRIP;
+        if (strips > 0) {
+            code.line();
+            code.forLoop("s", 0, strips, s -> {
+                code.load(s);
+                code.pushInt(VectorMatVec.STRIP);
+                code.insn(IMUL);
+                Code.Local o = code.storeNewInt("o");
+                code.getStatic(cls.owner(), product.field(), RuntimeTypes.FLOAT_ROWS);
+                code.load(s);
+                code.insn(AALOAD);
+                Code.Local p = code.storeNew("p", FLOATS);
+                groupedVectorBlock(code, product, outs, offsets, 2, o, p, to);
+            });
+        }
+        if (product.vectorColumns() % 2 != 0) {
+            code.line();
+            int mark = code.scope();
+            code.pushInt(strips * VectorMatVec.STRIP);
+            Code.Local o = code.storeNewInt("o");
+            code.getStatic(cls.owner(), product.field(), RuntimeTypes.FLOAT_ROWS);
+            code.pushInt(strips);
+            code.insn(AALOAD);
+            Code.Local p = code.storeNew("p", FLOATS);
+            groupedVectorBlock(code, product, outs, offsets, 1, o, p, to);
+            code.close(mark);
+        }
+    }
+
+    /** {@code width} vectors from output row {@code o} of strip {@code p}, for every row, over {@code k < to}. */
+    private void groupedVectorBlock(Code code, VectorMatVec product, List<Code.Local> outs, List<Code.Local> offsets,
+                                    int width, Code.Local o, Code.Local p, int to) {
+        int size = outs.size();
+        Code.Local[][] a = new Code.Local[size][width];
+        for (int q = 0; q < size; q++) {
+            for (int e = 0; e < width; e++) {
+                pushStart(code, product, null, o, e);
+                a[q][e] = code.storeNew("a" + q + "_" + e, FLOAT_VECTOR_TYPE);
+            }
+        }
+        code.line();
+        code.forLoop("k", 0, to, k -> {
+            code.load(k);
+            code.pushInt(VectorMatVec.STRIP);
+            code.insn(IMUL);
+            Code.Local i = code.storeNewInt("i");
+            Code.Local[] w = new Code.Local[width];
+            for (int e = 0; e < width; e++) {
+                code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
+                code.load(p);
+                pushPlus(code, i, e * VectorMatVec.LANES);
+                code.invokeStatic(FLOAT_VECTOR, "fromArray", FROM_ARRAY);
+                w[e] = code.storeNew("w" + e, FLOAT_VECTOR_TYPE);
+            }
+            for (int q = 0; q < size; q++) {
+                broadcast(code, code.local("cat" + q), code.local("catOff" + q), k);
+                Code.Local y = code.storeNew("y" + q, FLOAT_VECTOR_TYPE);
+                for (int e = 0; e < width; e++) {
+                    code.load(w[e]);
+                    code.load(y);
+                    code.load(a[q][e]);
+                    code.invokeVirtual(FLOAT_VECTOR, "fma", FMA);
+                    code.store(a[q][e]);
+                }
+            }
+        });
+        code.line();
+        for (int q = 0; q < size; q++) {
+            for (int e = 0; e < width; e++) {
+                code.load(a[q][e]);
+                code.load(outs.get(q));
+                if (offsets != null) {
+                    code.load(offsets.get(q));
+                    code.load(o);
+                    code.insn(IADD);
+                    if (e > 0) {
+                        code.pushInt(e * VectorMatVec.LANES);
+                        code.insn(IADD);
+                    }
+                } else {
+                    pushPlus(code, o, e * VectorMatVec.LANES);
+                }
+                code.invokeVirtual(FLOAT_VECTOR, "intoArray", "([FI)V");
+            }
+        }
+    }
+
+    /**
+     * The starting accumulator {@code e} at output row {@code o}: {@code fromArray(from, o + 8e)} when
+     * {@code from} is given (the output itself), else from the start field, or zero without one.
+     */
+    private void pushStart(Code code, VectorMatVec product, Code.Local from, Code.Local o, int e) {
+        code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
+        if (from != null) {
+            code.load(from);
+            pushPlus(code, o, e * VectorMatVec.LANES);
+            code.invokeStatic(FLOAT_VECTOR, "fromArray", FROM_ARRAY);
+        } else if (product.startField() == null) {
+            code.invokeStatic(FLOAT_VECTOR, "zero", "(" + SPECIES + ")L" + FLOAT_VECTOR + ";");
+        } else {
+            code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
+            pushPlus(code, o, e * VectorMatVec.LANES);
+            code.invokeStatic(FLOAT_VECTOR, "fromArray", FROM_ARRAY);
+        }
+    }
+
+    /** {@code FloatVector.broadcast(SPECIES_256, cat[catOff + k])}. */
+    private static void broadcast(Code code, Code.Local cat, Code.Local catOff, Code.Local k) {
+        code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
+        code.load(cat);
+        code.load(catOff);
+        code.load(k);
+        code.insn(IADD);
+        code.insn(FALOAD);
+        code.invokeStatic(FLOAT_VECTOR, "broadcast", "(" + SPECIES + "F)L" + FLOAT_VECTOR + ";");
+    }
+
+    /**
+     * Vector columns {@code o/8 ..} of one block, strips from {@code s}, in registers a0..a(n-1), over
+     * {@code k} from {@code from}; starting from the start field (or zero), or from {@code out}.
+     */
+    private void vectorBlock(Code code, VectorMatVec product, Code.Local o, Code.Local s, int n, int from,
+                             boolean startFromOut) {
         Code.Local[] a = new Code.Local[n];
         for (int e = 0; e < n; e++) {
-            code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
-            if (product.startField() == null) {
-                code.invokeStatic(FLOAT_VECTOR, "zero", "(" + SPECIES + ")L" + FLOAT_VECTOR + ";");
-            } else {
-                code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
-                pushPlus(code, o, e * VectorMatVec.LANES);
-                code.invokeStatic(FLOAT_VECTOR, "fromArray", FROM_ARRAY);
-            }
+            pushStart(code, product, startFromOut ? code.local("out") : null, o, e);
             a[e] = code.storeNew("a" + e, FLOAT_VECTOR_TYPE);
         }
         Code.Local[] p = new Code.Local[(n + 1) / 2];
@@ -260,14 +492,8 @@ final class ProductEmitter {
         Code.Local cat = code.local("cat");
         Code.Local catOff = code.local("catOff");
         code.line();
-        code.forLoop("k", 0, product.inputLength(), k -> {
-            code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
-            code.load(cat);
-            code.load(catOff);
-            code.load(k);
-            code.insn(IADD);
-            code.insn(FALOAD);
-            code.invokeStatic(FLOAT_VECTOR, "broadcast", "(" + SPECIES + "F)L" + FLOAT_VECTOR + ";");
+        code.forLoop("k", from, () -> code.pushInt(product.inputLength()), k -> {
+            broadcast(code, cat, catOff, k);
             Code.Local v = code.storeNew("v", FLOAT_VECTOR_TYPE);
             code.load(k);
             code.pushInt(VectorMatVec.STRIP);
@@ -293,9 +519,16 @@ final class ProductEmitter {
         }
     }
 
-    /** One output element past the whole vectors: {@code acc = Math.fma(w, cat[k], acc)} in the lanes' order. */
-    private void vectorTail(Code code, VectorMatVec product, Code.Local r) {
-        if (product.startField() == null) {
+    /**
+     * One output element past the whole vectors, {@code out[outOff + r]}: {@code acc = Math.fma(w,
+     * cat[k], acc)} for {@code k} in {@code [from, to)}, in the lanes' order.
+     */
+    private void vectorTail(Code code, VectorMatVec product, Code.Local r, String q, Code.Local out,
+                            Code.Local outOff, int from, int to, boolean startFromOut) {
+        if (startFromOut) {
+            pushElementAddress(code, out, outOff, r);
+            code.insn(FALOAD);
+        } else if (product.startField() == null) {
             code.pushFloat(0f);
         } else {
             code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
@@ -313,9 +546,9 @@ final class ProductEmitter {
         code.pushInt(VectorMatVec.STRIP - 1);
         code.insn(IAND);
         Code.Local j = code.storeNewInt("j");
-        Code.Local cat = code.local("cat");
-        Code.Local catOff = code.local("catOff");
-        code.forLoop("k", 0, product.inputLength(), k -> {
+        Code.Local cat = code.local("cat" + q);
+        Code.Local catOff = code.local("catOff" + q);
+        code.forLoop("k", from, () -> code.pushInt(to), k -> {
             code.load(p);
             code.load(k);
             code.pushInt(VectorMatVec.STRIP);
@@ -332,10 +565,21 @@ final class ProductEmitter {
             code.invokeStatic(RuntimeTypes.MATH, "fma", "(FFF)F");
             code.store(acc);
         });
-        code.load(code.local("out"));
-        code.load(r);
+        pushElementAddress(code, out, outOff, r);
         code.load(acc);
         code.insn(FASTORE);
+    }
+
+    /** Pushes {@code out, outOff + r} (or {@code out, r}). */
+    private static void pushElementAddress(Code code, Code.Local out, Code.Local outOff, Code.Local r) {
+        code.load(out);
+        if (outOff != null) {
+            code.load(outOff);
+            code.load(r);
+            code.insn(IADD);
+        } else {
+            code.load(r);
+        }
     }
 
     /** Pushes {@code local + delta} (just the local when delta is 0). */
@@ -428,11 +672,10 @@ final class ProductEmitter {
         return "(" + ("[F" + "I".repeat(size)).repeat(operands.size()) + "[F".repeat(size) + ")V";
     }
 
-    /** {@link BatchGroup}: the looped gates for {@code size} rows, each weight row loaded once for all. */
-    void emitGrouped(BatchGroup group, LoopedMatVec product) {
-        int size = group.size();
+    /** The grouped method's parameters: per operand its vector and one offset per row, then one output per row. */
+    private static String[] groupedParameters(List<Operand> operands, int size) {
         List<String> names = new ArrayList<>();
-        for (Operand operand : product.operands()) {
+        for (Operand operand : operands) {
             names.add(vectorName(operand));
             for (int q = 0; q < size; q++) {
                 names.add(vectorName(operand) + "Off" + q);
@@ -441,8 +684,14 @@ final class ProductEmitter {
         for (int q = 0; q < size; q++) {
             names.add("out" + q);
         }
+        return names.toArray(new String[0]);
+    }
+
+    /** {@link BatchGroup}: the looped gates for {@code size} rows, each weight row loaded once for all. */
+    void emitGrouped(BatchGroup group, LoopedMatVec product) {
+        int size = group.size();
         Code code = cls.helper(group.method(), groupedDescriptor(product.operands(), size),
-                names.toArray(new String[0]));
+                groupedParameters(product.operands(), size));
         for (int q = 0; q < size; q++) {
             code.line();
             start(code, product, code.local("out" + q));

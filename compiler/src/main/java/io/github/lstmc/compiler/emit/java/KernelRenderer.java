@@ -47,6 +47,9 @@ final class KernelRenderer {
         methods.add(driver(d));
         if (d.inputProjection() == null) {
             methods.addAll(product(d.gates()));
+        } else if (d.gates() instanceof VectorMatVec vectorGates) {
+            methods.add(vectorPrePass(d.inputProjection(), vectorGates));
+            methods.add(vectorRecurrent(d.inputProjection(), vectorGates));
         } else {
             LoopedMatVec gates = (LoopedMatVec) d.gates();
             methods.add(inputPrePass(d.inputProjection(), gates));
@@ -57,7 +60,8 @@ final class KernelRenderer {
             methods.addAll(product(d.projection()));
         }
         if (d.batchGroup() != null) {
-            methods.add(grouped(d.batchGroup(), (LoopedMatVec) d.gates()));
+            methods.add(d.gates() instanceof VectorMatVec v ? groupedVector(d.batchGroup(), v)
+                    : grouped(d.batchGroup(), (LoopedMatVec) d.gates()));
         }
         return methods;
     }
@@ -377,19 +381,7 @@ final class KernelRenderer {
     /** {@link BatchGroup}: the gates product for {@code size} rows, one pass over the weights for all. */
     private static MethodSpec grouped(BatchGroup group, LoopedMatVec product) {
         int size = group.size();
-        MethodSpec.Builder m = MethodSpec.methodBuilder(group.method())
-                .addJavadoc("$L for $L batch rows at once: each weight row loaded serves every row.\n",
-                        product.method(), size)
-                .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
-        for (Operand op : product.operands()) {
-            m.addParameter(FLOATS, vector(op));
-            for (int q = 0; q < size; q++) {
-                m.addParameter(int.class, vector(op) + "Off" + q);
-            }
-        }
-        for (int q = 0; q < size; q++) {
-            m.addParameter(FLOATS, "out" + q);
-        }
+        MethodSpec.Builder m = groupedSignature(group, product.method(), product.operands());
         for (int q = 0; q < size; q++) {
             if (product.startField() != null) {
                 m.addStatement("System.arraycopy($L, 0, out$L, 0, $L)", product.startField(), q, product.rows());
@@ -412,6 +404,24 @@ final class KernelRenderer {
             }
         }
         return m.build();
+    }
+
+    /** The grouped method: per operand its vector and one offset per row, then one output per row. */
+    private static MethodSpec.Builder groupedSignature(BatchGroup group, String product, List<Operand> operands) {
+        int size = group.size();
+        MethodSpec.Builder m = MethodSpec.methodBuilder(group.method())
+                .addJavadoc("$L for $L batch rows at once: each weight loaded serves every row.\n", product, size)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC);
+        for (Operand op : operands) {
+            m.addParameter(FLOATS, vector(op));
+            for (int q = 0; q < size; q++) {
+                m.addParameter(int.class, vector(op) + "Off" + q);
+            }
+        }
+        for (int q = 0; q < size; q++) {
+            m.addParameter(FLOATS, "out" + q);
+        }
+        return m;
     }
 
     /** {@code out_q[r] = out_q[r] + w0[r] * v_q_0 + ...} for every row q, {@code count} elements from {@code k0}. */
@@ -456,25 +466,34 @@ final class KernelRenderer {
         MethodSpec.Builder m = productMethod(product.method(), product.operands())
                 .addJavadoc("$L rows with the Vector API: accumulators in registers, weights in strips of $L rows.\n",
                         product.rows(), VectorMatVec.STRIP);
-        if (product.concatenates()) {
-            int at = product.rows();
-            for (int op = 0; op < product.operands().size(); op++) {
-                String v = vector(product.operands().get(op));
-                m.addStatement("System.arraycopy($L, $LOff, out, $L, $L)", v, v, at, product.lengths().get(op));
-                at += product.lengths().get(op);
-            }
-            m.addStatement("float[] cat = out").addStatement("int catOff = $L", product.rows());
-        } else {
-            String v = vector(product.operands().get(0));
-            m.addStatement("float[] cat = $L", v).addStatement("int catOff = $LOff", v);
-        }
+        concatenation(m, product, "");
+        singleRow(m, product, 0, false);
+        return m.build();
+    }
+
+    /**
+     * {@link InputProjection} of a {@link VectorMatVec}: the STATE part only ({@code k} from the
+     * INPUT length on), accumulated onto the {@code out} the driver filled from {@code xz}.
+     */
+    private static MethodSpec vectorRecurrent(InputProjection pre, VectorMatVec product) {
+        int inputs = product.lengths().get(0);
+        MethodSpec.Builder m = productMethod(pre.recurrentMethod(), List.of(Operand.STATE))
+                .addJavadoc("The recurrent part of $L, added to the precomputed input part in out.\n", product.method())
+                .addStatement("float[] cat = h")
+                .addStatement("int catOff = hOff - $L", inputs);
+        singleRow(m, product, inputs, true);
+        return m.build();
+    }
+
+    /** Chunks, the remaining block and the tail of one row, over {@code k} from {@code from}. */
+    private static void singleRow(MethodSpec.Builder m, VectorMatVec product, int from, boolean startFromOut) {
         int full = product.vectorColumns();
         int chunks = full / VectorMatVec.CHUNK;
         if (chunks > 0) {
             m.beginControlFlow("for (int q = 0; q < $L; q++)", chunks);
             m.addStatement("int o = q * $L", VectorMatVec.CHUNK * VectorMatVec.LANES);
             m.addStatement("int s = q * $L", VectorMatVec.CHUNK / 2);
-            vectorBlock(m, product, VectorMatVec.CHUNK);
+            vectorBlock(m, product, VectorMatVec.CHUNK, from, startFromOut);
             m.endControlFlow();
         }
         int rest = full % VectorMatVec.CHUNK;
@@ -483,37 +502,188 @@ final class KernelRenderer {
             m.addCode("{\n$>");
             m.addStatement("int o = $L", c0 * VectorMatVec.LANES);
             m.addStatement("int s = $L", c0 / 2);
-            vectorBlock(m, product, rest);
+            vectorBlock(m, product, rest, from, startFromOut);
             m.addCode("$<}\n");
         }
-        if (full * VectorMatVec.LANES < product.rows()) {
-            m.beginControlFlow("for (int r = $L; r < $L; r++)", full * VectorMatVec.LANES, product.rows());
-            m.addStatement("float acc = $L", product.startField() == null ? "0f" : product.startField() + "[r]");
-            m.addStatement("float[] p = $L[r >> $L]", product.field(), Integer.numberOfTrailingZeros(VectorMatVec.STRIP));
-            m.addStatement("int j = r & $L", VectorMatVec.STRIP - 1);
-            m.beginControlFlow("for (int k = 0; k < $L; k++)", product.inputLength())
-                    .addStatement("acc = Math.fma(p[k * $L + j], cat[catOff + k], acc)", VectorMatVec.STRIP)
-                    .endControlFlow();
-            m.addStatement("out[r] = acc");
-            m.endControlFlow();
+        scalarTail(m, product, "", "out", null, from, product.inputLength(), startFromOut);
+    }
+
+    /**
+     * {@code cat<q>, catOff<q>}: the inputs of row {@code q} ("" for the single-row method) as one
+     * vector, copied after the rows of {@code out<q>} when there are several operands.
+     */
+    private static void concatenation(MethodSpec.Builder m, VectorMatVec product, String q) {
+        if (product.concatenates()) {
+            int at = product.rows();
+            for (int op = 0; op < product.operands().size(); op++) {
+                String v = vector(product.operands().get(op));
+                m.addStatement("System.arraycopy($L, $LOff$L, out$L, $L, $L)", v, v, q, q, at, product.lengths().get(op));
+                at += product.lengths().get(op);
+            }
+            m.addStatement("float[] cat$L = out$L", q, q).addStatement("int catOff$L = $L", q, product.rows());
+        } else {
+            String v = vector(product.operands().get(0));
+            m.addStatement("float[] cat$L = $L", q, v).addStatement("int catOff$L = $LOff$L", q, v, q);
+        }
+    }
+
+    /**
+     * The rows past the whole vectors of row {@code q} into {@code out[outOff + r]}: {@code Math.fma}
+     * over {@code k} in {@code [from, to)}, in the lanes' order.
+     */
+    private static void scalarTail(MethodSpec.Builder m, VectorMatVec product, String q, String out, String outOff,
+                                   int from, int to, boolean startFromOut) {
+        int first = product.vectorColumns() * VectorMatVec.LANES;
+        if (first == product.rows()) {
+            return;
+        }
+        String element = out + "[" + (outOff == null ? "r" : outOff + " + r") + "]";
+        m.beginControlFlow("for (int r = $L; r < $L; r++)", first, product.rows());
+        m.addStatement("float acc = $L", startFromOut ? element
+                : product.startField() == null ? "0f" : product.startField() + "[r]");
+        m.addStatement("float[] p = $L[r >> $L]", product.field(), Integer.numberOfTrailingZeros(VectorMatVec.STRIP));
+        m.addStatement("int j = r & $L", VectorMatVec.STRIP - 1);
+        m.beginControlFlow("for (int k = $L; k < $L; k++)", from, to)
+                .addStatement("acc = Math.fma(p[k * $L + j], cat$L[catOff$L + k], acc)", VectorMatVec.STRIP, q, q)
+                .endControlFlow();
+        m.addStatement("$L = acc", element);
+        m.endControlFlow();
+    }
+
+    /** {@link BatchGroup} of a {@link VectorMatVec}: per strip, one weight load for every row's accumulators. */
+    private static MethodSpec groupedVector(BatchGroup group, VectorMatVec product) {
+        int size = group.size();
+        MethodSpec.Builder m = groupedSignature(group, product.method(), product.operands());
+        List<String> outs = new ArrayList<>();
+        for (int q = 0; q < size; q++) {
+            concatenation(m, product, String.valueOf(q));
+            outs.add("out" + q);
+        }
+        groupedStrips(m, product, outs, null, product.inputLength());
+        for (int q = 0; q < size; q++) {
+            scalarTail(m, product, String.valueOf(q), "out" + q, null, 0, product.inputLength(), false);
         }
         return m.build();
     }
 
-    /** {@code n} vector columns from output row {@code o} (strips from {@code s}) held in registers a0..a(n-1). */
-    private static void vectorBlock(MethodSpec.Builder m, VectorMatVec product, int n) {
+    /**
+     * {@link InputProjection} of a {@link VectorMatVec}: {@code start + W x} of every position into
+     * {@code xz}, {@value BatchGroup#VECTOR_SIZE} positions per pass over the INPUT weights (the
+     * grouped kernel with positions as rows), the remaining positions one by one.
+     */
+    private static MethodSpec vectorPrePass(InputProjection pre, VectorMatVec product) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder(pre.method())
+                .addJavadoc("The input part of $L for every position, $L positions per pass over the weights.\n",
+                        product.method(), BatchGroup.VECTOR_SIZE)
+                .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addParameter(FLOATS, "in").addParameter(FLOATS, "xz").addParameter(int.class, "positions");
+        for (int q = 0; q < pre.tile(); q++) {
+            m.addParameter(FLOATS, "s" + q);
+        }
+        int inputs = product.lengths().get(0);
+        m.addStatement("int whole = positions - positions % $L", BatchGroup.VECTOR_SIZE);
+        m.beginControlFlow("for (int p0 = 0; p0 < whole; p0 += $L)", BatchGroup.VECTOR_SIZE);
+        prePassPositions(m, product, inputs, BatchGroup.VECTOR_SIZE);
+        m.endControlFlow();
+        m.beginControlFlow("for (int p0 = whole; p0 < positions; p0++)");
+        prePassPositions(m, product, inputs, 1);
+        m.endControlFlow();
+        return m.build();
+    }
+
+    /** {@code n} positions from {@code p0}: row q reads {@code in} at {@code (p0+q)*I} and writes {@code xz} at {@code (p0+q)*G}. */
+    private static void prePassPositions(MethodSpec.Builder m, VectorMatVec product, int inputs, int n) {
+        List<String> outs = new ArrayList<>();
+        List<String> offsets = new ArrayList<>();
+        for (int q = 0; q < n; q++) {
+            m.addStatement("float[] cat$L = in", q)
+                    .addStatement("int catOff$L = $L * $L", q, q == 0 ? "p0" : "(p0 + " + q + ")", inputs)
+                    .addStatement("int xo$L = $L * $L", q, q == 0 ? "p0" : "(p0 + " + q + ")", product.rows());
+            outs.add("xz");
+            offsets.add("xo" + q);
+        }
+        groupedStrips(m, product, outs, offsets, inputs);
+        for (int q = 0; q < n; q++) {
+            scalarTail(m, product, String.valueOf(q), "xz", "xo" + q, 0, inputs, false);
+        }
+    }
+
+    /** Every whole strip, then the last single vector column when there is one, for the rows {@code outs}. */
+    private static void groupedStrips(MethodSpec.Builder m, VectorMatVec product, List<String> outs,
+                                      List<String> offsets, int to) {
+        int strips = product.rows() / VectorMatVec.STRIP;
+        if (strips > 0) {
+            m.beginControlFlow("for (int s = 0; s < $L; s++)", strips);
+            m.addStatement("int o = s * $L", VectorMatVec.STRIP);
+            m.addStatement("float[] p = $L[s]", product.field());
+            groupedVectorBlock(m, product, outs, offsets, 2, to);
+            m.endControlFlow();
+        }
+        if (product.vectorColumns() % 2 != 0) {
+            m.addCode("{\n$>");
+            m.addStatement("int o = $L", strips * VectorMatVec.STRIP);
+            m.addStatement("float[] p = $L[$L]", product.field(), strips);
+            groupedVectorBlock(m, product, outs, offsets, 1, to);
+            m.addCode("$<}\n");
+        }
+    }
+
+    /** {@code width} vectors from output row {@code o} of strip {@code p}, for every row, over {@code k < to}. */
+    private static void groupedVectorBlock(MethodSpec.Builder m, VectorMatVec product, List<String> outs,
+                                           List<String> offsets, int width, int to) {
+        int size = outs.size();
+        for (int q = 0; q < size; q++) {
+            for (int e = 0; e < width; e++) {
+                if (product.startField() == null) {
+                    m.addStatement("$T a$L_$L = $T.zero($T.SPECIES_256)", FLOAT_VECTOR, q, e, FLOAT_VECTOR, FLOAT_VECTOR);
+                } else {
+                    m.addStatement("$T a$L_$L = $T.fromArray($T.SPECIES_256, $L, $L)", FLOAT_VECTOR, q, e,
+                            FLOAT_VECTOR, FLOAT_VECTOR, product.startField(), plus("o", e * VectorMatVec.LANES));
+                }
+            }
+        }
+        m.beginControlFlow("for (int k = 0; k < $L; k++)", to)
+                .addStatement("int i = k * $L", VectorMatVec.STRIP);
+        for (int e = 0; e < width; e++) {
+            m.addStatement("$T w$L = $T.fromArray($T.SPECIES_256, p, $L)", FLOAT_VECTOR, e, FLOAT_VECTOR, FLOAT_VECTOR,
+                    plus("i", e * VectorMatVec.LANES));
+        }
+        for (int q = 0; q < size; q++) {
+            m.addStatement("$T y$L = $T.broadcast($T.SPECIES_256, cat$L[catOff$L + k])", FLOAT_VECTOR, q, FLOAT_VECTOR,
+                    FLOAT_VECTOR, q, q);
+            for (int e = 0; e < width; e++) {
+                m.addStatement("a$L_$L = w$L.fma(y$L, a$L_$L)", q, e, e, q, q, e);
+            }
+        }
+        m.endControlFlow();
+        for (int q = 0; q < size; q++) {
+            String base = offsets == null ? "o" : offsets.get(q) + " + o";
+            for (int e = 0; e < width; e++) {
+                m.addStatement("a$L_$L.intoArray($L, $L)", q, e, outs.get(q), plus(base, e * VectorMatVec.LANES));
+            }
+        }
+    }
+
+    /**
+     * {@code n} vector columns from output row {@code o} (strips from {@code s}) held in registers
+     * a0..a(n-1), over {@code k} from {@code from}; they start from the start field (or zero), or
+     * from {@code out} itself.
+     */
+    private static void vectorBlock(MethodSpec.Builder m, VectorMatVec product, int n, int from,
+                                    boolean startFromOut) {
         for (int e = 0; e < n; e++) {
-            if (product.startField() == null) {
+            String start = startFromOut ? "out" : product.startField();
+            if (start == null) {
                 m.addStatement("$T a$L = $T.zero($T.SPECIES_256)", FLOAT_VECTOR, e, FLOAT_VECTOR, FLOAT_VECTOR);
             } else {
                 m.addStatement("$T a$L = $T.fromArray($T.SPECIES_256, $L, $L)", FLOAT_VECTOR, e, FLOAT_VECTOR,
-                        FLOAT_VECTOR, product.startField(), plus("o", e * VectorMatVec.LANES));
+                        FLOAT_VECTOR, start, plus("o", e * VectorMatVec.LANES));
             }
         }
         for (int p = 0; p < (n + 1) / 2; p++) {
             m.addStatement("float[] p$L = $L[$L]", p, product.field(), plus("s", p));
         }
-        m.beginControlFlow("for (int k = 0; k < $L; k++)", product.inputLength())
+        m.beginControlFlow("for (int k = $L; k < $L; k++)", from, product.inputLength())
                 .addStatement("$T v = $T.broadcast($T.SPECIES_256, cat[catOff + k])", FLOAT_VECTOR, FLOAT_VECTOR,
                         FLOAT_VECTOR)
                 .addStatement("int i = k * $L", VectorMatVec.STRIP);

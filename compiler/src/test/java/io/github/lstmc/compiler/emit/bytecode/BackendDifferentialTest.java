@@ -118,10 +118,19 @@ class BackendDifferentialTest {
         for (long seed = 0; seed < VECTOR_MODELS; seed++) {
             int maxSize = seed % 4 == 0 ? 64 : 24;
             Model model = RandomModels.model(new Random(5000 + seed), RandomModels.Features.all().withMaxSize(maxSize));
-            // mostly Vector API products only; every third model also keeps its tiny products unrolled
-            PlanOptions options = (seed % 3 == 0 ? PlanOptions.DEFAULT : PlanOptions.LOOPS_ONLY).withVectorApi(true);
+            // Vector API products with batch groups, the same with the input pre-pass, and with the
+            // default unroll threshold (tiny products stay unrolled)
+            PlanOptions options = (seed % 3 == 0 ? PlanOptions.DEFAULT
+                    : seed % 3 == 1 ? PlanOptions.LOOPS_ONLY : PlanOptions.LOOPS_ONLY.withPrecomputeTile(1))
+                    .withVectorApi(true);
             Plan plan = Planner.plan(model, options);
             for (DirectionPlan direction : plan.directions()) {
+                if (direction.batchGroup() != null && direction.gates() instanceof VectorMatVec) {
+                    coverage.merge("grouped", 1, Integer::sum);
+                }
+                if (direction.inputProjection() != null && direction.gates() instanceof VectorMatVec) {
+                    coverage.merge("pre-pass", 1, Integer::sum);
+                }
                 for (MatVec product : direction.projection() == null ? List.of(direction.gates())
                         : List.of(direction.gates(), direction.projection())) {
                     if (product instanceof VectorMatVec v) {
@@ -147,7 +156,8 @@ class BackendDifferentialTest {
             sources.put(PACKAGE + "." + className, source);
             cases.add(new Case(seed, model, className, bytecode, source));
         }
-        for (String kind : List.of("concatenated", "single operand", "chunk loop", "remaining block", "scalar tail")) {
+        for (String kind : List.of("concatenated", "single operand", "chunk loop", "remaining block", "scalar tail",
+                "grouped", "pre-pass")) {
             assertTrue(coverage.getOrDefault(kind, 0) > 0, "no " + kind + " Vector API products among " + coverage);
         }
         InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources, true);
@@ -175,7 +185,8 @@ class BackendDifferentialTest {
             assertEquals(reference.stateSize(l), bytecode.stateSize(l), what);
         }
 
-        int batch = 1 + rnd.nextInt(9); // up to two full groups of 4 rows and a remainder
+        // up to two full groups of 4 rows (plain tier) or one of 6 (Vector API tier) and a remainder
+        int batch = 1 + rnd.nextInt(9);
         int steps = 1 + rnd.nextInt(5);
         float[] input = flatten(RandomModels.input(rnd, batch, steps, model.inputSize()), model.layout());
         int[] lengths = rnd.nextBoolean() ? RandomModels.lengths(rnd, batch, steps) : null;
