@@ -25,11 +25,11 @@ import org.objectweb.asm.Type;
  */
 final class ProductEmitter {
     private static final Type FLOATS = Type.getType(float[].class);
-    private static final String FLOAT_VECTOR = "jdk/incubator/vector/FloatVector";
-    private static final Type FLOAT_VECTOR_TYPE = Type.getObjectType(FLOAT_VECTOR);
-    private static final String SPECIES = "Ljdk/incubator/vector/VectorSpecies;";
-    private static final String FROM_ARRAY = "(" + SPECIES + "[FI)L" + FLOAT_VECTOR + ";";
-    private static final String FMA = "(Ljdk/incubator/vector/Vector;Ljdk/incubator/vector/Vector;)L" + FLOAT_VECTOR + ";";
+    private static final String FLOAT_VECTOR = VectorTypes.FLOAT_VECTOR;
+    private static final Type FLOAT_VECTOR_TYPE = VectorTypes.FLOAT_VECTOR_TYPE;
+    private static final String SPECIES = VectorTypes.SPECIES;
+    private static final String FROM_ARRAY = VectorTypes.FROM_ARRAY;
+    private static final String FMA = VectorTypes.FMA;
     /**
      * The descriptor of an {@link InputProjection} pre-pass:
      * {@code (float[] in, float[] xz, int positions, float[] s0, ..., float[] s(P-1))}.
@@ -242,7 +242,7 @@ final class ProductEmitter {
         for (int e = 0; e < n; e++) {
             code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
             if (product.startField() == null) {
-                code.invokeStatic(FLOAT_VECTOR, "zero", "(" + SPECIES + ")L" + FLOAT_VECTOR + ";");
+                code.invokeStatic(FLOAT_VECTOR, "zero", VectorTypes.ZERO);
             } else {
                 code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
                 pushPlus(code, o, e * VectorMatVec.LANES);
@@ -267,7 +267,7 @@ final class ProductEmitter {
             code.load(k);
             code.insn(IADD);
             code.insn(FALOAD);
-            code.invokeStatic(FLOAT_VECTOR, "broadcast", "(" + SPECIES + "F)L" + FLOAT_VECTOR + ";");
+            code.invokeStatic(FLOAT_VECTOR, "broadcast", VectorTypes.BROADCAST);
             Code.Local v = code.storeNew("v", FLOAT_VECTOR_TYPE);
             code.load(k);
             code.pushInt(VectorMatVec.STRIP);
@@ -289,7 +289,7 @@ final class ProductEmitter {
             code.load(a[e]);
             code.load(code.local("out"));
             pushPlus(code, o, e * VectorMatVec.LANES);
-            code.invokeVirtual(FLOAT_VECTOR, "intoArray", "([FI)V");
+            code.invokeVirtual(FLOAT_VECTOR, "intoArray", VectorTypes.INTO_ARRAY);
         }
     }
 
