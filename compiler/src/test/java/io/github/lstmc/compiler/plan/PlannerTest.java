@@ -2,8 +2,10 @@ package io.github.lstmc.compiler.plan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lstmc.compiler.model.Activation;
@@ -87,6 +89,23 @@ class PlannerTest {
                 assertEquals(w.get(row, k), transposed[k][row]);
             }
         }
+    }
+
+    @Test
+    void vectorApiCellUpdatesAreVectorizedOnlyWhenEveryActivationHasAVectorForm() {
+        PlanOptions vector = PlanOptions.LOOPS_ONLY.withVectorApi(true);
+        assertTrue(Planner.plan(model(3, 5, false, null, Activation.TANH), vector).directions().get(0).cell()
+                .vectorized(), "sigmoid, tanh, tanh");
+        assertTrue(Planner.plan(model(3, 5, false, null, Activation.of(Activation.Kind.LEAKY_RELU, 0.1f)), vector)
+                .directions().get(0).cell().vectorized(), "leaky relu has a vector form");
+        assertFalse(Planner.plan(model(3, 5, false, null, Activation.of(Activation.Kind.ELU, 1f)), vector)
+                .directions().get(0).cell().vectorized(), "elu computes in double: the cell stays scalar");
+        assertFalse(Planner.plan(model(3, 5, false, null, Activation.TANH), PlanOptions.LOOPS_ONLY).directions().get(0)
+                .cell().vectorized(), "the plain tier never vectorizes");
+        CellUpdate scalar = Planner.plan(model(3, 5, false, null, Activation.of(Activation.Kind.GELU)), vector)
+                .directions().get(0).cell();
+        assertThrows(IllegalArgumentException.class, () -> new CellUpdate(scalar.method(), 5, 0, 1, 3, 2,
+                scalar.gate(), scalar.cell(), scalar.hidden(), Layer.NO_CLIP, Layer.NO_CLIP, null, null, null, true));
     }
 
     @Test
