@@ -1,5 +1,10 @@
 package io.github.lstmc.compiler.emit.bytecode;
 
+import static io.github.lstmc.compiler.emit.bytecode.VectorTypes.FLOAT_VECTOR;
+import static io.github.lstmc.compiler.emit.bytecode.VectorTypes.FLOAT_VECTOR_TYPE;
+import static io.github.lstmc.compiler.emit.bytecode.VectorTypes.FMA;
+import static io.github.lstmc.compiler.emit.bytecode.VectorTypes.FROM_ARRAY;
+import static io.github.lstmc.compiler.emit.bytecode.VectorTypes.SPECIES;
 import static org.objectweb.asm.Opcodes.*;
 
 import io.github.lstmc.compiler.plan.BatchGroup;
@@ -25,11 +30,6 @@ import org.objectweb.asm.Type;
  */
 final class ProductEmitter {
     private static final Type FLOATS = Type.getType(float[].class);
-    private static final String FLOAT_VECTOR = VectorTypes.FLOAT_VECTOR;
-    private static final Type FLOAT_VECTOR_TYPE = VectorTypes.FLOAT_VECTOR_TYPE;
-    private static final String SPECIES = VectorTypes.SPECIES;
-    private static final String FROM_ARRAY = VectorTypes.FROM_ARRAY;
-    private static final String FMA = VectorTypes.FMA;
     /**
      * The descriptor of an {@link InputProjection} pre-pass:
      * {@code (float[] in, float[] xz, int positions, float[] s0, ..., float[] s(P-1))}.
