@@ -155,7 +155,9 @@ class BackendDifferentialTest {
         for (String kind : List.of("concatenated", "single operand", "chunk loop", "remaining block", "scalar tail",
                 "cell: vectorized", "cell: scalar (no vector form)", "cell: peepholes", "cell: no peepholes",
                 "cell: merged gate pass", "cell: pre-activation clip", "cell: cell clip", "cell: coupled",
-                "cell: scalar remainder", "cell: whole vectors only", "cell: non-default activation")) {
+                "cell: scalar remainder", "cell: whole vectors only", "cell: non-default activation",
+                "cell: affine", "cell: scaledTanh", "cell: hardSigmoid", "cell: relu", "cell: leakyRelu",
+                "cell: softsign")) {
             assertTrue(coverage.getOrDefault(kind, 0) > 0, "no " + kind + " (Vector API products, cell updates) among " + coverage);
         }
         InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources, true);
