@@ -10,7 +10,8 @@ package io.github.lstmc.compiler;
  *                      unless {@code vectorApi})
  * @param vectorApi     opt-in second tier: looped gate and projection products use the JDK Vector API
  *                      ({@code jdk.incubator.vector}, 256-bit vectors, fused multiply-add) instead of
- *                      plain loops. Needs {@code targetRelease} 17, and the generated class then needs
+ *                      plain loops, and so does the cell update when its activations have vector forms
+ *                      (same bits as its scalar form). Needs {@code targetRelease} 17, and the generated class then needs
  *                      JDK 17 or later run with {@code --add-modules jdk.incubator.vector} (to compile
  *                      its source, too). Off by default: the default output runs on Java 8.
  * @throws IllegalArgumentException naming the option when a name is not a valid Java identifier, or

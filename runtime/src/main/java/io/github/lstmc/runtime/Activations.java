@@ -18,21 +18,39 @@ package io.github.lstmc.runtime;
  * than their limits.
  */
 public final class Activations {
-    /** Beyond this, tanh is within float rounding of +-1; the approximation is fitted on [0, CLAMP]. */
-    static final float CLAMP = 0x1.f9f09ep2f;
+    /**
+     * Beyond this, {@link #tanh} is within float rounding of +-1; the approximation is fitted on
+     * {@code [0, TANH_CLAMP]} and its argument is clamped to {@code [-TANH_CLAMP, TANH_CLAMP]}.
+     * Public (as are the coefficients below) so that code generators rendering a vectorized tanh
+     * take the exact same constants from here rather than copying them.
+     */
+    public static final float TANH_CLAMP = 0x1.f9f09ep2f;
 
-    // Numerator x * (A0 + A1 u + ... + A6 u^6), denominator B0 + B1 u + B2 u^2 + B3 u^3, u = x^2.
-    private static final float A0 = 0x1.0p0f;
-    private static final float A1 = 0x1.0cc936p-3f;
-    private static final float A2 = 0x1.9ccbbcp-9f;
-    private static final float A3 = 0x1.86b96p-17f;
-    private static final float A4 = -0x1.7fc092p-26f;
-    private static final float A5 = 0x1.18e722p-34f;
-    private static final float A6 = -0x1.067dccp-43f;
-    private static final float B0 = 0x1.0p0f;
-    private static final float B1 = 0x1.dbb9eep-2f;
-    private static final float B2 = 0x1.944618p-6f;
-    private static final float B3 = 0x1.1200eep-12f;
+    // tanh(c) = c * P(u) / Q(u), u = c^2, P(u) = A0 + A1 u + ... + A6 u^6 and Q(u) = B0 + B1 u + B2 u^2 + B3 u^3,
+    // each evaluated by Horner's rule from the highest coefficient, one multiplication then one addition per step.
+
+    /** Coefficient of u^0 in the numerator polynomial P of {@link #tanh}. */
+    public static final float TANH_A0 = 0x1.0p0f;
+    /** Coefficient of u^1 in P. */
+    public static final float TANH_A1 = 0x1.0cc936p-3f;
+    /** Coefficient of u^2 in P. */
+    public static final float TANH_A2 = 0x1.9ccbbcp-9f;
+    /** Coefficient of u^3 in P. */
+    public static final float TANH_A3 = 0x1.86b96p-17f;
+    /** Coefficient of u^4 in P. */
+    public static final float TANH_A4 = -0x1.7fc092p-26f;
+    /** Coefficient of u^5 in P. */
+    public static final float TANH_A5 = 0x1.18e722p-34f;
+    /** Coefficient of u^6 in P (where Horner's rule starts). */
+    public static final float TANH_A6 = -0x1.067dccp-43f;
+    /** Coefficient of u^0 in the denominator polynomial Q of {@link #tanh}. */
+    public static final float TANH_B0 = 0x1.0p0f;
+    /** Coefficient of u^1 in Q. */
+    public static final float TANH_B1 = 0x1.dbb9eep-2f;
+    /** Coefficient of u^2 in Q. */
+    public static final float TANH_B2 = 0x1.944618p-6f;
+    /** Coefficient of u^3 in Q (where Horner's rule starts). */
+    public static final float TANH_B3 = 0x1.1200eep-12f;
 
     private static final double SELU_SCALE = 1.0507009873554805;
     private static final double SELU_ALPHA = 1.6732632423543772;
@@ -42,19 +60,19 @@ public final class Activations {
 
     /** tanh(x), rational approximation (absolute error at most 3.5e-7); NaN stays NaN. */
     public static float tanh(float x) {
-        float c = Math.max(-CLAMP, Math.min(CLAMP, x));
+        float c = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, x));
         float u = c * c;
-        float p = A6;
-        p = p * u + A5;
-        p = p * u + A4;
-        p = p * u + A3;
-        p = p * u + A2;
-        p = p * u + A1;
-        p = p * u + A0;
-        float q = B3;
-        q = q * u + B2;
-        q = q * u + B1;
-        q = q * u + B0;
+        float p = TANH_A6;
+        p = p * u + TANH_A5;
+        p = p * u + TANH_A4;
+        p = p * u + TANH_A3;
+        p = p * u + TANH_A2;
+        p = p * u + TANH_A1;
+        p = p * u + TANH_A0;
+        float q = TANH_B3;
+        q = q * u + TANH_B2;
+        q = q * u + TANH_B1;
+        q = q * u + TANH_B0;
         return c * p / q;
     }
 

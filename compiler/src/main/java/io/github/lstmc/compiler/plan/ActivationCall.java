@@ -1,6 +1,7 @@
 package io.github.lstmc.compiler.plan;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * How an activation is rendered: {@code io.github.lstmc.runtime.Activations.<method>(x, arguments...)}
@@ -18,11 +19,25 @@ public record ActivationCall(String method, List<Float> arguments) {
     /** The runtime class every call goes to. */
     public static final String RUNTIME_CLASS = "io.github.lstmc.runtime.Activations";
 
+    /**
+     * The runtime methods that have a Vector API form ({@link CellUpdate#vectorized()}), each the
+     * same float operations as the scalar method, lane by lane (see {@link CellUpdate} for the forms
+     * and why they give the same bits). The others (elu, softplus, gelu, selu, celu, thresholdedRelu,
+     * hardSwish) compute in double or have not been proven lanewise equal; a cell using one stays scalar.
+     */
+    public static final Set<String> VECTOR_FORMS = Set.of("tanh", "sigmoid", "affine", "scaledTanh", "hardSigmoid",
+            "relu", "leakyRelu", "softsign");
+
     public ActivationCall {
         arguments = List.copyOf(arguments);
     }
 
     public boolean isIdentity() {
         return method == null;
+    }
+
+    /** True for the identity and for every method in {@link #VECTOR_FORMS}. */
+    public boolean hasVectorForm() {
+        return isIdentity() || VECTOR_FORMS.contains(method);
     }
 }

@@ -184,13 +184,18 @@ public final class Planner {
             projection = product(base + "Projection", field + "_PROJECTION", s, new float[s],
                     new Operand[] {Operand.INPUT}, new float[][][] {pw});
         }
+        ActivationCall gate = call(cell.activations().gate());
+        ActivationCall candidate = call(cell.activations().cell());
+        ActivationCall hidden = call(cell.activations().hidden());
+        // the Vector API tier vectorizes the cell update too when every activation has a vector form
+        boolean vectorCell = options.vectorApi() && gate.hasVectorForm() && candidate.hasVectorForm()
+                && hidden.hasVectorForm();
         CellUpdate update = new CellUpdate(base + "Cell", h, slots.indexOf(Gate.INPUT), slots.indexOf(Gate.FORGET),
-                slots.indexOf(Gate.CELL), slots.indexOf(Gate.OUTPUT),
-                call(cell.activations().gate()), call(cell.activations().cell()), call(cell.activations().hidden()),
+                slots.indexOf(Gate.CELL), slots.indexOf(Gate.OUTPUT), gate, candidate, hidden,
                 layer.preActivationClip(), layer.cellClip(),
                 peephole(cell, Peephole.INPUT, field),
                 layer.coupledInputForget() ? null : peephole(cell, Peephole.FORGET, field),
-                peephole(cell, Peephole.OUTPUT, field));
+                peephole(cell, Peephole.OUTPUT, field), vectorCell);
         InputProjection precompute = null;
         if (gates instanceof LoopedMatVec && options.precomputeTile() > 0) {
             int tile = Math.min(MAX_PRECOMPUTE_TILE, options.precomputeTile());

@@ -2,8 +2,10 @@ package io.github.lstmc.compiler.plan;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lstmc.compiler.model.Activation;
@@ -90,16 +92,37 @@ class PlannerTest {
     }
 
     @Test
+    void vectorApiCellUpdatesAreVectorizedOnlyWhenEveryActivationHasAVectorForm() {
+        PlanOptions vector = PlanOptions.LOOPS_ONLY.withVectorApi(true);
+        assertTrue(Planner.plan(model(3, 5, false, null, Activation.TANH), vector).directions().get(0).cell()
+                .vectorized(), "sigmoid, tanh, tanh");
+        assertTrue(Planner.plan(model(3, 5, false, null, Activation.of(Activation.Kind.LEAKY_RELU, 0.1f)), vector)
+                .directions().get(0).cell().vectorized(), "leaky relu has a vector form");
+        assertFalse(Planner.plan(model(3, 5, false, null, Activation.of(Activation.Kind.ELU, 1f)), vector)
+                .directions().get(0).cell().vectorized(), "elu computes in double: the cell stays scalar");
+        assertFalse(Planner.plan(model(3, 5, false, null, Activation.TANH), PlanOptions.LOOPS_ONLY).directions().get(0)
+                .cell().vectorized(), "the plain tier never vectorizes");
+        CellUpdate scalar = Planner.plan(model(3, 5, false, null, Activation.of(Activation.Kind.GELU)), vector)
+                .directions().get(0).cell();
+        assertThrows(IllegalArgumentException.class, () -> new CellUpdate(scalar.method(), 5, 0, 1, 3, 2,
+                scalar.gate(), scalar.cell(), scalar.hidden(), Layer.NO_CLIP, Layer.NO_CLIP, null, null, null, true));
+    }
+
+    @Test
     void vectorApiProductsPackBothOperandsSideBySideInStrips() {
         // H = 5: 20 gate rows = 2 whole vectors (no chunk, a remaining block) and a 4-row scalar tail
         Model model = model(3, 5, false, null, Activation.TANH);
-        Plan plan = Planner.plan(model, PlanOptions.LOOPS_ONLY.withVectorApi(true).withPrecomputeTile(4));
+        Plan plan = Planner.plan(model, PlanOptions.LOOPS_ONLY.withVectorApi(true));
         DirectionPlan d = plan.directions().get(0);
         VectorMatVec gates = assertInstanceOf(VectorMatVec.class, d.gates());
-        assertNull(d.inputProjection(), "the pre-pass belongs to the plain tier");
+        assertNull(d.inputProjection(), "no pre-pass unless asked for");
         assertEquals(BatchGroup.VECTOR_SIZE, d.batchGroup().size(), "batch groups of the Vector API tier have 6 rows");
         assertNull(Planner.plan(model, PlanOptions.LOOPS_ONLY.withVectorApi(true).withBatchGroup(1)).directions().get(0)
                 .batchGroup(), "batch group 1 turns groups off in both tiers");
+        DirectionPlan prePass = Planner.plan(model, PlanOptions.LOOPS_ONLY.withVectorApi(true).withPrecomputeTile(4))
+                .directions().get(0);
+        assertEquals(1, prePass.inputProjection().tile(), "the vector pre-pass groups positions itself");
+        assertNull(prePass.batchGroup(), "rows walk one by one after a pre-pass");
         assertEquals(List.of(Operand.INPUT, Operand.STATE), gates.operands());
         assertEquals(List.of(3, 5), gates.lengths());
         assertEquals(8, gates.inputLength());

@@ -1,5 +1,13 @@
 package io.github.lstmc.compiler.emit.bytecode;
 
+import static io.github.lstmc.compiler.emit.bytecode.VectorTypes.BROADCAST;
+import static io.github.lstmc.compiler.emit.bytecode.VectorTypes.FLOAT_VECTOR;
+import static io.github.lstmc.compiler.emit.bytecode.VectorTypes.FLOAT_VECTOR_TYPE;
+import static io.github.lstmc.compiler.emit.bytecode.VectorTypes.FMA;
+import static io.github.lstmc.compiler.emit.bytecode.VectorTypes.FROM_ARRAY;
+import static io.github.lstmc.compiler.emit.bytecode.VectorTypes.INTO_ARRAY;
+import static io.github.lstmc.compiler.emit.bytecode.VectorTypes.SPECIES;
+import static io.github.lstmc.compiler.emit.bytecode.VectorTypes.ZERO;
 import static org.objectweb.asm.Opcodes.*;
 
 import io.github.lstmc.compiler.plan.BatchGroup;
@@ -25,11 +33,6 @@ import org.objectweb.asm.Type;
  */
 final class ProductEmitter {
     private static final Type FLOATS = Type.getType(float[].class);
-    private static final String FLOAT_VECTOR = "jdk/incubator/vector/FloatVector";
-    private static final Type FLOAT_VECTOR_TYPE = Type.getObjectType(FLOAT_VECTOR);
-    private static final String SPECIES = "Ljdk/incubator/vector/VectorSpecies;";
-    private static final String FROM_ARRAY = "(" + SPECIES + "[FI)L" + FLOAT_VECTOR + ";";
-    private static final String FMA = "(Ljdk/incubator/vector/Vector;Ljdk/incubator/vector/Vector;)L" + FLOAT_VECTOR + ";";
     /**
      * The descriptor of an {@link InputProjection} pre-pass:
      * {@code (float[] in, float[] xz, int positions, float[] s0, ..., float[] s(P-1))}.
@@ -436,7 +439,7 @@ final class ProductEmitter {
                 } else {
                     pushPlus(code, o, e * VectorMatVec.LANES);
                 }
-                code.invokeVirtual(FLOAT_VECTOR, "intoArray", "([FI)V");
+                code.invokeVirtual(FLOAT_VECTOR, "intoArray", INTO_ARRAY);
             }
         }
     }
@@ -452,7 +455,7 @@ final class ProductEmitter {
             pushPlus(code, o, e * VectorMatVec.LANES);
             code.invokeStatic(FLOAT_VECTOR, "fromArray", FROM_ARRAY);
         } else if (product.startField() == null) {
-            code.invokeStatic(FLOAT_VECTOR, "zero", "(" + SPECIES + ")L" + FLOAT_VECTOR + ";");
+            code.invokeStatic(FLOAT_VECTOR, "zero", ZERO);
         } else {
             code.getStatic(cls.owner(), product.startField(), RuntimeTypes.FLOATS);
             pushPlus(code, o, e * VectorMatVec.LANES);
@@ -468,7 +471,7 @@ final class ProductEmitter {
         code.load(k);
         code.insn(IADD);
         code.insn(FALOAD);
-        code.invokeStatic(FLOAT_VECTOR, "broadcast", "(" + SPECIES + "F)L" + FLOAT_VECTOR + ";");
+        code.invokeStatic(FLOAT_VECTOR, "broadcast", BROADCAST);
     }
 
     /**
@@ -515,7 +518,7 @@ final class ProductEmitter {
             code.load(a[e]);
             code.load(code.local("out"));
             pushPlus(code, o, e * VectorMatVec.LANES);
-            code.invokeVirtual(FLOAT_VECTOR, "intoArray", "([FI)V");
+            code.invokeVirtual(FLOAT_VECTOR, "intoArray", VectorTypes.INTO_ARRAY);
         }
     }
 

@@ -30,8 +30,7 @@ final class KernelRenderer {
     static final TypeName FLOATS = ArrayTypeName.of(TypeName.FLOAT);
     private static final ClassName ACTIVATIONS = ClassName.bestGuess(ActivationCall.RUNTIME_CLASS);
     private static final ClassName ARRAYS = ClassName.get(Arrays.class);
-    /** Named, not imported from the compiler's class path: the incubating module is resolved at run time only. */
-    private static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
+    private static final ClassName FLOAT_VECTOR = VectorActivations.FLOAT_VECTOR;
     /** Terms per Java statement of an unrolled row; longer rows continue in a local (same order). */
     private static final int TERMS_PER_STATEMENT = 24;
 
@@ -706,66 +705,134 @@ final class KernelRenderer {
         int h = u.hiddenSize();
         int cell = u.cellOffset();
         String cellElement = "z[" + cell + " + j]";
+        CodeBlock cellVector = VectorActivations.load("z", cell + " + j");
         MethodSpec.Builder m = MethodSpec.methodBuilder(u.method())
                 .addJavadoc("The elementwise cell update of one step, in place on z (gates, then the cell at $L),\n"
-                        + "one activation per loop so that C2 vectorizes every pass.\n", cell)
+                        + (u.vectorized() ? "with the Vector API, 8 lanes at a time, then the remaining elements.\n"
+                        : "one activation per loop so that C2 vectorizes every pass.\n"), cell)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(FLOATS, "z").addParameter(FLOATS, "c").addParameter(int.class, "cOff")
                 .addParameter(FLOATS, "out").addParameter(int.class, "outOff")
                 .addStatement("System.arraycopy(c, cOff, z, $L, $L)", cell, h);
         int merged = u.mergedGateBlocks();
         if (merged > 0) {
-            m.beginControlFlow("for (int j = 0; j < $L; j++)", merged * h)
-                    .addStatement("float zx = z[j]");
-            if (u.hasPreActivationClip()) {
-                m.addStatement("zx = $T.clamp(zx, $L)", ACTIVATIONS, JavaText.floatLiteral(u.preActivationClip()));
-            }
-            m.addStatement("z[j] = $L", apply(u.gate(), "zx")).endControlFlow();
+            pass(m, u, merged * h, () -> {
+                m.addStatement("$T zx = $L", FLOAT_VECTOR, VectorActivations.load("z", "j"));
+                if (u.hasPreActivationClip()) {
+                    m.addStatement("zx = $L", VectorActivations.clamp("zx", u.preActivationClip()));
+                }
+                m.addStatement("$L.intoArray(z, j)", VectorActivations.apply(m, u.gate(), "zx"));
+            }, () -> {
+                m.addStatement("float zx = z[j]");
+                if (u.hasPreActivationClip()) {
+                    m.addStatement("zx = $T.clamp(zx, $L)", ACTIVATIONS, JavaText.floatLiteral(u.preActivationClip()));
+                }
+                m.addStatement("z[j] = $L", apply(u.gate(), "zx"));
+            });
         } else {
-            gatePass(m, u, "zi", u.slotInput(), u.peepholeInput(), cellElement, u.gate());
+            gatePass(m, u, "zi", u.slotInput(), u.peepholeInput(), u.gate());
             if (!u.coupled()) {
-                gatePass(m, u, "zf", u.slotForget(), u.peepholeForget(), cellElement, u.gate());
+                gatePass(m, u, "zf", u.slotForget(), u.peepholeForget(), u.gate());
             }
         }
-        gatePass(m, u, "zg", u.slotCell(), null, null, u.cell());
-        m.beginControlFlow("for (int j = 0; j < $L; j++)", h)
-                .addStatement("float cp = $L", cellElement)
-                .addStatement("float i = $L", element(u, u.slotInput()));
-        if (u.coupled()) {
-            m.addStatement("float f = 1f - i");
-        } else {
-            m.addStatement("float f = $L", element(u, u.slotForget()));
-        }
-        m.addStatement("float g = $L", element(u, u.slotCell()))
-                .addStatement("float cn = f * cp + i * g");
-        if (u.hasCellClip()) {
-            m.addStatement("cn = $T.clamp(cn, $L)", ACTIVATIONS, JavaText.floatLiteral(u.cellClip()));
-        }
-        m.addStatement("$L = cn", cellElement).endControlFlow();
+        gatePass(m, u, "zg", u.slotCell(), null, u.cell());
+        pass(m, u, h, () -> {
+            m.addStatement("$T cp = $L", FLOAT_VECTOR, cellVector)
+                    .addStatement("$T i = $L", FLOAT_VECTOR, vectorElement(u, u.slotInput()));
+            if (u.coupled()) {
+                m.addStatement("$T f = $T.broadcast($L, 1f).sub(i)", FLOAT_VECTOR, FLOAT_VECTOR,
+                        VectorActivations.species());
+            } else {
+                m.addStatement("$T f = $L", FLOAT_VECTOR, vectorElement(u, u.slotForget()));
+            }
+            m.addStatement("$T g = $L", FLOAT_VECTOR, vectorElement(u, u.slotCell()))
+                    .addStatement("$T cn = f.mul(cp).add(i.mul(g))", FLOAT_VECTOR);
+            if (u.hasCellClip()) {
+                m.addStatement("cn = $L", VectorActivations.clamp("cn", u.cellClip()));
+            }
+            m.addStatement("cn.intoArray(z, $L + j)", cell);
+        }, () -> {
+            m.addStatement("float cp = $L", cellElement)
+                    .addStatement("float i = $L", element(u, u.slotInput()));
+            if (u.coupled()) {
+                m.addStatement("float f = 1f - i");
+            } else {
+                m.addStatement("float f = $L", element(u, u.slotForget()));
+            }
+            m.addStatement("float g = $L", element(u, u.slotCell()))
+                    .addStatement("float cn = f * cp + i * g");
+            if (u.hasCellClip()) {
+                m.addStatement("cn = $T.clamp(cn, $L)", ACTIVATIONS, JavaText.floatLiteral(u.cellClip()));
+            }
+            m.addStatement("$L = cn", cellElement);
+        });
         if (merged == 0) {
-            gatePass(m, u, "zo", u.slotOutput(), u.peepholeOutput(), cellElement, u.gate());
+            gatePass(m, u, "zo", u.slotOutput(), u.peepholeOutput(), u.gate());
         }
         String o = element(u, u.slotOutput());
-        return m.beginControlFlow("for (int j = 0; j < $L; j++)", h)
-                .addStatement("$L = $L * $L", o, o, apply(u.hidden(), cellElement))
-                .endControlFlow()
-                .addStatement("System.arraycopy(z, $L, c, cOff, $L)", cell, h)
+        pass(m, u, h, () -> {
+            m.addStatement("$T hc = $L", FLOAT_VECTOR, cellVector);
+            CodeBlock hidden = VectorActivations.apply(m, u.hidden(), "hc");
+            m.addStatement("$L.mul($L).intoArray(z, $L)", vectorElement(u, u.slotOutput()), hidden,
+                    vectorIndex(u, u.slotOutput()));
+        }, () -> m.addStatement("$L = $L * $L", o, o, apply(u.hidden(), cellElement)));
+        return m.addStatement("System.arraycopy(z, $L, c, cOff, $L)", cell, h)
                 .addStatement("System.arraycopy(z, $L, out, outOff, $L)", u.slotOutput() * h, h)
                 .build();
     }
 
-    /** {@code for j: float zX = z[X + j]; [peephole] [clip] z[X + j] = act(zX);}. */
+    /**
+     * One pass over {@code j < n}: scalar {@code for (j = 0; j < n; j++)}, or, when the update is
+     * vectorized, {@code j} in steps of 8 lanes up to {@code n - n % 8}, then the scalar loop for the rest.
+     */
+    private static void pass(MethodSpec.Builder m, CellUpdate u, int n, Runnable vector, Runnable scalar) {
+        int whole = u.vectorized() ? n - n % CellUpdate.LANES : 0;
+        if (whole > 0) {
+            m.beginControlFlow("for (int j = 0; j < $L; j += $L)", whole, CellUpdate.LANES);
+            vector.run();
+            m.endControlFlow();
+        }
+        if (whole < n) {
+            m.beginControlFlow("for (int j = $L; j < $L; j++)", whole, n);
+            scalar.run();
+            m.endControlFlow();
+        }
+    }
+
+    /** {@code for j: float zX = z[X + j]; [peephole] [clip] z[X + j] = act(zX);} (as a {@link #pass}). */
     private static void gatePass(MethodSpec.Builder m, CellUpdate u, String name, int slot, String peephole,
-                                 String cell, ActivationCall activation) {
-        m.beginControlFlow("for (int j = 0; j < $L; j++)", u.hiddenSize());
-        gate(m, u, name, slot, peephole, cell);
-        m.addStatement("$L = $L", element(u, slot), apply(activation, name)).endControlFlow();
+                                 ActivationCall activation) {
+        String cellIndex = u.cellOffset() + " + j";
+        pass(m, u, u.hiddenSize(), () -> {
+            m.addStatement("$T $L = $L", FLOAT_VECTOR, name, vectorElement(u, slot));
+            if (peephole != null) {
+                m.addStatement("$L = $L.add($L.mul($L))", name, name, VectorActivations.load(peephole, "j"),
+                        VectorActivations.load("z", cellIndex));
+            }
+            if (u.hasPreActivationClip()) {
+                m.addStatement("$L = $L", name, VectorActivations.clamp(name, u.preActivationClip()));
+            }
+            m.addStatement("$L.intoArray(z, $L)", VectorActivations.apply(m, activation, name), vectorIndex(u, slot));
+        }, () -> {
+            gate(m, u, name, slot, peephole, "z[" + cellIndex + "]");
+            m.addStatement("$L = $L", element(u, slot), apply(activation, name));
+        });
     }
 
     /** {@code z[slot*H + j]}, without a "0 + ". */
     private static String element(CellUpdate u, int slot) {
+        return "z[" + vectorIndex(u, slot) + "]";
+    }
+
+    /** {@code slot*H + j}, without a "0 + ". */
+    private static String vectorIndex(CellUpdate u, int slot) {
         int offset = slot * u.hiddenSize();
-        return offset == 0 ? "z[j]" : "z[" + offset + " + j]";
+        return offset == 0 ? "j" : offset + " + j";
+    }
+
+    /** {@code FloatVector.fromArray(SPECIES_256, z, slot*H + j)}. */
+    private static CodeBlock vectorElement(CellUpdate u, int slot) {
+        return VectorActivations.load("z", vectorIndex(u, slot));
     }
 
     private static void gate(MethodSpec.Builder m, CellUpdate u, String name, int slot, String peephole, String cell) {

@@ -12,6 +12,8 @@ import io.github.lstmc.compiler.emit.ModelClassLoader;
 import io.github.lstmc.compiler.emit.java.InMemoryJavaCompiler;
 import io.github.lstmc.compiler.emit.java.JavaSourceEmitter;
 import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.plan.ActivationCall;
+import io.github.lstmc.compiler.plan.CellUpdate;
 import io.github.lstmc.compiler.plan.DirectionPlan;
 import io.github.lstmc.compiler.plan.MatVec;
 import io.github.lstmc.compiler.plan.Plan;
@@ -106,9 +108,11 @@ class BackendDifferentialTest {
     }
 
     /**
-     * The opt-in Vector API tier ({@link VectorMatVec}): random models with every feature, sizes up
-     * to 64 so that chunk loops, remaining blocks and scalar tails all occur, through both back ends
-     * (bit for bit with each other) and against the interpreter (within 1e-5).
+     * The opt-in Vector API tier ({@link VectorMatVec}, vectorized {@link CellUpdate}s): random models
+     * with every feature, sizes up to 64 so that chunk loops, remaining blocks and scalar tails all
+     * occur, and cell updates with and without peepholes, merged gate passes, clips, coupling, scalar
+     * remainders and cells that stay scalar (an activation without a vector form), through both back
+     * ends (bit for bit with each other) and against the interpreter (within 1e-5).
      */
     @Test
     void vectorApiTierAgreesWithInterpreterAndBitwiseBetweenBackEnds() throws Exception {
@@ -131,6 +135,7 @@ class BackendDifferentialTest {
                 if (direction.inputProjection() != null && direction.gates() instanceof VectorMatVec) {
                     coverage.merge("pre-pass", 1, Integer::sum);
                 }
+                cellCoverage(direction.cell(), coverage);
                 for (MatVec product : direction.projection() == null ? List.of(direction.gates())
                         : List.of(direction.gates(), direction.projection())) {
                     if (product instanceof VectorMatVec v) {
@@ -157,14 +162,55 @@ class BackendDifferentialTest {
             cases.add(new Case(seed, model, className, bytecode, source));
         }
         for (String kind : List.of("concatenated", "single operand", "chunk loop", "remaining block", "scalar tail",
-                "grouped", "pre-pass")) {
-            assertTrue(coverage.getOrDefault(kind, 0) > 0, "no " + kind + " Vector API products among " + coverage);
+                "grouped", "pre-pass", "cell: vectorized", "cell: scalar (no vector form)", "cell: peepholes", "cell: no peepholes",
+                "cell: merged gate pass", "cell: pre-activation clip", "cell: cell clip", "cell: coupled",
+                "cell: scalar remainder", "cell: whole vectors only", "cell: non-default activation",
+                "cell: affine", "cell: scaledTanh", "cell: hardSigmoid", "cell: relu", "cell: leakyRelu",
+                "cell: softsign")) {
+            assertTrue(coverage.getOrDefault(kind, 0) > 0, "no " + kind + " (Vector API products, cell updates) among " + coverage);
         }
         InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources, true);
         for (Case c : cases) {
             String qualified = PACKAGE + "." + c.className();
             LstmNetwork bytecode = new ModelClassLoader(c.bytecode()).newNetwork(qualified);
             compare(c, Lstmc.compiler().interpreter(c.model()), newInstance(compiled.load(qualified)), bytecode);
+        }
+    }
+
+    /** Counts the cell update shapes the Vector API tier test covers (vectorized ones by feature). */
+    private static void cellCoverage(CellUpdate cell, Map<String, Integer> coverage) {
+        if (!cell.vectorized()) {
+            coverage.merge("cell: scalar (no vector form)", 1, Integer::sum);
+            return;
+        }
+        List<String> kinds = new ArrayList<>(List.of("cell: vectorized"));
+        boolean peepholes = cell.peepholeInput() != null || cell.peepholeForget() != null
+                || cell.peepholeOutput() != null;
+        kinds.add(peepholes ? "cell: peepholes" : "cell: no peepholes");
+        if (cell.mergedGateBlocks() > 0) {
+            kinds.add("cell: merged gate pass");
+        }
+        if (cell.hasPreActivationClip()) {
+            kinds.add("cell: pre-activation clip");
+        }
+        if (cell.hasCellClip()) {
+            kinds.add("cell: cell clip");
+        }
+        if (cell.coupled()) {
+            kinds.add("cell: coupled");
+        }
+        int h = cell.hiddenSize();
+        if (h >= CellUpdate.LANES) {
+            kinds.add(h % CellUpdate.LANES != 0 ? "cell: scalar remainder" : "cell: whole vectors only");
+        }
+        for (ActivationCall call : List.of(cell.gate(), cell.cell(), cell.hidden())) {
+            if (!call.isIdentity() && !call.method().equals("sigmoid") && !call.method().equals("tanh")) {
+                kinds.add("cell: non-default activation");
+                kinds.add("cell: " + call.method());
+            }
+        }
+        for (String kind : kinds) {
+            coverage.merge(kind, 1, Integer::sum);
         }
     }
 
