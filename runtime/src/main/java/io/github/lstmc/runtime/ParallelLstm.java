@@ -24,9 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
- * <p><b>What gets faster.</b> Only batches: a call with {@code B} rows uses {@code min(B,
- * parallelism)} parts, and a batch of 1 runs on the calling thread exactly as the wrapped network
- * would (no copy, no hand-off). The calling thread always computes a part itself and waits for the
+ * <p><b>What gets faster.</b> Only batches: a call with {@code B} rows uses at most {@code min(B,
+ * parallelism)} parts, and no more than its work allows: each part must have at least
+ * {@link #minimumPartWork()} multiply-adds (estimated as {@code rows * steps *} the network's
+ * multiply-adds per row and step, {@code 4H(I+S)} summed over layers and directions). A batch of 1,
+ * or a call too small to split (such as one {@code step} of a small batch), runs on the calling
+ * thread exactly as the wrapped network would (no copy, no hand-off). The calling thread always computes a part itself and waits for the
  * others. Per call with more than one part it pays a hand-off to the workers (tens of microseconds)
  * and, except for the first part of a batch-first call, a copy of each part's rows of input, output
  * and state into and out of per-part buffers.
@@ -38,9 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * computed by the caller, so a busy, saturated or rejecting executor, or a call made from one of the
  * executor's own threads, makes a call slower, never stuck.
  *
- * <p><b>Memory.</b> {@link #newWorkspace(int, int)} preallocates each part's scratch: the wrapped
- * network's workspace and state for the part's rows, and input and output buffers (together about
- * the size of one call's input and output). The flat {@code forward} and {@code step} allocate
+ * <p><b>Memory.</b> {@link #newWorkspace(int, int)} preallocates all scratch: the wrapped network's
+ * workspace for the whole batch (used by calls that run inline and by the first part), and for each
+ * further part the wrapped network's workspace and state for its rows and input and output buffers
+ * (together about the size of one call's input and output). The flat {@code forward} and {@code step} allocate
  * nothing themselves while the batch size stays the same (a changed batch may reallocate a part's
  * small {@code lengths} array and, for {@code step}, its state); only the executor's hand-off
  * machinery may allocate a little per call.
@@ -55,6 +59,11 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
     private static final AtomicInteger POOLS = new AtomicInteger();
     /** How long an owned worker thread waits for work before it ends (the next call restarts it). */
     private static final long IDLE_SECONDS = 60;
+    /**
+     * The default {@link #minimumPartWork()}: about 40 microseconds of one core's work on the
+     * development machine, where a hand-off to a parked worker and back costs some 20 to 40.
+     */
+    public static final long DEFAULT_MINIMUM_PART_WORK = 1 << 19;
 
     private final LstmNetwork network;
     private final int parallelism;
@@ -62,19 +71,35 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
     private final Executor executor;
     /** The executor when this instance made it (and so shuts it down), else null. */
     private final ExecutorService owned;
+    private final long minimumPartWork;
+    /** Estimated multiply-adds per batch row and time step. */
+    private final long workPerRowStep;
     private volatile boolean closed;
 
-    private ParallelLstm(LstmNetwork network, int parallelism, Executor executor, ExecutorService owned) {
+    private ParallelLstm(LstmNetwork network, int parallelism, long minimumPartWork, Executor executor,
+                         ExecutorService owned) {
         if (network == null) {
             throw new IllegalArgumentException("network must not be null");
         }
         if (parallelism < 1 || parallelism > 0xFFFF) {
             throw new IllegalArgumentException("parallelism must be in 1..65535, got " + parallelism);
         }
+        if (minimumPartWork < 0) {
+            throw new IllegalArgumentException("minimumPartWork must be at least 0, got " + minimumPartWork);
+        }
         this.network = network;
         this.parallelism = parallelism;
+        this.minimumPartWork = minimumPartWork;
         this.executor = parallelism == 1 ? null : executor;
         this.owned = owned;
+        long work = 0;
+        int in = network.inputSize();
+        for (int layer = 0; layer < network.layerCount(); layer++) {
+            int state = network.stateSize(layer);
+            work += 4L * network.directionCount() * network.hiddenSize(layer) * (in + state);
+            in = network.directionCount() * state;
+        }
+        this.workPerRowStep = work;
     }
 
     /**
@@ -85,11 +110,20 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
      * @param threads parts per call at most, 1..65535 (1: no threads, every call runs inline)
      */
     public static ParallelLstm of(LstmNetwork network, int threads) {
+        return of(network, threads, DEFAULT_MINIMUM_PART_WORK);
+    }
+
+    /**
+     * {@link #of(LstmNetwork, int)} with a given {@link #minimumPartWork()}.
+     *
+     * @param minimumPartWork multiply-adds a part must have at least; 0 splits every batch of 2 or more
+     */
+    public static ParallelLstm of(LstmNetwork network, int threads, long minimumPartWork) {
         if (threads < 1 || threads > 0xFFFF) {
             throw new IllegalArgumentException("threads must be in 1..65535, got " + threads);
         }
         if (threads == 1) {
-            return new ParallelLstm(network, 1, null, null);
+            return new ParallelLstm(network, 1, minimumPartWork, null, null);
         }
         // Discarding a task on a full queue is safe: the caller computes every part nobody claimed.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads - 1, threads - 1, IDLE_SECONDS, TimeUnit.SECONDS,
@@ -99,7 +133,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         // leaves no threads behind for long.
         pool.allowCoreThreadTimeOut(true);
         try {
-            ParallelLstm parallel = new ParallelLstm(network, threads, pool, pool);
+            ParallelLstm parallel = new ParallelLstm(network, threads, minimumPartWork, pool, pool);
             pool.prestartAllCoreThreads();
             return parallel;
         } catch (RuntimeException e) {
@@ -116,15 +150,29 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
      *                    {@code k + 1} parts run at once (the caller computes one)
      */
     public static ParallelLstm of(LstmNetwork network, int parallelism, Executor executor) {
+        return of(network, parallelism, executor, DEFAULT_MINIMUM_PART_WORK);
+    }
+
+    /**
+     * {@link #of(LstmNetwork, int, Executor)} with a given {@link #minimumPartWork()}.
+     *
+     * @param minimumPartWork multiply-adds a part must have at least; 0 splits every batch of 2 or more
+     */
+    public static ParallelLstm of(LstmNetwork network, int parallelism, Executor executor, long minimumPartWork) {
         if (executor == null) {
             throw new IllegalArgumentException("executor must not be null");
         }
-        return new ParallelLstm(network, parallelism, executor, null);
+        return new ParallelLstm(network, parallelism, minimumPartWork, executor, null);
     }
 
     /** The network that computes each part. */
     public LstmNetwork network() {
         return network;
+    }
+
+    /** Multiply-adds a part must have at least: smaller calls are split into fewer parts, or none. */
+    public long minimumPartWork() {
+        return minimumPartWork;
     }
 
     /** The largest number of parts a call is split into. */
@@ -235,6 +283,8 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
     private static final class Job implements Runnable {
         private final ParallelLstm owner;
         private final Part[] parts;
+        /** Rows each part's scratch serves (the first part's workspace serves the whole batch, for calls run inline). */
+        private final int partRows;
         /** {@code (parts of the current call << 16) | next unclaimed part}. */
         private final AtomicInteger claims = new AtomicInteger();
         /** Guarded by this: parts finished, and the first failure, of the current call. */
@@ -254,13 +304,14 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
             LstmNetwork net = owner.network;
             int count = Math.min(owner.parallelism, batch);
             int rows = (batch + count - 1) / count;
+            this.partRows = rows;
             boolean batchFirst = net.layout() == Layout.BATCH_FIRST;
             this.parts = new Part[count];
             for (int p = 0; p < count; p++) {
                 // The first part of a batch-first call works in the caller's own arrays.
                 boolean buffers = p > 0 || !batchFirst;
                 long cells = (long) rows * maxSequenceLength;
-                parts[p] = new Part(net.newWorkspace(rows, maxSequenceLength), p == 0 ? null : net.newState(rows),
+                parts[p] = new Part(net.newWorkspace(p == 0 ? batch : rows, maxSequenceLength), p == 0 ? null : net.newState(rows),
                         buffers ? new float[Math.toIntExact(cells * net.inputSize())] : null,
                         buffers ? new float[Math.toIntExact(cells * net.outputSize())] : null);
             }
@@ -268,6 +319,13 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
 
         void forward(boolean step, float[] input, int batch, int steps, int[] lengths, LstmState state, float[] output) {
             int count = Math.min(parts.length, batch);
+            // double: batch * steps * work may exceed a long
+            double work = (double) batch * steps * owner.workPerRowStep;
+            if (work < (double) count * owner.minimumPartWork) {
+                int affordable = (int) Math.max(1, work / owner.minimumPartWork);
+                // Parts have scratch for partRows rows: fewer, larger parts would not fit (one part runs inline).
+                count = affordable == 1 ? 1 : Math.max(affordable, (batch + partRows - 1) / partRows);
+            }
             LstmNetwork net = owner.network;
             if (count == 1) {
                 if (step) {

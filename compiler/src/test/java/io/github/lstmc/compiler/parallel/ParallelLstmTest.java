@@ -80,7 +80,7 @@ class ParallelLstmTest {
     void forwardMatchesTheWrappedNetworkBitwise(String name, LstmNetwork net) {
         Random rnd = new Random(name.hashCode());
         for (int threads = 1; threads <= 4; threads++) {
-            try (ParallelLstm parallel = ParallelLstm.of(net, threads)) {
+            try (ParallelLstm parallel = ParallelLstm.of(net, threads, 0)) {
                 LstmWorkspace shared = parallel.newWorkspace(MAX_BATCH, MAX_STEPS);
                 for (int batch = 1; batch <= MAX_BATCH; batch++) {
                     for (int variant = 0; variant < 2; variant++) {
@@ -106,7 +106,7 @@ class ParallelLstmTest {
         }
         Random rnd = new Random(name.hashCode() + 1);
         for (int threads = 1; threads <= 4; threads++) {
-            try (ParallelLstm parallel = ParallelLstm.of(net, threads)) {
+            try (ParallelLstm parallel = ParallelLstm.of(net, threads, 0)) {
                 LstmWorkspace shared = parallel.newWorkspace(MAX_BATCH, 2);
                 for (int batch = 1; batch <= MAX_BATCH; batch++) {
                     LstmState expected = net.newState(batch);
@@ -141,7 +141,7 @@ class ParallelLstmTest {
         Random rnd = new Random(5);
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             for (Executor executor : List.of(never, rejecting, direct)) {
-                ParallelLstm parallel = ParallelLstm.of(net, 3, executor);
+                ParallelLstm parallel = ParallelLstm.of(net, 3, executor, 0);
                 LstmWorkspace ws = parallel.newWorkspace(7, 4);
                 for (int batch = 2; batch <= 7; batch++) {
                     assertSameForward("executor " + executor + ", batch " + batch, net, parallel, ws, rnd, batch, 4,
@@ -157,7 +157,7 @@ class ParallelLstmTest {
         Probe probe = new Probe(net);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            ParallelLstm parallel = ParallelLstm.of(probe, 3, pool);
+            ParallelLstm parallel = ParallelLstm.of(probe, 3, pool, 0);
             assertEquals(3, parallel.parallelism());
             assertSame(probe, parallel.network());
             Random rnd = new Random(6);
@@ -190,6 +190,49 @@ class ParallelLstmTest {
             assertSame(output, probe.lastOutput);
             assertSame(state, probe.lastState);
         }
+    }
+
+    /** Parts carry at least minimumPartWork multiply-adds: 4H(I+S) per row and step, summed over layers and directions. */
+    @Test
+    void callsTooSmallToSplitRunInlineAndLargerOnesSplitByTheirWork() {
+        LstmNetwork net = Lstmc.compiler().interpreter(RandomModels.model(14,
+                Features.plain().withMaxSize(8).withMaxLayers(2).with(Feature.BIDIRECTIONAL, Feature.PROJECTION)));
+        long perRowStep = 0;
+        int in = net.inputSize();
+        for (int layer = 0; layer < net.layerCount(); layer++) {
+            perRowStep += 4L * net.directionCount() * net.hiddenSize(layer) * (in + net.stateSize(layer));
+            in = net.directionCount() * net.stateSize(layer);
+        }
+        Probe probe = new Probe(net);
+        Random rnd = new Random(14);
+        try (ParallelLstm parallel = ParallelLstm.of(probe, 4, 6 * perRowStep)) {
+            assertEquals(6 * perRowStep, parallel.minimumPartWork());
+            LstmWorkspace ws = parallel.newWorkspace(12, 3);
+            // {batch, steps, parts}: row-steps / 6, at least 1, at most min(batch, 4); but when split at all,
+            // into parts of at most 3 rows (the scratch of a 12-row workspace in 4 parts)
+            int[][] cases = {{5, 1, 1}, {5, 2, 1}, {6, 2, 2}, {9, 2, 3}, {9, 3, 4}, {12, 3, 4}, {2, 3, 1}, {3, 2, 1},
+                {12, 1, 4}, {8, 2, 3}, {12, 2, 4}, {11, 1, 1}};
+            for (int[] c : cases) {
+                probe.calls.set(0);
+                assertSameForward("batch " + c[0] + ", steps " + c[1], net, parallel, ws, rnd, c[0], c[1], null, c[0]);
+                assertEquals(c[2], probe.calls.get(), "parts of batch " + c[0] + ", steps " + c[1]);
+            }
+            probe.calls.set(0);
+            probe.threads.clear();
+            float[] input = new float[5 * net.inputSize()];
+            float[] output = new float[5 * net.outputSize()];
+            LstmState state = parallel.newState(5);
+            parallel.forward(input, 5, 1, null, state, ws, output);
+            assertSame(input, probe.lastInput, "an unsplit call works on the caller's arrays");
+            assertSame(output, probe.lastOutput);
+            assertSame(state, probe.lastState);
+            assertEquals(Set.of(Thread.currentThread()), probe.threads);
+        }
+        try (ParallelLstm parallel = ParallelLstm.of(net, 2)) {
+            assertEquals(ParallelLstm.DEFAULT_MINIMUM_PART_WORK, parallel.minimumPartWork());
+        }
+        assertEquals(ParallelLstm.DEFAULT_MINIMUM_PART_WORK, ParallelLstm.of(net, 2, Runnable::run).minimumPartWork());
+        assertThrows(IllegalArgumentException.class, () -> ParallelLstm.of(net, 2, -1));
     }
 
     static Stream<Arguments> failures() {
@@ -229,7 +272,7 @@ class ParallelLstmTest {
         };
         Random rnd = new Random(8);
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            try (ParallelLstm parallel = ParallelLstm.of(flaky, 2)) {
+            try (ParallelLstm parallel = ParallelLstm.of(flaky, 2, 0)) {
                 LstmWorkspace ws = parallel.newWorkspace(4, 3);
                 float[] input = random(rnd, 4 * 3 * net.inputSize());
                 Throwable thrown = assertThrows(Throwable.class, () -> parallel.forward(input, 4, 3, null,
@@ -249,7 +292,7 @@ class ParallelLstmTest {
     void closeStopsTheOwnedDaemonThreads() throws Exception {
         LstmNetwork net = Lstmc.compiler().interpreter(RandomModels.model(9, Features.plain().withMaxSize(8)));
         Set<Thread> before = parallelThreads();
-        ParallelLstm parallel = ParallelLstm.of(net, 3);
+        ParallelLstm parallel = ParallelLstm.of(net, 3, 0);
         Set<Thread> started = parallelThreads();
         started.removeAll(before);
         assertEquals(2, started.size(), "threads - 1 workers: " + started);
@@ -281,7 +324,7 @@ class ParallelLstmTest {
     @Test
     void concurrentCallersWithTheirOwnWorkspacesGetSequentialResults() throws Exception {
         LstmNetwork net = bytecode(RandomModels.model(10, Features.all().withMaxSize(8).withMaxLayers(2)), "Shared");
-        try (ParallelLstm parallel = ParallelLstm.of(net, 3)) {
+        try (ParallelLstm parallel = ParallelLstm.of(net, 3, 0)) {
             ExecutorService callers = Executors.newFixedThreadPool(4);
             try {
                 List<Future<?>> results = new ArrayList<>();
@@ -321,7 +364,7 @@ class ParallelLstmTest {
         Model base = RandomModels.model(13, Features.plain().withMaxSize(8).withMaxLayers(2));
         for (Layout layout : Layout.values()) {
             LstmNetwork net = bytecode(new Model("random", base.layers(), layout), "Alloc" + layout.ordinal());
-            try (ParallelLstm parallel = ParallelLstm.of(net, 3)) {
+            try (ParallelLstm parallel = ParallelLstm.of(net, 3, 0)) {
                 int batch = 8;
                 int steps = 5;
                 float[] input = random(new Random(13), batch * steps * net.inputSize());
@@ -450,6 +493,7 @@ class ParallelLstmTest {
     private static class Probe implements LstmNetwork {
         final LstmNetwork net;
         final Set<Thread> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
         volatile float[] lastInput;
         volatile float[] lastOutput;
         volatile LstmState lastState;
@@ -517,6 +561,7 @@ class ParallelLstmTest {
         public void forward(float[] input, int batch, int steps, int[] lengths, LstmState state,
                             LstmWorkspace workspace, float[] output) {
             threads.add(Thread.currentThread());
+            calls.incrementAndGet();
             lastInput = input;
             lastOutput = output;
             lastState = state;
