@@ -29,17 +29,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #minimumPartWork()} multiply-adds (estimated as {@code rows * steps *} the network's
  * multiply-adds per row and step, {@code 4H(I+S)} summed over layers and directions). A batch of 1,
  * or a call too small to split (such as one {@code step} of a small batch), runs on the calling
- * thread exactly as the wrapped network would (no copy, no hand-off). The calling thread always computes a part itself and waits for the
- * others. Per call with more than one part it pays a hand-off to the workers (tens of microseconds)
- * and, except for the first part of a batch-first call, a copy of each part's rows of input, output
- * and state into and out of per-part buffers.
+ * thread exactly as the wrapped network would (no copy, no hand-off). The calling thread always
+ * computes a part itself and waits for the others. A split call pays a hand-off to the workers
+ * (tens of microseconds) and, except for the first part of a batch-first call, a copy of each
+ * part's rows of input, output and state into and out of per-part buffers.
  *
  * <p><b>Threads.</b> {@link #of(LstmNetwork, int)} owns {@code parallelism - 1} daemon threads,
  * stopped by {@link #close()}; they also end after a minute without work (the next call starts
  * them again), so an instance dropped without {@code close()} leaves no threads behind.
- * {@link #of(LstmNetwork, int, Executor)} uses the caller's executor and never shuts it down. Either way a part that no worker has started when the caller is free is
- * computed by the caller, so a busy, saturated or rejecting executor, or a call made from one of the
- * executor's own threads, makes a call slower, never stuck.
+ * {@link #of(LstmNetwork, int, Executor)} uses the caller's executor and never shuts it down.
+ * Either way a part that no worker has started when the caller is free is computed by the caller,
+ * so a busy, saturated or rejecting executor, or a call made from one of the executor's own
+ * threads, makes a call slower, never stuck.
  *
  * <p><b>Memory.</b> {@link #newWorkspace(int, int)} preallocates all scratch: the wrapped network's
  * workspace for the whole batch (used by calls that run inline and by the first part), and for each
@@ -127,7 +128,8 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         }
         // Discarding a task on a full queue is safe: the caller computes every part nobody claimed.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads - 1, threads - 1, IDLE_SECONDS, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<Runnable>(64 * threads), new Daemons("lstmc-parallel-" + POOLS.incrementAndGet() + "-"),
+                new ArrayBlockingQueue<Runnable>(64 * threads),
+                new Daemons("lstmc-parallel-" + POOLS.incrementAndGet() + "-"),
                 new ThreadPoolExecutor.DiscardPolicy());
         // Idle workers end, and the next call starts them again: an instance dropped without close()
         // leaves no threads behind for long.
@@ -283,7 +285,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
     private static final class Job implements Runnable {
         private final ParallelLstm owner;
         private final Part[] parts;
-        /** Rows each part's scratch serves (the first part's workspace serves the whole batch, for calls run inline). */
+        /** Rows each part's scratch serves (the first part's workspace serves the whole batch: calls run inline). */
         private final int partRows;
         /** {@code (parts of the current call << 16) | next unclaimed part}. */
         private final AtomicInteger claims = new AtomicInteger();
@@ -311,13 +313,15 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
                 // The first part of a batch-first call works in the caller's own arrays.
                 boolean buffers = p > 0 || !batchFirst;
                 long cells = (long) rows * maxSequenceLength;
-                parts[p] = new Part(net.newWorkspace(p == 0 ? batch : rows, maxSequenceLength), p == 0 ? null : net.newState(rows),
+                parts[p] = new Part(net.newWorkspace(p == 0 ? batch : rows, maxSequenceLength),
+                        p == 0 ? null : net.newState(rows),
                         buffers ? new float[Math.toIntExact(cells * net.inputSize())] : null,
                         buffers ? new float[Math.toIntExact(cells * net.outputSize())] : null);
             }
         }
 
-        void forward(boolean step, float[] input, int batch, int steps, int[] lengths, LstmState state, float[] output) {
+        void forward(boolean step, float[] input, int batch, int steps, int[] lengths, LstmState state,
+                     float[] output) {
             int count = Math.min(parts.length, batch);
             // double: batch * steps * work may exceed a long
             double work = (double) batch * steps * owner.workPerRowStep;
@@ -481,8 +485,9 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
             }
         }
 
-        /** Copies rows {@code [first, first+rows)} of every entry of {@code whole} to ({@code in}) or from {@code part}'s first rows. */
-        private static void copyState(LstmNetwork net, LstmState whole, LstmState part, int first, int rows, boolean in) {
+        /** Copies rows {@code [first, first+rows)} of every entry of {@code whole} to ({@code in}) or from {@code part}. */
+        private static void copyState(LstmNetwork net, LstmState whole, LstmState part, int first, int rows,
+                                      boolean in) {
             int dirs = net.directionCount();
             for (int k = 0; k < whole.size(); k++) {
                 copyRows(whole.hidden(k), part.hidden(k), first, rows, net.stateSize(k / dirs), in);
@@ -514,7 +519,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
             this.output = output;
         }
 
-        /** A state of at least ({@code exact}: exactly) {@code rows} rows, reallocated only when the current one does not fit. */
+        /** A state of at least ({@code exact}: exactly) {@code rows} rows, reallocated only when the last one does not fit. */
         LstmState state(LstmNetwork net, int rows, boolean exact) {
             if (state == null || state.batch() < rows || exact && state.batch() != rows) {
                 state = net.newState(rows);
