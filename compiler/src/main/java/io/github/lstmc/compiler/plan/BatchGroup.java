@@ -38,8 +38,12 @@ import java.util.List;
  * @param method  the grouped product's name
  * @param size    rows per group, 2..{@value #MAX_SIZE}
  * @param buffers the workspace buffers {@code z1..z(size-1)} (each as long as buffer 0, z)
+ * @param inputs  for a {@link VectorMatVec}, the workspace buffer that holds every row's
+ *                concatenated inputs, interleaved ({@code size * n} floats), passed to the driver as its
+ *                {@code xz} (a grouped direction has no input pre-pass) and by the driver to the
+ *                grouped method as its last parameter; -1 for the plain tier
  */
-public record BatchGroup(String method, int size, List<Integer> buffers) {
+public record BatchGroup(String method, int size, List<Integer> buffers, int inputs) {
 
     /** The largest group: the driver has parameters z1 .. z5. */
     public static final int MAX_SIZE = 6;
@@ -49,6 +53,11 @@ public record BatchGroup(String method, int size, List<Integer> buffers) {
      * 12): 27 us per step with groups of 6, 58 with groups of 4, 65 row by row.
      */
     public static final int VECTOR_SIZE = 6;
+
+    /** A group without an inputs buffer (the plain tier). */
+    public BatchGroup(String method, int size, List<Integer> buffers) {
+        this(method, size, buffers, -1);
+    }
 
     public BatchGroup {
         buffers = List.copyOf(buffers);

@@ -8,8 +8,8 @@ import io.github.lstmc.compiler.model.Direction;
  * int[] lengths, float[] h, float[] c, float[] z, float[] hraw, float[] pz, float[] xz, float[] z1, ...,
  * float[] z5)} where {@code z1..z5} are the {@link BatchGroup#buffers()} (null when absent or unused) and
  * {@code h, c} are the live {@code LstmState} arrays of entry {@link #stateIndex()}, {@code z, hraw, pz}
- * workspace buffers 0, 1, 2 and {@code xz} the {@link InputProjection#buffer()} (null without an input
- * projection). With {@code pos(b, t) = b*steps + t} (batch-first) or {@code t*batch + b} (sequence-first):
+ * workspace buffers 0, 1, 2 and {@code xz} the {@link InputProjection#buffer()}, or for a Vector API
+ * batch group its {@link BatchGroup#inputs()} buffer (null without either). With {@code pos(b, t) = b*steps + t} (batch-first) or {@code t*batch + b} (sequence-first):
  * <pre>
  *   [inputProjection: forwardChecked has run its pre-pass, filling xz]
  *   for b in 0..batch-1:

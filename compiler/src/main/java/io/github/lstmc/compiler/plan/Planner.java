@@ -36,6 +36,8 @@ public final class Planner {
     private int maxPrecomputedRows;
     private int maxTile;
     private int maxGroup = 1;
+    /** Floats of the largest Vector API group's concatenated inputs (BatchGroup#inputs), 0 without. */
+    private int maxGroupInputs;
     /** Positions per pre-pass: each needs its own scratch array and its accumulator register. */
     static final int MAX_PRECOMPUTE_TILE = 4;
     /**
@@ -114,6 +116,9 @@ public final class Planner {
             }
             for (int q = 1; q < maxGroup; q++) {
                 workspace.add(new WorkspaceBuffer("z of batch row " + q + " of a group", maxGateRows, 0));
+            }
+            if (maxGroupInputs > 0) {
+                workspace.add(new WorkspaceBuffer("inputs of every row of a group", maxGroupInputs, 0));
             }
         }
         List<String> summary = new ArrayList<>(ModelDescription.summary(model));
@@ -224,7 +229,13 @@ public final class Planner {
                 // and the pre-pass, when enabled, takes every looped product), so xz's slot is free
                 buffers.add(xzBuffer + q - 1);
             }
-            group = new BatchGroup(base + "GatesGrouped", groupSize, buffers);
+            int inputs = -1;
+            if (gates instanceof VectorMatVec v) {
+                // after z1..z5 (see lower): every row's concatenated inputs
+                inputs = xzBuffer + groupSize - 1;
+                maxGroupInputs = Math.max(maxGroupInputs, groupSize * v.inputLength());
+            }
+            group = new BatchGroup(base + "GatesGrouped", groupSize, buffers, inputs);
             maxGroup = Math.max(maxGroup, groupSize);
         }
         return new DirectionPlan(base, cell.direction(), l * directions + d, layer.inputSize(), layer.outputSize(),

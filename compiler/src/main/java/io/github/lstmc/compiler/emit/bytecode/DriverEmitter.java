@@ -227,8 +227,11 @@ final class DriverEmitter {
             for (int q = 0; q < size; q++) {
                 code.load(code.local(q == 0 ? "z" : "z" + q));
             }
+            if (group.inputs() >= 0) {
+                code.load(code.local("xz"));
+            }
             code.invokeStatic(cls.owner(), group.method(), ProductEmitter.groupedDescriptor(plan.gates().operands(),
-                    size));
+                    group));
             for (int q = 0; q < size; q++) {
                 int mark = code.scope();
                 code.line();

@@ -177,7 +177,7 @@ final class ProductEmitter {
      */
     private void emitVectorized(VectorMatVec product) {
         Code code = cls.helper(product.method(), descriptor(product.operands()), parameterNames(product.operands()));
-        concatenation(code, product, "");
+        concatenation(code, product);
         singleRow(code, product, 0, false);
         code.insn(RETURN);
         code.finish();
@@ -231,65 +231,153 @@ final class ProductEmitter {
             vectorBlock(code, product, o, s, rest, from, startFromOut);
             code.close(mark);
         }
-        scalarTail(code, product, "", code.local("out"), null, from, product.inputLength(), startFromOut);
+        scalarTail(code, product, new RowIo(code.local("cat"), code.local("catOff"), 0, code.local("out"), null, 0),
+                from, product.inputLength(), startFromOut);
     }
 
     /**
-     * {@code cat<q>, catOff<q>}: the inputs of row {@code q} ("" for the single-row method) as one
-     * vector, copied after the rows of {@code out<q>} when there are several operands.
+     * Where one row of a kernel reads its input ({@code in[inBase + inConst + k]}, or {@code in[k *
+     * stride + lane]} when the rows of a group are interleaved) and writes its output
+     * ({@code out[outBase + outConst + r]}); a null base is 0. Bases stay fixed in the loops:
+     * per-row offset locals would be live in the innermost loop, and six of them (a group) exhaust
+     * the general registers.
      */
-    private static void concatenation(Code code, VectorMatVec product, String q) {
-        code.line();
-        if (product.concatenates()) {
-            Code.Local out = code.local("out" + q);
-            int at = product.rows();
-            for (int op = 0; op < product.operands().size(); op++) {
-                String name = vectorName(product.operands().get(op));
-                code.load(code.local(name));
-                code.load(code.local(name + "Off" + q));
-                code.load(out);
-                code.pushInt(at);
-                code.pushInt(product.lengths().get(op));
-                code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
-                at += product.lengths().get(op);
+    private record RowIo(Code.Local in, Code.Local inBase, int inConst, Code.Local out, Code.Local outBase,
+                         int outConst, int stride, int lane) {
+        RowIo(Code.Local in, Code.Local inBase, int inConst, Code.Local out, Code.Local outBase, int outConst) {
+            this(in, inBase, inConst, out, outBase, outConst, 1, 0);
+        }
+
+        /** Pushes {@code in} and the index of input element {@code k}. */
+        void pushInput(Code code, Code.Local k) {
+            code.load(in);
+            if (stride != 1) {
+                // k * stride + lane: the rows of a group interleaved
+                code.load(k);
+                code.pushInt(stride);
+                code.insn(IMUL);
+                if (lane != 0) {
+                    code.pushInt(lane);
+                    code.insn(IADD);
+                }
+            } else {
+                pushIndex(code, inBase, inConst, k);
             }
-            code.load(out);
-            code.storeNew("cat" + q, FLOATS);
-            code.pushInt(product.rows());
-            code.storeNewInt("catOff" + q);
-        } else {
-            String name = vectorName(product.operands().get(0));
-            code.load(code.local(name));
-            code.storeNew("cat" + q, FLOATS);
-            code.load(code.local(name + "Off" + q));
-            code.storeNewInt("catOff" + q);
         }
     }
 
-    /** The rows past the whole vectors of row {@code q}, one by one ({@link #vectorTail}). */
-    private void scalarTail(Code code, VectorMatVec product, String q, Code.Local out, Code.Local outOff, int from,
-                            int to, boolean startFromOut) {
+    /** Pushes {@code base + constant + variable} (absent terms skipped, 0 when all are). */
+    private static void pushIndex(Code code, Code.Local base, int constant, Code.Local variable) {
+        boolean pushed = false;
+        if (base != null) {
+            code.load(base);
+            pushed = true;
+        }
+        if (constant != 0) {
+            code.pushInt(constant);
+            if (pushed) {
+                code.insn(IADD);
+            }
+            pushed = true;
+        }
+        if (variable != null) {
+            code.load(variable);
+            if (pushed) {
+                code.insn(IADD);
+            }
+            pushed = true;
+        }
+        if (!pushed) {
+            code.pushInt(0);
+        }
+    }
+
+    /**
+     * {@code cat, catOff}: the inputs of the single-row method as one vector, copied after the rows
+     * of {@code out} when there are several operands ({@code cat = out}), else the operand itself.
+     */
+    private static void concatenation(Code code, VectorMatVec product) {
+        code.line();
+        if (product.concatenates()) {
+            copyOperands(code, product);
+            code.load(code.local("out"));
+            code.storeNew("cat", FLOATS);
+            code.pushInt(product.rows());
+            code.storeNewInt("catOff");
+        } else {
+            String name = vectorName(product.operands().get(0));
+            code.load(code.local(name));
+            code.storeNew("cat", FLOATS);
+            code.load(code.local(name + "Off"));
+            code.storeNewInt("catOff");
+        }
+    }
+
+    /** {@code System.arraycopy} of every operand to {@code out[rows ..]}, in order. */
+    private static void copyOperands(Code code, VectorMatVec product) {
+        Code.Local out = code.local("out");
+        int at = product.rows();
+        for (int op = 0; op < product.operands().size(); op++) {
+            String name = vectorName(product.operands().get(op));
+            code.load(code.local(name));
+            code.load(code.local(name + "Off"));
+            code.load(out);
+            code.pushInt(at);
+            code.pushInt(product.lengths().get(op));
+            code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+            at += product.lengths().get(op);
+        }
+    }
+
+    /** The rows past the whole vectors of one row ({@code io}), one by one ({@link #vectorTail}). */
+    private void scalarTail(Code code, VectorMatVec product, RowIo io, int from, int to, boolean startFromOut) {
         int first = product.vectorColumns() * VectorMatVec.LANES;
         if (first < product.rows()) {
             code.line();
             code.forLoop("r", first, () -> code.pushInt(product.rows()),
-                    r -> vectorTail(code, product, r, q, out, outOff, from, to, startFromOut));
+                    r -> vectorTail(code, product, r, io, from, to, startFromOut));
         }
     }
 
     /** {@link BatchGroup} of a {@link VectorMatVec}: per strip, one weight load for every row's accumulators. */
     void emitGroupedVector(BatchGroup group, VectorMatVec product) {
         int size = group.size();
-        Code code = cls.helper(group.method(), groupedDescriptor(product.operands(), size),
-                groupedParameters(product.operands(), size));
-        List<Code.Local> outs = new ArrayList<>();
+        Code code = cls.helper(group.method(), groupedDescriptor(product.operands(), group),
+                groupedParameters(product.operands(), group));
+        List<RowIo> rows = new ArrayList<>();
+        Code.Local cat = code.local("cat");
         for (int q = 0; q < size; q++) {
-            concatenation(code, product, String.valueOf(q));
-            outs.add(code.local("out" + q));
+            int at = 0;
+            for (int op = 0; op < product.operands().size(); op++) {
+                // for (k < K_op) cat[(at + k) * size + q] = vec[vecOff_q + k]
+                code.line();
+                Code.Local vector = code.local(vectorName(product.operands().get(op)));
+                Code.Local offset = code.local(vectorName(product.operands().get(op)) + "Off" + q);
+                int first = at;
+                int lane = q;
+                code.forLoop("k", 0, product.lengths().get(op), k -> {
+                    code.load(cat);
+                    pushIndex(code, null, first, k);
+                    code.pushInt(size);
+                    code.insn(IMUL);
+                    if (lane != 0) {
+                        code.pushInt(lane);
+                        code.insn(IADD);
+                    }
+                    code.load(vector);
+                    code.load(offset);
+                    code.load(k);
+                    code.insn(IADD);
+                    code.insn(FALOAD);
+                    code.insn(FASTORE);
+                });
+                at += product.lengths().get(op);
+            }
+            rows.add(new RowIo(cat, null, 0, code.local("out" + q), null, 0, size, q));
         }
-        groupedStrips(code, product, outs, null, product.inputLength());
-        for (int q = 0; q < size; q++) {
-            scalarTail(code, product, String.valueOf(q), outs.get(q), null, 0, product.inputLength(), false);
+        groupedStrips(code, product, rows, product.inputLength());
+        for (RowIo row : rows) {
+            scalarTail(code, product, row, 0, product.inputLength(), false);
         }
         code.insn(RETURN);
         code.finish();
@@ -331,32 +419,29 @@ final class ProductEmitter {
     /** {@code n} positions from {@code p0}: row q reads {@code in} at {@code (p0+q)*I} and writes {@code xz} at {@code (p0+q)*G}. */
     private void prePassPositions(Code code, VectorMatVec product, Code.Local p0, int n) {
         int inputs = product.lengths().get(0);
-        Code.Local xz = code.local("xz");
-        List<Code.Local> outs = new ArrayList<>();
-        List<Code.Local> offsets = new ArrayList<>();
+        code.line();
+        int mark = code.scope();
+        code.load(p0);
+        code.pushInt(inputs);
+        code.insn(IMUL);
+        Code.Local b = code.storeNewInt("b");
+        code.load(p0);
+        code.pushInt(product.rows());
+        code.insn(IMUL);
+        Code.Local xo = code.storeNewInt("xo");
+        List<RowIo> rows = new ArrayList<>();
         for (int q = 0; q < n; q++) {
-            code.line();
-            code.load(code.local("in"));
-            code.storeNew("cat" + q, FLOATS);
-            pushPlus(code, p0, q);
-            code.pushInt(inputs);
-            code.insn(IMUL);
-            code.storeNewInt("catOff" + q);
-            pushPlus(code, p0, q);
-            code.pushInt(product.rows());
-            code.insn(IMUL);
-            offsets.add(code.storeNewInt("xo" + q));
-            outs.add(xz);
+            rows.add(new RowIo(code.local("in"), b, q * inputs, code.local("xz"), xo, q * product.rows()));
         }
-        groupedStrips(code, product, outs, offsets, inputs);
-        for (int q = 0; q < n; q++) {
-            scalarTail(code, product, String.valueOf(q), xz, offsets.get(q), 0, inputs, false);
+        groupedStrips(code, product, rows, inputs);
+        for (RowIo row : rows) {
+            scalarTail(code, product, row, 0, inputs, false);
         }
+        code.close(mark);
     }
 
     /** Every whole strip, then the last single vector column when there is one, for the rows {@code outs}. */
-    private void groupedStrips(Code code, VectorMatVec product, List<Code.Local> outs, List<Code.Local> offsets,
-                               int to) {
+    private void groupedStrips(Code code, VectorMatVec product, List<RowIo> rows, int to) {
         int strips = product.rows() / VectorMatVec.STRIP;
         if (strips > 0) {
             code.line();
@@ -369,7 +454,7 @@ final class ProductEmitter {
                 code.load(s);
                 code.insn(AALOAD);
                 Code.Local p = code.storeNew("p", FLOATS);
-                groupedVectorBlock(code, product, outs, offsets, 2, o, p, to);
+                groupedVectorBlock(code, product, rows, 2, o, p, to);
             });
         }
         if (product.vectorColumns() % 2 != 0) {
@@ -381,19 +466,25 @@ final class ProductEmitter {
             code.pushInt(strips);
             code.insn(AALOAD);
             Code.Local p = code.storeNew("p", FLOATS);
-            groupedVectorBlock(code, product, outs, offsets, 1, o, p, to);
+            groupedVectorBlock(code, product, rows, 1, o, p, to);
             code.close(mark);
         }
     }
 
     /** {@code width} vectors from output row {@code o} of strip {@code p}, for every row, over {@code k < to}. */
-    private void groupedVectorBlock(Code code, VectorMatVec product, List<Code.Local> outs, List<Code.Local> offsets,
-                                    int width, Code.Local o, Code.Local p, int to) {
-        int size = outs.size();
+    private void groupedVectorBlock(Code code, VectorMatVec product, List<RowIo> rows, int width, Code.Local o,
+                                    Code.Local p, int to) {
+        int size = rows.size();
+        // each start vector loaded once and shared: loading it once per row measured 2x slower
+        Code.Local[] b = new Code.Local[width];
+        for (int e = 0; e < width; e++) {
+            pushStart(code, product, null, o, e);
+            b[e] = code.storeNew("b" + e, FLOAT_VECTOR_TYPE);
+        }
         Code.Local[][] a = new Code.Local[size][width];
         for (int q = 0; q < size; q++) {
             for (int e = 0; e < width; e++) {
-                pushStart(code, product, null, o, e);
+                code.load(b[e]);
                 a[q][e] = code.storeNew("a" + q + "_" + e, FLOAT_VECTOR_TYPE);
             }
         }
@@ -412,7 +503,11 @@ final class ProductEmitter {
                 w[e] = code.storeNew("w" + e, FLOAT_VECTOR_TYPE);
             }
             for (int q = 0; q < size; q++) {
-                broadcast(code, code.local("cat" + q), code.local("catOff" + q), k);
+                RowIo row = rows.get(q);
+                code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
+                row.pushInput(code, k);
+                code.insn(FALOAD);
+                code.invokeStatic(FLOAT_VECTOR, "broadcast", BROADCAST);
                 Code.Local y = code.storeNew("y" + q, FLOAT_VECTOR_TYPE);
                 for (int e = 0; e < width; e++) {
                     code.load(w[e]);
@@ -425,20 +520,11 @@ final class ProductEmitter {
         });
         code.line();
         for (int q = 0; q < size; q++) {
+            RowIo row = rows.get(q);
             for (int e = 0; e < width; e++) {
                 code.load(a[q][e]);
-                code.load(outs.get(q));
-                if (offsets != null) {
-                    code.load(offsets.get(q));
-                    code.load(o);
-                    code.insn(IADD);
-                    if (e > 0) {
-                        code.pushInt(e * VectorMatVec.LANES);
-                        code.insn(IADD);
-                    }
-                } else {
-                    pushPlus(code, o, e * VectorMatVec.LANES);
-                }
+                code.load(row.out());
+                pushIndex(code, row.outBase(), row.outConst() + e * VectorMatVec.LANES, o);
                 code.invokeVirtual(FLOAT_VECTOR, "intoArray", INTO_ARRAY);
             }
         }
@@ -467,9 +553,7 @@ final class ProductEmitter {
     private static void broadcast(Code code, Code.Local cat, Code.Local catOff, Code.Local k) {
         code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
         code.load(cat);
-        code.load(catOff);
-        code.load(k);
-        code.insn(IADD);
+        pushIndex(code, catOff, 0, k);
         code.insn(FALOAD);
         code.invokeStatic(FLOAT_VECTOR, "broadcast", BROADCAST);
     }
@@ -523,13 +607,14 @@ final class ProductEmitter {
     }
 
     /**
-     * One output element past the whole vectors, {@code out[outOff + r]}: {@code acc = Math.fma(w,
-     * cat[k], acc)} for {@code k} in {@code [from, to)}, in the lanes' order.
+     * One output element past the whole vectors, {@code out[outBase + outConst + r]} of {@code io}:
+     * {@code acc = Math.fma(w, in[..k], acc)} for {@code k} in {@code [from, to)}, in the lanes' order.
      */
-    private void vectorTail(Code code, VectorMatVec product, Code.Local r, String q, Code.Local out,
-                            Code.Local outOff, int from, int to, boolean startFromOut) {
+    private void vectorTail(Code code, VectorMatVec product, Code.Local r, RowIo io, int from, int to,
+                            boolean startFromOut) {
         if (startFromOut) {
-            pushElementAddress(code, out, outOff, r);
+            code.load(io.out());
+            pushIndex(code, io.outBase(), io.outConst(), r);
             code.insn(FALOAD);
         } else if (product.startField() == null) {
             code.pushFloat(0f);
@@ -549,8 +634,6 @@ final class ProductEmitter {
         code.pushInt(VectorMatVec.STRIP - 1);
         code.insn(IAND);
         Code.Local j = code.storeNewInt("j");
-        Code.Local cat = code.local("cat" + q);
-        Code.Local catOff = code.local("catOff" + q);
         code.forLoop("k", from, () -> code.pushInt(to), k -> {
             code.load(p);
             code.load(k);
@@ -559,30 +642,16 @@ final class ProductEmitter {
             code.load(j);
             code.insn(IADD);
             code.insn(FALOAD);
-            code.load(cat);
-            code.load(catOff);
-            code.load(k);
-            code.insn(IADD);
+            io.pushInput(code, k);
             code.insn(FALOAD);
             code.load(acc);
             code.invokeStatic(RuntimeTypes.MATH, "fma", "(FFF)F");
             code.store(acc);
         });
-        pushElementAddress(code, out, outOff, r);
+        code.load(io.out());
+        pushIndex(code, io.outBase(), io.outConst(), r);
         code.load(acc);
         code.insn(FASTORE);
-    }
-
-    /** Pushes {@code out, outOff + r} (or {@code out, r}). */
-    private static void pushElementAddress(Code code, Code.Local out, Code.Local outOff, Code.Local r) {
-        code.load(out);
-        if (outOff != null) {
-            code.load(outOff);
-            code.load(r);
-            code.insn(IADD);
-        } else {
-            code.load(r);
-        }
     }
 
     /** Pushes {@code local + delta} (just the local when delta is 0). */
@@ -669,23 +738,29 @@ final class ProductEmitter {
 
     /**
      * The descriptor of a {@link BatchGroup} product: per operand {@code float[] vec} and one
-     * {@code int} offset per row, then {@code size} output arrays.
+     * {@code int} offset per row, then {@code size} output arrays, then the inputs buffer when the
+     * group has one ({@link BatchGroup#inputs()}).
      */
-    static String groupedDescriptor(List<Operand> operands, int size) {
-        return "(" + ("[F" + "I".repeat(size)).repeat(operands.size()) + "[F".repeat(size) + ")V";
+    static String groupedDescriptor(List<Operand> operands, BatchGroup group) {
+        int size = group.size();
+        return "(" + ("[F" + "I".repeat(size)).repeat(operands.size()) + "[F".repeat(size)
+                + (group.inputs() >= 0 ? "[F" : "") + ")V";
     }
 
-    /** The grouped method's parameters: per operand its vector and one offset per row, then one output per row. */
-    private static String[] groupedParameters(List<Operand> operands, int size) {
+    /** The grouped method's parameters: per operand its vector and one offset per row, one output per row, [cat]. */
+    private static String[] groupedParameters(List<Operand> operands, BatchGroup group) {
         List<String> names = new ArrayList<>();
         for (Operand operand : operands) {
             names.add(vectorName(operand));
-            for (int q = 0; q < size; q++) {
+            for (int q = 0; q < group.size(); q++) {
                 names.add(vectorName(operand) + "Off" + q);
             }
         }
-        for (int q = 0; q < size; q++) {
+        for (int q = 0; q < group.size(); q++) {
             names.add("out" + q);
+        }
+        if (group.inputs() >= 0) {
+            names.add("cat");
         }
         return names.toArray(new String[0]);
     }
@@ -693,8 +768,8 @@ final class ProductEmitter {
     /** {@link BatchGroup}: the looped gates for {@code size} rows, each weight row loaded once for all. */
     void emitGrouped(BatchGroup group, LoopedMatVec product) {
         int size = group.size();
-        Code code = cls.helper(group.method(), groupedDescriptor(product.operands(), size),
-                groupedParameters(product.operands(), size));
+        Code code = cls.helper(group.method(), groupedDescriptor(product.operands(), group),
+                groupedParameters(product.operands(), group));
         for (int q = 0; q < size; q++) {
             code.line();
             start(code, product, code.local("out" + q));

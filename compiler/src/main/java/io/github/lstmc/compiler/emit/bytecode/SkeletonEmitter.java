@@ -231,10 +231,13 @@ final class SkeletonEmitter {
                 for (int i = 0; i < 3; i++) {
                     buffer(code, i, null, workspace);
                 }
-                if (direction.inputProjection() == null) {
-                    code.insn(ACONST_NULL);
-                } else {
+                // the driver's xz: the pre-pass output, or a Vector API group's inputs (never both)
+                if (direction.inputProjection() != null) {
                     buffer(code, direction.inputProjection().buffer(), null, workspace);
+                } else if (direction.batchGroup() != null && direction.batchGroup().inputs() >= 0) {
+                    buffer(code, direction.batchGroup().inputs(), null, workspace);
+                } else {
+                    code.insn(ACONST_NULL);
                 }
                 for (int q = 1; q < BatchGroup.MAX_SIZE; q++) {
                     if (direction.batchGroup() == null || q >= direction.batchGroup().size()) {

@@ -171,8 +171,10 @@ public final class JavaSourceEmitter {
             String in = layer.inputBuffer() < 0 ? "input" : "workspace.buffer(" + layer.inputBuffer() + ")";
             String out = layer.outputBuffer() < 0 ? "output" : "workspace.buffer(" + layer.outputBuffer() + ")";
             for (DirectionPlan d : layer.directions()) {
-                String xz = d.inputProjection() == null ? "null"
-                        : "workspace.buffer(" + d.inputProjection().buffer() + ")";
+                // the driver's xz: the pre-pass output, or a Vector API group's inputs (never both)
+                String xz = d.inputProjection() != null ? "workspace.buffer(" + d.inputProjection().buffer() + ")"
+                        : d.batchGroup() != null && d.batchGroup().inputs() >= 0
+                        ? "workspace.buffer(" + d.batchGroup().inputs() + ")" : "null";
                 if (d.inputProjection() != null) {
                     StringBuilder scratch = new StringBuilder();
                     for (int buffer : d.inputProjection().scratch()) {

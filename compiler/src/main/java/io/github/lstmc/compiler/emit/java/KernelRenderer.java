@@ -111,6 +111,9 @@ final class KernelRenderer {
             for (int q = 0; q < size; q++) {
                 args.append(q == 0 ? "z" : ", z" + q);
             }
+            if (group.inputs() >= 0) {
+                args.append(", xz");
+            }
             m.addStatement("$L($L)", group.method(), args);
             for (int q = 0; q < size; q++) {
                 m.addCode("{\n$>")
@@ -420,6 +423,9 @@ final class KernelRenderer {
         for (int q = 0; q < size; q++) {
             m.addParameter(FLOATS, "out" + q);
         }
+        if (group.inputs() >= 0) {
+            m.addParameter(FLOATS, "cat");
+        }
         return m;
     }
 
@@ -465,7 +471,7 @@ final class KernelRenderer {
         MethodSpec.Builder m = productMethod(product.method(), product.operands())
                 .addJavadoc("$L rows with the Vector API: accumulators in registers, weights in strips of $L rows.\n",
                         product.rows(), VectorMatVec.STRIP);
-        concatenation(m, product, "");
+        concatenation(m, product);
         singleRow(m, product, 0, false);
         return m.build();
     }
@@ -504,46 +510,76 @@ final class KernelRenderer {
             vectorBlock(m, product, rest, from, startFromOut);
             m.addCode("$<}\n");
         }
-        scalarTail(m, product, "", "out", null, from, product.inputLength(), startFromOut);
+        scalarTail(m, product, new RowIo("cat", "catOff", "out", null), from, product.inputLength(), startFromOut);
     }
 
     /**
-     * {@code cat<q>, catOff<q>}: the inputs of row {@code q} ("" for the single-row method) as one
-     * vector, copied after the rows of {@code out<q>} when there are several operands.
+     * Where one row of a kernel reads its input ({@code in[inBase + k]}, or {@code in[k * stride +
+     * lane]} when the rows of a group are interleaved) and writes its output ({@code out[outBase + r]});
+     * a null base is 0. Bases are expressions that do not change in the
+     * loops: per-row offset locals would be live in the innermost loop, and six of them (a group)
+     * exhaust the general registers.
      */
-    private static void concatenation(MethodSpec.Builder m, VectorMatVec product, String q) {
-        if (product.concatenates()) {
-            int at = product.rows();
-            for (int op = 0; op < product.operands().size(); op++) {
-                String v = vector(product.operands().get(op));
-                m.addStatement("System.arraycopy($L, $LOff$L, out$L, $L, $L)", v, v, q, q, at, product.lengths().get(op));
-                at += product.lengths().get(op);
+    private record RowIo(String in, String inBase, String out, String outBase, int stride, int lane) {
+        RowIo(String in, String inBase, String out, String outBase) {
+            this(in, inBase, out, outBase, 1, 0);
+        }
+
+        /** {@code in[inBase + k]}, or {@code in[k * stride + lane]} for interleaved rows. */
+        String input(String k) {
+            if (stride != 1) {
+                return in + "[" + k + " * " + stride + " + " + lane + "]";
             }
-            m.addStatement("float[] cat$L = out$L", q, q).addStatement("int catOff$L = $L", q, product.rows());
-        } else {
-            String v = vector(product.operands().get(0));
-            m.addStatement("float[] cat$L = $L", q, v).addStatement("int catOff$L = $LOff$L", q, v, q);
+            return in + "[" + (inBase == null ? k : inBase + " + " + k) + "]";
+        }
+
+        String output(String r) {
+            return outBase == null ? r : outBase + " + " + r;
         }
     }
 
     /**
-     * The rows past the whole vectors of row {@code q} into {@code out[outOff + r]}: {@code Math.fma}
-     * over {@code k} in {@code [from, to)}, in the lanes' order.
+     * {@code catOff}: the inputs of the single-row method as one vector, copied after the rows of
+     * {@code out} when there are several operands ({@code cat = out}), else the operand itself.
      */
-    private static void scalarTail(MethodSpec.Builder m, VectorMatVec product, String q, String out, String outOff,
-                                   int from, int to, boolean startFromOut) {
+    private static void concatenation(MethodSpec.Builder m, VectorMatVec product) {
+        if (product.concatenates()) {
+            copyOperands(m, product);
+            m.addStatement("float[] cat = out").addStatement("int catOff = $L", product.rows());
+        } else {
+            String v = vector(product.operands().get(0));
+            m.addStatement("float[] cat = $L", v).addStatement("int catOff = $LOff", v);
+        }
+    }
+
+    /** {@code System.arraycopy} of every operand to {@code out[rows ..]}, in order. */
+    private static void copyOperands(MethodSpec.Builder m, VectorMatVec product) {
+        int at = product.rows();
+        for (int op = 0; op < product.operands().size(); op++) {
+            String v = vector(product.operands().get(op));
+            m.addStatement("System.arraycopy($L, $LOff, out, $L, $L)", v, v, at, product.lengths().get(op));
+            at += product.lengths().get(op);
+        }
+    }
+
+    /**
+     * The rows past the whole vectors of one row ({@code io}): {@code Math.fma} over {@code k} in
+     * {@code [from, to)}, in the lanes' order.
+     */
+    private static void scalarTail(MethodSpec.Builder m, VectorMatVec product, RowIo io, int from, int to,
+                                   boolean startFromOut) {
         int first = product.vectorColumns() * VectorMatVec.LANES;
         if (first == product.rows()) {
             return;
         }
-        String element = out + "[" + (outOff == null ? "r" : outOff + " + r") + "]";
+        String element = io.out() + "[" + io.output("r") + "]";
         m.beginControlFlow("for (int r = $L; r < $L; r++)", first, product.rows());
         m.addStatement("float acc = $L", startFromOut ? element
                 : product.startField() == null ? "0f" : product.startField() + "[r]");
         m.addStatement("float[] p = $L[r >> $L]", product.field(), Integer.numberOfTrailingZeros(VectorMatVec.STRIP));
         m.addStatement("int j = r & $L", VectorMatVec.STRIP - 1);
         m.beginControlFlow("for (int k = $L; k < $L; k++)", from, to)
-                .addStatement("acc = Math.fma(p[k * $L + j], cat$L[catOff$L + k], acc)", VectorMatVec.STRIP, q, q)
+                .addStatement("acc = Math.fma(p[k * $L + j], $L, acc)", VectorMatVec.STRIP, io.input("k"))
                 .endControlFlow();
         m.addStatement("$L = acc", element);
         m.endControlFlow();
@@ -553,14 +589,22 @@ final class KernelRenderer {
     private static MethodSpec groupedVector(BatchGroup group, VectorMatVec product) {
         int size = group.size();
         MethodSpec.Builder m = groupedSignature(group, product.method(), product.operands());
-        List<String> outs = new ArrayList<>();
+        List<RowIo> rows = new ArrayList<>();
         for (int q = 0; q < size; q++) {
-            concatenation(m, product, String.valueOf(q));
-            outs.add("out" + q);
+            int at = 0;
+            for (int op = 0; op < product.operands().size(); op++) {
+                String v = vector(product.operands().get(op));
+                m.beginControlFlow("for (int k = 0; k < $L; k++)", product.lengths().get(op))
+                        .addStatement("cat[$L * $L + $L] = $L[$LOff$L + k]", at == 0 ? "k" : "(" + at + " + k)", size, q,
+                                v, v, q)
+                        .endControlFlow();
+                at += product.lengths().get(op);
+            }
+            rows.add(new RowIo("cat", null, "out" + q, null, size, q));
         }
-        groupedStrips(m, product, outs, null, product.inputLength());
-        for (int q = 0; q < size; q++) {
-            scalarTail(m, product, String.valueOf(q), "out" + q, null, 0, product.inputLength(), false);
+        groupedStrips(m, product, rows, product.inputLength());
+        for (RowIo row : rows) {
+            scalarTail(m, product, row, 0, product.inputLength(), false);
         }
         return m.build();
     }
@@ -592,53 +636,52 @@ final class KernelRenderer {
 
     /** {@code n} positions from {@code p0}: row q reads {@code in} at {@code (p0+q)*I} and writes {@code xz} at {@code (p0+q)*G}. */
     private static void prePassPositions(MethodSpec.Builder m, VectorMatVec product, int inputs, int n) {
-        List<String> outs = new ArrayList<>();
-        List<String> offsets = new ArrayList<>();
+        m.addStatement("int b = p0 * $L", inputs).addStatement("int xo = p0 * $L", product.rows());
+        List<RowIo> rows = new ArrayList<>();
         for (int q = 0; q < n; q++) {
-            m.addStatement("float[] cat$L = in", q)
-                    .addStatement("int catOff$L = $L * $L", q, q == 0 ? "p0" : "(p0 + " + q + ")", inputs)
-                    .addStatement("int xo$L = $L * $L", q, q == 0 ? "p0" : "(p0 + " + q + ")", product.rows());
-            outs.add("xz");
-            offsets.add("xo" + q);
+            rows.add(new RowIo("in", plus("b", q * inputs), "xz", plus("xo", q * product.rows())));
         }
-        groupedStrips(m, product, outs, offsets, inputs);
-        for (int q = 0; q < n; q++) {
-            scalarTail(m, product, String.valueOf(q), "xz", "xo" + q, 0, inputs, false);
+        groupedStrips(m, product, rows, inputs);
+        for (RowIo row : rows) {
+            scalarTail(m, product, row, 0, inputs, false);
         }
     }
 
-    /** Every whole strip, then the last single vector column when there is one, for the rows {@code outs}. */
-    private static void groupedStrips(MethodSpec.Builder m, VectorMatVec product, List<String> outs,
-                                      List<String> offsets, int to) {
+    /** Every whole strip, then the last single vector column when there is one, for every row. */
+    private static void groupedStrips(MethodSpec.Builder m, VectorMatVec product, List<RowIo> rows, int to) {
         int strips = product.rows() / VectorMatVec.STRIP;
         if (strips > 0) {
             m.beginControlFlow("for (int s = 0; s < $L; s++)", strips);
             m.addStatement("int o = s * $L", VectorMatVec.STRIP);
             m.addStatement("float[] p = $L[s]", product.field());
-            groupedVectorBlock(m, product, outs, offsets, 2, to);
+            groupedVectorBlock(m, product, rows, 2, to);
             m.endControlFlow();
         }
         if (product.vectorColumns() % 2 != 0) {
             m.addCode("{\n$>");
             m.addStatement("int o = $L", strips * VectorMatVec.STRIP);
             m.addStatement("float[] p = $L[$L]", product.field(), strips);
-            groupedVectorBlock(m, product, outs, offsets, 1, to);
+            groupedVectorBlock(m, product, rows, 1, to);
             m.addCode("$<}\n");
         }
     }
 
     /** {@code width} vectors from output row {@code o} of strip {@code p}, for every row, over {@code k < to}. */
-    private static void groupedVectorBlock(MethodSpec.Builder m, VectorMatVec product, List<String> outs,
-                                           List<String> offsets, int width, int to) {
-        int size = outs.size();
+    private static void groupedVectorBlock(MethodSpec.Builder m, VectorMatVec product, List<RowIo> rows, int width,
+                                           int to) {
+        int size = rows.size();
+        // each start vector loaded once and shared: loading it once per row measured 2x slower
+        for (int e = 0; e < width; e++) {
+            if (product.startField() == null) {
+                m.addStatement("$T b$L = $T.zero($T.SPECIES_256)", FLOAT_VECTOR, e, FLOAT_VECTOR, FLOAT_VECTOR);
+            } else {
+                m.addStatement("$T b$L = $T.fromArray($T.SPECIES_256, $L, $L)", FLOAT_VECTOR, e, FLOAT_VECTOR,
+                        FLOAT_VECTOR, product.startField(), plus("o", e * VectorMatVec.LANES));
+            }
+        }
         for (int q = 0; q < size; q++) {
             for (int e = 0; e < width; e++) {
-                if (product.startField() == null) {
-                    m.addStatement("$T a$L_$L = $T.zero($T.SPECIES_256)", FLOAT_VECTOR, q, e, FLOAT_VECTOR, FLOAT_VECTOR);
-                } else {
-                    m.addStatement("$T a$L_$L = $T.fromArray($T.SPECIES_256, $L, $L)", FLOAT_VECTOR, q, e,
-                            FLOAT_VECTOR, FLOAT_VECTOR, product.startField(), plus("o", e * VectorMatVec.LANES));
-                }
+                m.addStatement("$T a$L_$L = b$L", FLOAT_VECTOR, q, e, e);
             }
         }
         m.beginControlFlow("for (int k = 0; k < $L; k++)", to)
@@ -648,17 +691,17 @@ final class KernelRenderer {
                     plus("i", e * VectorMatVec.LANES));
         }
         for (int q = 0; q < size; q++) {
-            m.addStatement("$T y$L = $T.broadcast($T.SPECIES_256, cat$L[catOff$L + k])", FLOAT_VECTOR, q, FLOAT_VECTOR,
-                    FLOAT_VECTOR, q, q);
+            m.addStatement("$T y$L = $T.broadcast($T.SPECIES_256, $L)", FLOAT_VECTOR, q, FLOAT_VECTOR, FLOAT_VECTOR,
+                    rows.get(q).input("k"));
             for (int e = 0; e < width; e++) {
                 m.addStatement("a$L_$L = w$L.fma(y$L, a$L_$L)", q, e, e, q, q, e);
             }
         }
         m.endControlFlow();
         for (int q = 0; q < size; q++) {
-            String base = offsets == null ? "o" : offsets.get(q) + " + o";
             for (int e = 0; e < width; e++) {
-                m.addStatement("a$L_$L.intoArray($L, $L)", q, e, outs.get(q), plus(base, e * VectorMatVec.LANES));
+                m.addStatement("a$L_$L.intoArray($L, $L)", q, e, rows.get(q).out(),
+                        rows.get(q).output(plus("o", e * VectorMatVec.LANES)));
             }
         }
     }
