@@ -5,6 +5,7 @@ import io.github.lstmc.compiler.CompileOptions;
 import io.github.lstmc.compiler.Lstmc;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.plan.PlanOptions;
+import io.github.lstmc.runtime.ParallelLstm;
 
 /** Makes the engines the benchmarks compare, by the names used in {@code @Param}. */
 public final class Engines {
@@ -24,6 +25,11 @@ public final class Engines {
      * part of every step computed up front, 6 positions per pass over the input weights.
      */
     public static final String VECTOR_PREPASS = "vector-prepass";
+    /**
+     * The Vector API tier wrapped in a two-thread {@code ParallelLstm}: batch rows split between two
+     * cores (batch 1 runs on one); compare with {@link #ONNXRUNTIME_2_THREADS}.
+     */
+    public static final String VECTOR_2_THREADS = "vector-2t";
     /** ONNX Runtime (native), 1 thread. */
     public static final String ONNXRUNTIME = "onnxruntime";
     /** ONNX Runtime (native), 2 intra-op threads: the reference for engines that use two cores. */
@@ -52,10 +58,13 @@ public final class Engines {
             case VECTOR_PREPASS -> new LstmcEngine(lstmc.instantiate(model,
                     CompileOptions.of("lstmc.bench", className).withBackend(Backend.BYTECODE).withVectorApi(true),
                     PlanOptions.DEFAULT.withPrecomputeTile(1)), shape, input);
+            case VECTOR_2_THREADS -> new LstmcEngine(ParallelLstm.of(lstmc.instantiate(model,
+                    CompileOptions.of("lstmc.bench", className).withBackend(Backend.BYTECODE).withVectorApi(true)), 2),
+                    shape, input);
             case ONNXRUNTIME -> new OnnxRuntimeEngine(model, shape, input);
             case ONNXRUNTIME_2_THREADS -> new OnnxRuntimeEngine(model, shape, input, 2);
             default -> throw new IllegalArgumentException("unknown engine '" + name
-                    + "' (interpreter, source, bytecode, vector, vector-prepass, onnxruntime, onnxruntime-2t)");
+                    + "' (interpreter, source, bytecode, vector, vector-prepass, vector-2t, onnxruntime, onnxruntime-2t)");
         };
     }
 

@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LstmForwardBenchmark {
 
     @Param({Engines.INTERPRETER, Engines.SOURCE, Engines.BYTECODE, Engines.VECTOR, Engines.VECTOR_PREPASS,
-            Engines.ONNXRUNTIME, Engines.ONNXRUNTIME_2_THREADS})
+            Engines.VECTOR_2_THREADS, Engines.ONNXRUNTIME, Engines.ONNXRUNTIME_2_THREADS})
     public String engine;
 
     /** {@code IxHxTxB}: input size, hidden size, sequence length, batch. */

@@ -1,6 +1,7 @@
 package io.github.lstmc.benchmarks;
 
 import io.github.lstmc.runtime.Layout;
+import io.github.lstmc.runtime.ParallelLstm;
 import io.github.lstmc.runtime.LstmNetwork;
 import io.github.lstmc.runtime.LstmState;
 import io.github.lstmc.runtime.LstmWorkspace;
@@ -38,6 +39,14 @@ final class LstmcEngine implements Engine {
         state.reset();
         network.forward(input, shape.batch(), shape.steps(), null, state, workspace, output);
         return output;
+    }
+
+    /** Stops the threads of a {@link ParallelLstm} (other networks hold none). */
+    @Override
+    public void close() {
+        if (network instanceof ParallelLstm parallel) {
+            parallel.close();
+        }
     }
 
     @Override

@@ -22,8 +22,8 @@ class EnginesTest {
     private static final Shape SHAPE = Shape.parse("3x5x4x2");
 
     @ParameterizedTest
-    @ValueSource(strings = {Engines.SOURCE, Engines.BYTECODE, Engines.VECTOR, Engines.VECTOR_PREPASS, Engines.ONNXRUNTIME,
-            Engines.ONNXRUNTIME_2_THREADS})
+    @ValueSource(strings = {Engines.SOURCE, Engines.BYTECODE, Engines.VECTOR, Engines.VECTOR_PREPASS,
+            Engines.VECTOR_2_THREADS, Engines.ONNXRUNTIME, Engines.ONNXRUNTIME_2_THREADS})
     void engineAgreesWithTheInterpreter(String name) throws Exception {
         Model model = BenchmarkModels.lstm(SHAPE, 7);
         float[] input = BenchmarkModels.input(SHAPE, 7);
