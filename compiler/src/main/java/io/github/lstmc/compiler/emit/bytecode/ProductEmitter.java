@@ -238,9 +238,8 @@ final class ProductEmitter {
     /**
      * Where one row of a kernel reads its input ({@code in[inBase + inConst + k]}, or {@code in[k *
      * stride + lane]} when the rows of a group are interleaved) and writes its output
-     * ({@code out[outBase + outConst + r]}); a null base is 0. Bases stay fixed in the loops:
-     * per-row offset locals would be live in the innermost loop, and six of them (a group) exhaust
-     * the general registers.
+     * ({@code out[outBase + outConst + r]}); a null base is 0. Bases stay fixed in the loops; a group
+     * reads its rows interleaved from one array, the layout that measured fastest ({@link VectorMatVec}).
      */
     private record RowIo(Code.Local in, Code.Local inBase, int inConst, Code.Local out, Code.Local outBase,
                          int outConst, int stride, int lane) {

@@ -516,9 +516,8 @@ final class KernelRenderer {
     /**
      * Where one row of a kernel reads its input ({@code in[inBase + k]}, or {@code in[k * stride +
      * lane]} when the rows of a group are interleaved) and writes its output ({@code out[outBase + r]});
-     * a null base is 0. Bases are expressions that do not change in the
-     * loops: per-row offset locals would be live in the innermost loop, and six of them (a group)
-     * exhaust the general registers.
+     * a null base is 0. Bases are fixed in the loops; a group reads its rows interleaved from one
+     * array, the layout that measured fastest ({@link VectorMatVec}).
      */
     private record RowIo(String in, String inBase, String out, String outBase, int stride, int lane) {
         RowIo(String in, String inBase, String out, String outBase) {
