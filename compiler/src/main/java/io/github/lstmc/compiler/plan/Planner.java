@@ -242,14 +242,20 @@ public final class Planner {
                 d * s, h, s, gates, update, projection, precompute, group);
     }
 
+    /** Stores a non-zero start vector as field {@code <field>_BIAS}; null (start from zeros) otherwise. */
+    private String startField(String field, float[] start) {
+        if (Matrix.vector(start).isZero()) {
+            return null;
+        }
+        String name = field + "_BIAS";
+        weights.add(WeightField.vector(name, start));
+        return name;
+    }
+
     /** {@link VectorMatVec}: every operand's weights side by side, packed in strips for the Vector API tier. */
     private VectorMatVec vectorized(String method, String field, int rows, float[] start, Operand[] operands,
                                     float[][][] mats, long count) {
-        String startField = null;
-        if (!Matrix.vector(start).isZero()) {
-            startField = field + "_BIAS";
-            weights.add(WeightField.vector(startField, start));
-        }
+        String startField = startField(field, start);
         List<Integer> lengths = new ArrayList<>();
         for (float[][] m : mats) {
             lengths.add(m.length == 0 ? 0 : m[0].length);
@@ -336,11 +342,7 @@ public final class Planner {
 
     private LoopedMatVec looped(String method, String field, int rows, float[] start, Operand[] operands,
                                 float[][][] mats, long count) {
-        String startField = null;
-        if (!Matrix.vector(start).isZero()) {
-            startField = field + "_BIAS";
-            weights.add(WeightField.vector(startField, start));
-        }
+        String startField = startField(field, start);
         List<LoopedMatVec.LoopedOperand> ops = new ArrayList<>();
         for (int op = 0; op < operands.length; op++) {
             float[][] m = mats[op];

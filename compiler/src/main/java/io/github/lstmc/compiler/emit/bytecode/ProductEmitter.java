@@ -388,14 +388,7 @@ final class ProductEmitter {
      * remaining positions one by one, straight into {@code xz}.
      */
     private void emitVectorPrePass(InputProjection pre, VectorMatVec product) {
-        String[] names = new String[3 + pre.tile()];
-        names[0] = "in";
-        names[1] = "xz";
-        names[2] = "positions";
-        for (int q = 0; q < pre.tile(); q++) {
-            names[3 + q] = "s" + q;
-        }
-        Code code = cls.helper(pre.method(), prePassDescriptor(pre), names);
+        Code code = prePassMethod(pre);
         Code.Local positions = code.local("positions");
         int group = BatchGroup.VECTOR_SIZE;
         code.line();
@@ -866,8 +859,8 @@ final class ProductEmitter {
         throw new IllegalArgumentException(product.method() + " has no " + which + " operand");
     }
 
-    /** {@link InputProjection}: whole passes of {@code tile} positions, then single positions. */
-    private void emitPrePass(InputProjection pre, LoopedMatVec gates) {
+    /** The pre-pass method {@code (float[] in, float[] xz, int positions, float[] s0, ..., float[] s(P-1))}. */
+    private Code prePassMethod(InputProjection pre) {
         String[] names = new String[3 + pre.tile()];
         names[0] = "in";
         names[1] = "xz";
@@ -875,7 +868,12 @@ final class ProductEmitter {
         for (int q = 0; q < pre.tile(); q++) {
             names[3 + q] = "s" + q;
         }
-        Code code = cls.helper(pre.method(), prePassDescriptor(pre), names);
+        return cls.helper(pre.method(), prePassDescriptor(pre), names);
+    }
+
+    /** {@link InputProjection}: whole passes of {@code tile} positions, then single positions. */
+    private void emitPrePass(InputProjection pre, LoopedMatVec gates) {
+        Code code = prePassMethod(pre);
         Code.Local positions = code.local("positions");
         int tile = pre.tile();
         if (tile > 1) {
