@@ -51,11 +51,12 @@ package io.github.lstmc.compiler.plan;
  *                              the Vector API tier groups {@value BatchGroup#VECTOR_SIZE} rows whenever this is above 1
  * <p>{@code vectorApi} selects the opt-in second tier ({@link io.github.lstmc.compiler.CompileOptions#vectorApi()}):
  * every looped product becomes a {@link VectorMatVec} (register-blocked, fused multiply-add, JDK 17+
- * with {@code jdk.incubator.vector}); the input pre-pass then does not apply, and batch groups have
- * {@value BatchGroup#VECTOR_SIZE} rows.
- * Measured with plain-Java kernels on this machine (JDK 17, AVX2): I x H = 8x16: product 0.08 vs
- * 0.21 us per step; 32x64: 1.4 vs 2.0; 64x128: 6.0 vs 7.7; 256x512: 114 vs 139 (about the same once
- * the weights stream from L3); batch 16 at 64x128: 93 vs 137 us per step. The tier also vectorizes
+ * with {@code jdk.incubator.vector}); batch groups have {@value BatchGroup#VECTOR_SIZE} rows, and
+ * {@code precomputeTile > 0} selects its own input pre-pass (which turns groups off).
+ * Measured on this machine (JDK 17, AVX2; generated gate-product methods timed alone, per step):
+ * I x H = 8x16: 0.07 vs 0.23 us; 32x64: 1.2-1.4 vs 2.0; 64x128: 5.4 vs 6.3-7.5; batch 16 at
+ * 64x128 (groups of 6): 17-23 us per 6 rows vs 30 row by row. Whole forwards with JMH are in
+ * samples/benchmarks/README.md. The tier also vectorizes
  * the cell update ({@link CellUpdate#vectorized()}) when its activations have vector forms: C2
  * barely vectorizes the short loops of H = 16..64 (pre- and post-loops), and with the Vector API the
  * whole forward (QuickBench, bytecode, T = 50..100, batch 1) went from 0.27-0.36 to 0.15-0.20 us per
