@@ -6,6 +6,7 @@ import io.github.lstmc.compiler.Lstmc;
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.load.LoadOptions;
 import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.testing.RandomModels;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,6 +57,9 @@ public final class DeterminismProbe {
                         backend == Backend.BYTECODE ? 17 : 8);
                 Lstmc.compiler().generate(models.get(i), options)
                         .writeTo(out.resolve(names.get(i)).resolve(backend.name().toLowerCase(java.util.Locale.ROOT)));
+                // the Vector API tier too, with every looped product and cell update vectorized
+                Lstmc.compiler().generate(models.get(i), options.withVectorApi(true), PlanOptions.LOOPS_ONLY)
+                        .writeTo(out.resolve(names.get(i)).resolve("vector-" + backend.name().toLowerCase(java.util.Locale.ROOT)));
             }
         }
     }
