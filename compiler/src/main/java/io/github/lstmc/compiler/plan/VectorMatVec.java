@@ -42,6 +42,7 @@ import java.util.List;
  *                      a_e = fromArray(p_(e/2), i + (e%2)*8).fma(v, a_e)   for e &lt; m
  *     a_e.intoArray(out, o + 8e)
  * </pre>
+ *
  * <p>Grouped form ({@link BatchGroup}, {@code R} rows at once, method
  * {@code (vec, vecOff_0..vecOff_(R-1) per operand, out_0..out_(R-1), float[] cat)}): row {@code q}'s
  * concatenated inputs are interleaved into {@code cat[k*R + q]} ({@link BatchGroup#inputs()}), so that
@@ -59,7 +60,7 @@ import java.util.List;
  * </pre>
  * Per element these are the operations of the single-row method in the same order: the same bits.
  *
- * The accumulators stay in registers over the whole product ({@value #CHUNK} of AVX2's 16), which
+ * <p>The accumulators stay in registers over the whole product ({@value #CHUNK} of AVX2's 16), which
  * the plain tier cannot express: C2's auto-vectorizer re-reads and re-writes the output every few inputs.
  *
  * @param rows        output length
