@@ -58,12 +58,12 @@ public final class ParallelBench {
                             };
                 }
                 for (Runnable r : runs) {
-                    time(r, 1.0);
+                    QuickBench.time(r, 1.0);
                 }
                 double[][] samples = new double[runs.length][rounds];
                 for (int round = 0; round < rounds; round++) {
                     for (int e = 0; e < runs.length; e++) {
-                        samples[e][round] = time(runs[e], roundSeconds);
+                        samples[e][round] = QuickBench.time(runs[e], roundSeconds);
                     }
                 }
                 StringBuilder line = new StringBuilder(String.format("%-16s %-8s", shape, step ? "step" : "forward"));
@@ -80,18 +80,5 @@ public final class ParallelBench {
                 }
             }
         }
-    }
-
-    private static double time(Runnable r, double seconds) {
-        long budget = (long) (seconds * 1e9);
-        long start = System.nanoTime();
-        long calls = 0;
-        long now;
-        do {
-            r.run();
-            calls++;
-            now = System.nanoTime();
-        } while (now - start < budget);
-        return (now - start) / 1e3 / calls;
     }
 }

@@ -83,7 +83,7 @@ public final class QuickBench {
     }
 
     /** Microseconds per call, averaged over about {@code seconds}. */
-    private static double time(Runnable r, double seconds) {
+    static double time(Runnable r, double seconds) {
         long budget = (long) (seconds * 1e9);
         long start = System.nanoTime();
         long calls = 0;
