@@ -215,10 +215,7 @@ class VectorCellBitsTest {
     private static void checkHidden(Kernel kernel, Case c, float[] inputs) {
         for (int at = 0; at < inputs.length; at += H) {
             float[] z = gatesForCellChecks();
-            float[] cell = new float[H];
-            for (int j = 0; j < H; j++) {
-                cell[j] = inputs[(at + j) % inputs.length];
-            }
+            float[] cell = slice(inputs, at);
             float[] sent = cell.clone();
             float[] out = new float[H];
             kernel.run(z, cell, out);
@@ -227,6 +224,15 @@ class VectorCellBitsTest {
                 same(kernel, "hidden " + c.name(), sent[j], c.oracle().apply(sent[j]), out[j]);
             }
         }
+    }
+
+    /** H consecutive inputs from {@code at}, wrapping around: a previous cell to send. */
+    private static float[] slice(float[] inputs, int at) {
+        float[] cell = new float[H];
+        for (int j = 0; j < H; j++) {
+            cell[j] = inputs[(at + j) % inputs.length];
+        }
+        return cell;
     }
 
     /** The pre-activation clip on the gate blocks, and the cell clip on the new cell (as in checkHidden). */
@@ -244,10 +250,7 @@ class VectorCellBitsTest {
         }
         for (int at = 0; at < inputs.length; at += H) {
             float[] z = gatesForCellChecks(); // the pre-activation clip (above 1) keeps 1, -0 and 0 as they are
-            float[] cell = new float[H];
-            for (int j = 0; j < H; j++) {
-                cell[j] = inputs[(at + j) % inputs.length];
-            }
+            float[] cell = slice(inputs, at);
             float[] sent = cell.clone();
             float[] out = new float[H];
             kernel.run(z, cell, out);
