@@ -5,14 +5,42 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A whole network: a stack of LSTM layers, framework-neutral. Layer k+1 reads layer k's full
- * output. Validated on construction; messages name the layer, direction and tensor.
+ * A whole sequence network, framework-neutral: an input stage, a stack of LSTM layers (layer k+1
+ * reads layer k's full output), an optional reduction over time, and a head. A bare LSTM has no
+ * embedding, no input transform, no reduction and an empty head. Validated on construction;
+ * messages name the layer, direction, stage and tensor.
  *
- * @param name   a display name (usually the model file's base name); never trusted as Java text
- * @param layers at least one; all with the same number of directions
- * @param layout the layout of the flat buffers of the generated API (the user's framework default)
+ * <pre>
+ *   x   = embedding == null ? input features : embedding.table[token id]      per position
+ *   x   = inputAffine == null ? x : x * scale + shift
+ *   Y   = the recurrent stack over x (masked by lengths when lengthsMaskRecurrence)
+ *   v   = reduction(Y)  (or Y per step when NONE)
+ *   out = head(v)        stage by stage
+ * </pre>
+ *
+ * @param name       a display name (usually the model file's base name); never trusted as Java text
+ * @param embedding  token-id input: the lookup table; null for float features
+ * @param inputAffine a constant per-feature transform of float input, or null
+ * @param layers     at least one; all with the same number of directions
+ * @param layout     the layout of the flat buffers of the generated API (the user's framework default)
+ * @param reduction  how the per-step output becomes one vector per row; {@link TimeReduction#NONE} for none
+ * @param head       the stages after the reduction (or per step), in order; possibly empty
+ * @param lengthsMaskRecurrence true when given lengths also mask the recurrent stack (outputs past a row's length are
+ *                   0, its final state is the one after its last valid step, a reverse direction starts at its last
+ *                   valid step); false when they only choose what the reduction reads (an exported graph whose LSTM
+ *                   node has no {@code sequence_lens} runs over the padding too)
+ * @param scalarOutput true when the framework's output has no feature axis (a regressor's
+ *                   {@code squeeze(-1)}): the output size is then 1 and {@code lstmc run} writes {@code [batch]}
+ *                   (or {@code [batch][seq]})
  */
-public record Model(String name, List<Layer> layers, Layout layout) {
+public record Model(String name, Embedding embedding, InputAffine inputAffine, List<Layer> layers, Layout layout,
+                    TimeReduction reduction, List<HeadLayer> head, boolean lengthsMaskRecurrence,
+                    boolean scalarOutput) {
+
+    /** A bare LSTM stack: no input stage, no reduction, no head. */
+    public Model(String name, List<Layer> layers, Layout layout) {
+        this(name, null, null, layers, layout, TimeReduction.NONE, List.of(), true, false);
+    }
 
     public Model {
         if (name == null) {
@@ -24,6 +52,10 @@ public record Model(String name, List<Layer> layers, Layout layout) {
         if (layers == null || layers.isEmpty()) {
             throw new IllegalArgumentException("a model needs at least one layer");
         }
+        if (reduction == null) {
+            reduction = TimeReduction.NONE;
+        }
+        head = head == null ? List.of() : List.copyOf(head);
         layers = List.copyOf(layers);
         int directions = layers.get(0).directions().size();
         for (int k = 0; k < layers.size(); k++) {
@@ -41,6 +73,52 @@ public record Model(String name, List<Layer> layers, Layout layout) {
                         + " (layer " + (k - 1) + "'s output), got " + layer.inputSize());
             }
         }
+        int stackInput = layers.get(0).inputSize();
+        if (embedding != null && inputAffine != null) {
+            throw new IllegalArgumentException("a model takes token ids (embedding) or float features (input affine),"
+                    + " not both");
+        }
+        if (embedding != null && embedding.dimension() != stackInput) {
+            throw new IllegalArgumentException("embedding: dimension must be layer 0's input size " + stackInput
+                    + ", got " + embedding.dimension());
+        }
+        if (inputAffine != null && inputAffine.size() != stackInput) {
+            throw new IllegalArgumentException("input affine: must have layer 0's input size " + stackInput
+                    + ", got " + inputAffine.size());
+        }
+        int width = layers.get(layers.size() - 1).outputSize();
+        for (int k = 0; k < head.size(); k++) {
+            HeadLayer stage = head.get(k);
+            if (stage == null) {
+                throw new IllegalArgumentException("head stage " + k + ": must not be null");
+            }
+            if (stage.inputSize() != width) {
+                throw new IllegalArgumentException("head stage " + k + " (" + stage.getClass().getSimpleName()
+                        + "): takes " + stage.inputSize() + " features, gets " + width);
+            }
+            width = stage.outputSize();
+        }
+        if (scalarOutput && width != 1) {
+            throw new IllegalArgumentException("a scalar output needs 1 output feature, got " + width);
+        }
+    }
+
+    /** This model with another input stage, reduction and head (the recurrent stack kept). */
+    public Model withStages(Embedding embedding, InputAffine inputAffine, TimeReduction reduction, List<HeadLayer> head,
+                            boolean lengthsMaskRecurrence, boolean scalarOutput) {
+        return new Model(name, embedding, inputAffine, layers, layout, reduction, head, lengthsMaskRecurrence,
+                scalarOutput);
+    }
+
+    /** This model with another name. */
+    public Model withName(String newName) {
+        return new Model(newName, embedding, inputAffine, layers, layout, reduction, head, lengthsMaskRecurrence,
+                scalarOutput);
+    }
+
+    /** True when anything surrounds the recurrent stack (an input stage, a reduction or a head). */
+    public boolean hasStages() {
+        return embedding != null || inputAffine != null || reduction != TimeReduction.NONE || !head.isEmpty();
     }
 
     /** A single-layer model with the given layout. */
@@ -48,13 +126,37 @@ public record Model(String name, List<Layer> layers, Layout layout) {
         return new Model(name, new ArrayList<>(List.of(layers)), layout);
     }
 
+    /**
+     * Features per position of float input: the recurrent stack's input size (for a token model, the
+     * embedding dimension: its float path takes embedded vectors).
+     */
     public int inputSize() {
         return layers.get(0).inputSize();
     }
 
-    /** Output features per time step of the last layer. */
-    public int outputSize() {
+    /** Token ids the embedding knows ({@code 0..V-1}); 0 for a model of float features. */
+    public int vocabularySize() {
+        return embedding == null ? 0 : embedding.vocabularySize();
+    }
+
+    /** Output features per time step of the last recurrent layer (directions times its state size). */
+    public int recurrentOutputSize() {
         return layers.get(layers.size() - 1).outputSize();
+    }
+
+    /** Features of the network's output: per step, or per row after a reduction. */
+    public int outputSize() {
+        return head.isEmpty() ? recurrentOutputSize() : head.get(head.size() - 1).outputSize();
+    }
+
+    /** True when the output is one vector per batch row rather than one per step. */
+    public boolean reducesTime() {
+        return reduction != TimeReduction.NONE;
+    }
+
+    /** True when {@code step} can stream this network: no reverse direction and a streamable reduction. */
+    public boolean streamable() {
+        return !hasReverse() && reduction.streamable();
     }
 
     public int directionCount() {
@@ -66,8 +168,12 @@ public record Model(String name, List<Layer> layers, Layout layout) {
         return layers.stream().flatMap(l -> l.directions().stream()).anyMatch(d -> d.direction() == Direction.REVERSE);
     }
 
+    /** Stored parameters: embedding, input transform, recurrent stack and head. */
     public long parameterCount() {
-        return layers.stream().mapToLong(Layer::parameterCount).sum();
+        long count = layers.stream().mapToLong(Layer::parameterCount).sum();
+        count += embedding == null ? 0 : embedding.parameterCount();
+        count += inputAffine == null ? 0 : 2L * inputAffine.size();
+        return count + head.stream().mapToLong(HeadLayer::parameterCount).sum();
     }
 
     /**
@@ -86,5 +192,10 @@ public record Model(String name, List<Layer> layers, Layout layout) {
             }
         }
         return flops;
+    }
+
+    /** Floating-point operations of the head per applied vector (per step, or per row after a reduction). */
+    public long headFlops() {
+        return head.stream().mapToLong(HeadLayer::flops).sum();
     }
 }
