@@ -87,7 +87,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         int batch = rows(tokens);
         int steps = tokens[0].length;
         float[] output = new float[Math.multiplyExact(Math.multiplyExact(batch, steps), outputSize())];
-        forward(flatten(tokens), batch, steps, null, newState(batch), newWorkspace(batch, steps), output);
+        forwardTokens(flatten(tokens), batch, steps, null, newState(batch), newWorkspace(batch, steps), output);
         return unflatten(output, batch, steps);
     }
 
@@ -108,7 +108,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         int batch = rows(tokens);
         int steps = tokens[0].length;
         float[] output = new float[Math.multiplyExact(batch, outputSize())];
-        forward(flatten(tokens), batch, steps, null, newState(batch), newWorkspace(batch, steps), output);
+        forwardTokens(flatten(tokens), batch, steps, null, newState(batch), newWorkspace(batch, steps), output);
         return unflatten(output, batch);
     }
 
@@ -218,7 +218,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
     }
 
     @Override
-    public final void forward(int[] tokens, int batch, int sequenceLength, int[] lengths,
+    public final void forwardTokens(int[] tokens, int batch, int sequenceLength, int[] lengths,
                               LstmState state, LstmWorkspace workspace, float[] output) {
         requireTokens();
         checkCall(batch, sequenceLength, lengths, state, workspace, output);
@@ -292,7 +292,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
     }
 
     @Override
-    public final void step(int[] tokens, LstmState state, LstmWorkspace workspace, float[] output) {
+    public final void stepTokens(int[] tokens, LstmState state, LstmWorkspace workspace, float[] output) {
         requireTokens();
         checkStep(state, workspace, output);
         stepChecked(embed(tokens, state.batch(), workspace), state, workspace, output);

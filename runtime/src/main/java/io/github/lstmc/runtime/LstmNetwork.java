@@ -151,7 +151,7 @@ public interface LstmNetwork {
      *         size that does not fit
      * @throws UnsupportedOperationException if the network takes no token ids
      */
-    void forward(int[] tokens, int batch, int sequenceLength, int[] lengths,
+    void forwardTokens(int[] tokens, int batch, int sequenceLength, int[] lengths,
                  LstmState state, LstmWorkspace workspace, float[] output);
 
     /**
@@ -172,5 +172,5 @@ public interface LstmNetwork {
      *
      * @param tokens {@code [B]} ids in {@code 0..V-1}
      */
-    void step(int[] tokens, LstmState state, LstmWorkspace workspace, float[] output);
+    void stepTokens(int[] tokens, LstmState state, LstmWorkspace workspace, float[] output);
 }
