@@ -48,7 +48,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws LstmcException {
         CliFiles.requireReadableFile(input, "input");
         CliFiles.requireWritableTarget(output, "output");
-        Model model = modelArguments.load();
+        Model model = modelArguments.load(spec.commandLine().getErr());
         RunInput data = RunInput.read(input);
         CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE,
                 JavaNames.classNameFor(modelArguments.fileName()));
