@@ -174,6 +174,13 @@ public final class Lstmc {
             }
             b.append('\n');
         }
+        if (plan.stages() != null && plan.stages().head() != null) {
+            for (io.github.lstmc.compiler.plan.HeadPlan.Step step : plan.stages().head().steps()) {
+                if (step instanceof io.github.lstmc.compiler.plan.HeadPlan.Product p) {
+                    b.append("head: dense ").append(describe(p.product())).append('\n');
+                }
+            }
+        }
         CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE, "Inspected");
         byte[] classFile = BytecodeEmitter.emit(plan, options.withBackend(Backend.BYTECODE)).files().get(0).content();
         ClassFileStats stats = ClassFileStats.of(classFile);

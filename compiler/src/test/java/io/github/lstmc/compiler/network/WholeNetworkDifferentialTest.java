@@ -54,8 +54,11 @@ class WholeNetworkDifferentialTest {
         Map<String, Integer> coverage = new TreeMap<>();
         for (long seed = 0; seed < NETWORKS; seed++) {
             Random rnd = new Random(7000 + seed);
+            // the stack's own features are BackendDifferentialTest's; here its activations stay the defaults,
+            // since a discontinuous gate (HardShrink, ThresholdedRelu) fed by a scaled input can turn a
+            // rounding difference into a different branch
             Model stack = RandomModels.model(rnd, RandomModels.Features.all().withMaxSize(seed % 5 == 0 ? 40 : 12)
-                    .withMaxLayers(2));
+                    .withMaxLayers(2).without(RandomModels.Feature.ACTIVATIONS));
             Model model = RandomStages.around(rnd, stack);
             coverage.merge("reduction " + model.reduction(), 1, Integer::sum);
             coverage.merge(model.embedding() != null ? "tokens" : model.inputAffine() != null ? "affine" : "features",
