@@ -182,7 +182,13 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
                 throw new IllegalArgumentException("tokens[" + b + "] must have " + steps + " time steps");
             }
             for (int t = 0; t < steps; t++) {
-                flat[batchFirst ? b * steps + t : t * batch + b] = tokens[b][t];
+                int id = tokens[b][t];
+                if (id < 0 || id >= vocabularySize()) {
+                    throw new IllegalArgumentException("tokens[" + b + "][" + t + "] is token id " + id
+                            + ", outside the vocabulary of " + vocabularySize() + " ids (0.." + (vocabularySize() - 1)
+                            + ")");
+                }
+                flat[batchFirst ? b * steps + t : t * batch + b] = id;
             }
         }
         return flat;
