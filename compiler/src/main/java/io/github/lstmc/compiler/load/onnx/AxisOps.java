@@ -26,8 +26,16 @@ final class AxisOps {
         table.add("Reshape", AxisOps::reshape);
     }
 
+    /** Index values whose shape does not matter to lstmc: token ids and lengths - 1. */
+    static boolean isIndex(GraphValue v) {
+        return v instanceof GraphValue.LengthIndex || v instanceof GraphValue.Ids;
+    }
+
     static GraphValue unsqueeze(NodeContext c) throws LstmcException {
         GraphValue v = c.in(0);
+        if (isIndex(v)) {
+            return v;
+        }
         long[] axes = c.intsFromInputOrAttribute(1, "axes");
         if (axes == null) {
             throw c.fail("has no axes");
@@ -53,7 +61,7 @@ final class AxisOps {
             for (int k = 0; k < rank; k++) {
                 out.add(inserted[k] ? new Axis(List.of()) : s.axes().get(next++));
             }
-            return new Seq(s.origin(), out);
+            return s.withAxes(out);
         }
         if (v instanceof Fill || v instanceof StateRows || v instanceof StateOut) {
             return v instanceof StateRows ? c.unsupported("Unsqueeze of an initial state is not supported") : v;
@@ -82,7 +90,17 @@ final class AxisOps {
     static GraphValue squeeze(NodeContext c) throws LstmcException {
         GraphValue v = c.in(0);
         long[] axes = c.intsFromInputOrAttribute(1, "axes");
+        if (isIndex(v)) {
+            return v;
+        }
+        if (v instanceof StateOut states) {
+            Seq state = StepOps.squeezedState(c, states, axes);
+            if (state != null) {
+                return state;
+            }
+        }
         if (v instanceof Seq s) {
+            boolean scalar = false;
             boolean[] drop = new boolean[s.rank()];
             if (axes == null) {
                 for (int k = 0; k < s.rank(); k++) {
@@ -98,7 +116,11 @@ final class AxisOps {
                         throw c.fail("Squeeze axis " + a + " is outside rank " + s.rank());
                     }
                     if (!s.axes().get((int) k).isUnit()) {
-                        throw c.fail("Squeeze axis " + a + " has size " + s.axes().get((int) k) + ", not 1");
+                        if (k == s.rank() - 1 && s.axes().get((int) k).size() == 1 && !s.origin().isInput()) {
+                            scalar = true; // a one-unit output's feature axis: a scalar per row or step
+                        } else {
+                            throw c.fail("Squeeze axis " + a + " has size " + s.axes().get((int) k) + ", not 1");
+                        }
                     }
                     drop[(int) k] = true;
                 }
@@ -109,7 +131,13 @@ final class AxisOps {
                     out.add(s.axes().get(k));
                 }
             }
-            return new Seq(s.origin(), out);
+            if (scalar) {
+                if (HeadOps.features(c, s) != 1) {
+                    return c.unsupported("Squeeze of the feature axis is supported only on the network's output");
+                }
+                return s.with(out, s.meaning().withScalar());
+            }
+            return s.withAxes(out);
         }
         if (v instanceof Dims d && !d.scalar() && d.dims().size() == 1) {
             return new Dims(d.dims(), true);
@@ -172,7 +200,7 @@ final class AxisOps {
             seen[(int) p] = true;
             out.add(s.axes().get((int) p));
         }
-        return new Seq(s.origin(), out);
+        return s.withAxes(out);
     }
 
     static GraphValue reshape(NodeContext c) throws LstmcException {
@@ -189,7 +217,7 @@ final class AxisOps {
         } else {
             return c.unsupported("Reshape needs a shape computed from constants and Shape");
         }
-        if (v instanceof Fill || v instanceof StateOut) {
+        if (v instanceof Fill || v instanceof StateOut || isIndex(v)) {
             return v;
         }
         if (!(v instanceof Seq s)) {
@@ -247,7 +275,7 @@ final class AxisOps {
         } else if (front != flat.size()) {
             return c.unsupported("Reshape to " + describeTarget(target) + " does not use all of its input " + s.axes());
         }
-        return new Seq(s.origin(), List.of(out));
+        return s.withAxes(List.of(out));
     }
 
     static String describeTarget(List<Dim> target) {

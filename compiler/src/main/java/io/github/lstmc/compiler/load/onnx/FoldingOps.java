@@ -10,6 +10,8 @@ import io.github.lstmc.compiler.load.onnx.GraphValue.Lengths;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Seq;
 import io.github.lstmc.compiler.load.onnx.GraphValue.StateOut;
 import io.github.lstmc.compiler.load.onnx.GraphValue.StateRows;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Unsupported;
+import io.github.lstmc.compiler.load.onnx.proto.Onnx.GraphProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.TensorProto;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +31,7 @@ final class FoldingOps {
         table.add("ConstantOfShape", FoldingOps::constantOfShape);
         table.add("ConstantFill", FoldingOps::constantFill);
         table.add("Expand", FoldingOps::expand);
+        table.addRaw("If", FoldingOps::ifNode);
     }
 
     static GraphValue constant(NodeContext c) throws LstmcException {
@@ -91,8 +94,11 @@ final class FoldingOps {
         if (v instanceof Seq && to == TensorProto.DataType.FLOAT_VALUE) {
             return v;
         }
-        if ((v instanceof Dims || v instanceof Lengths) && toInt) {
+        if ((v instanceof Dims || v instanceof Lengths || v instanceof GraphValue.LengthIndex) && toInt) {
             return v;
+        }
+        if (v instanceof GraphValue.Ids ids && toInt) {
+            return new GraphValue.Ids(ids.input(), false);
         }
         if (v instanceof Fill || v instanceof StateRows || v instanceof StateOut) {
             return toFloat || toInt ? v : c.unsupported("Cast to type " + to + " is not supported");
@@ -166,7 +172,7 @@ final class FoldingOps {
         if (!(shape instanceof Dims) && !(shape instanceof Const)) {
             return c.unsupported("Expand needs a shape computed from constants and Shape");
         }
-        if (v instanceof Fill) {
+        if (v instanceof Fill || v instanceof GraphValue.LengthIndex) {
             return v;
         }
         if (v instanceof Const cst && cst.tensor().size() > 0) {
@@ -179,5 +185,22 @@ final class FoldingOps {
             return new Fill(t.value(0));
         }
         return c.unsupported("Expand of this value is not supported (lstmc follows Expand of constants into zero states)");
+    }
+
+    /** If with a constant condition (exporters guard squeezes with shape checks): the chosen branch, inlined. */
+    static List<GraphValue> ifNode(NodeContext c) throws LstmcException {
+        GraphValue cond = c.in(0);
+        if (cond instanceof Unsupported u) {
+            throw new LstmcException(u.message());
+        }
+        if (!(cond instanceof Const k) || k.tensor().size() != 1) {
+            return List.of(c.unsupported("If with a condition that is not constant is not supported (lstmc folds If"
+                    + " whose condition follows from constants and static shapes)"));
+        }
+        GraphProto branch = c.attrs.getGraph(k.tensor().value(0) != 0 ? "then_branch" : "else_branch");
+        if (branch == null) {
+            throw c.fail("has no " + (k.tensor().value(0) != 0 ? "then_branch" : "else_branch"));
+        }
+        return c.walker.evaluateBranch(branch, c);
     }
 }

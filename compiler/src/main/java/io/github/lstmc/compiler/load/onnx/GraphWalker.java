@@ -4,35 +4,47 @@ import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Axis;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Const;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Dims;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Expr;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Factor;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Fill;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Ids;
+import io.github.lstmc.compiler.load.onnx.GraphValue.LengthIndex;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Lengths;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Origin;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Seq;
 import io.github.lstmc.compiler.load.onnx.GraphValue.StateOut;
 import io.github.lstmc.compiler.load.onnx.GraphValue.StateRows;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Unsupported;
+import io.github.lstmc.compiler.load.onnx.proto.Onnx.AttributeProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.GraphProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.NodeProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.TensorProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.TensorShapeProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.ValueInfoProto;
 import io.github.lstmc.compiler.model.Layer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Walks the nodes of a graph in order (ONNX graphs are topologically sorted) and computes a
- * {@link GraphValue} for every tensor: constants are folded, shape arithmetic is followed
- * symbolically, and the glue torch.onnx.export puts around LSTM nodes (Transpose, Squeeze,
- * Unsqueeze, Reshape, Slice, Concat, Shape/Gather/ConstantOfShape/Expand chains for zero initial
- * states) is checked to only relabel data. Each LSTM node becomes an {@link LstmNode}.
+ * {@link GraphValue} for every tensor the outputs need: constants are folded, shape arithmetic is
+ * followed symbolically, layout glue is checked to only relabel data, and what a network computes
+ * around its LSTM nodes (embedding, input normalisation, time step choice or reduction, head) is
+ * recorded in the values' {@link GraphValue.Meaning}. Each operator is one handler of
+ * {@link OpTable}; each LSTM node becomes an {@link LstmNode}.
  *
  * <p>An operator the walker does not know, or a known operator used in a way it cannot follow,
  * yields an {@link Unsupported} value naming the node; it becomes an error as soon as anything
- * uses it (a node input or a graph output), so only dead nodes escape.
+ * uses it (a node input or a graph output). Nodes the outputs do not need are not evaluated.
+ *
+ * <p>A cut ({@code from}/{@code to}) makes tensor {@code from} a float graph input and {@code to}
+ * the only output: the nodes before {@code from} and after {@code to} are not evaluated.
  */
 final class GraphWalker {
 
@@ -43,14 +55,32 @@ final class GraphWalker {
 
     private final String file;
     private final GraphProto graph;
+    private final String from;
+    private final List<String> outputs;
+    private final long opset;
     private final Map<String, TensorProto> initializers = new HashMap<>();
     private final Map<String, GraphValue> values = new HashMap<>();
     private final List<LstmNode> lstms = new ArrayList<>();
     private final OpTable table = OpTable.standard();
+    /** Graph positions of the top-level LSTM nodes, for cut hints. */
+    private final List<Integer> lstmPositions = new ArrayList<>();
+    private Axis time;
+    private Axis batch;
 
     GraphWalker(String file, GraphProto graph) throws LstmcException {
+        this(file, graph, 14, null, null);
+    }
+
+    /**
+     * @param opset the model's default-domain opset
+     * @param from  a tensor to read as the float data input instead of computing it, or null
+     * @param to    the tensor to compute instead of the graph outputs, or null
+     */
+    GraphWalker(String file, GraphProto graph, long opset, String from, String to) throws LstmcException {
         this.file = file;
         this.graph = graph;
+        this.opset = opset;
+        this.from = from;
         for (TensorProto t : graph.getInitializerList()) {
             if (initializers.put(t.getName(), t) != null) {
                 throw new LstmcException(file + ": initializer '" + t.getName() + "' is defined twice");
@@ -61,27 +91,145 @@ final class GraphWalker {
                 values.put(in.getName(), graphInput(in));
             }
         }
-    }
-
-    /** Walks every node. */
-    void walk() throws LstmcException {
+        Set<String> produced = new HashSet<>(values.keySet());
+        produced.addAll(initializers.keySet());
         for (int i = 0; i < graph.getNodeCount(); i++) {
-            NodeProto node = graph.getNode(i);
-            String description = describe(node, i);
-            List<GraphValue> outs = evaluate(node, description, i);
-            for (int k = 0; k < node.getOutputCount(); k++) {
-                String name = node.getOutput(k);
-                if (name.isEmpty()) {
-                    continue;
-                }
-                if (values.containsKey(name) || initializers.containsKey(name)) {
-                    throw new LstmcException(file + ": " + description + " output '" + name
-                            + "' is already defined by an earlier node, initializer or graph input");
-                }
-                values.put(name, k < outs.size() ? outs.get(k)
-                        : new Unsupported(file + ": " + description + " output " + k + " is not supported by lstmc"));
+            NodeProto n = graph.getNode(i);
+            produced.addAll(n.getOutputList());
+            if (n.getOpType().equals("LSTM")) {
+                lstmPositions.add(i);
             }
         }
+        if (from != null) {
+            if (!produced.contains(from)) {
+                throw new LstmcException(file + ": --from names tensor '" + from + "', which the graph does not have");
+            }
+            List<Axis> axes = new ArrayList<>();
+            for (int k = 0; k < 3; k++) {
+                axes.add(Axis.of(new Factor(from + ":" + k, -1)));
+            }
+            values.put(from, new Seq(Origin.input(from), axes));
+        }
+        if (to != null) {
+            if (!produced.contains(to)) {
+                throw new LstmcException(file + ": --to names tensor '" + to + "', which the graph does not have");
+            }
+            outputs = List.of(to);
+        } else {
+            outputs = graph.getOutputList().stream().map(ValueInfoProto::getName).toList();
+        }
+    }
+
+    /** Walks every node the outputs need. */
+    void walk() throws LstmcException {
+        boolean[] needed = neededNodes();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            if (needed[i]) {
+                NodeProto node = graph.getNode(i);
+                evaluateInto(node, describe(node, i), i);
+            }
+        }
+    }
+
+    /** The names of the tensors the model computes: the graph outputs, or the {@code to} tensor. */
+    List<String> outputs() {
+        return outputs;
+    }
+
+    /** The names of the graph's own outputs. */
+    List<String> graphOutputNames() {
+        return graph.getOutputList().stream().map(ValueInfoProto::getName).toList();
+    }
+
+    /** The data input's name when cut with {@code from}, else null. */
+    String from() {
+        return from;
+    }
+
+    long opset() {
+        return opset;
+    }
+
+    private void evaluateInto(NodeProto node, String description, int index) throws LstmcException {
+        List<GraphValue> outs = evaluate(node, description, index);
+        for (int k = 0; k < node.getOutputCount(); k++) {
+            String name = node.getOutput(k);
+            if (name.isEmpty() || name.equals(from)) {
+                continue;
+            }
+            if (values.containsKey(name) || initializers.containsKey(name)) {
+                throw new LstmcException(file + ": " + description + " output '" + name
+                        + "' is already defined by an earlier node, initializer or graph input");
+            }
+            values.put(name, k < outs.size() ? outs.get(k)
+                    : new Unsupported(file + ": " + description + " output " + k + " is not supported by lstmc"
+                    + cutHint(index)));
+        }
+    }
+
+    /** Marks the nodes the outputs depend on, not looking past the {@code from} tensor. */
+    private boolean[] neededNodes() {
+        Map<String, Integer> producer = new HashMap<>();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            for (String out : graph.getNode(i).getOutputList()) {
+                producer.putIfAbsent(out, i);
+            }
+        }
+        boolean[] needed = new boolean[graph.getNodeCount()];
+        Deque<String> work = new ArrayDeque<>(outputs);
+        Set<String> seen = new HashSet<>();
+        while (!work.isEmpty()) {
+            String name = work.pop();
+            if (!seen.add(name) || name.equals(from)) {
+                continue;
+            }
+            Integer p = producer.get(name);
+            if (p == null || needed[p]) {
+                continue;
+            }
+            needed[p] = true;
+            inputsOf(graph.getNode(p), work);
+        }
+        return needed;
+    }
+
+    /** The inputs of a node, and those its subgraphs (If branches) read from the outer graph. */
+    private static void inputsOf(NodeProto node, Deque<String> into) {
+        for (String in : node.getInputList()) {
+            if (!in.isEmpty()) {
+                into.push(in);
+            }
+        }
+        for (AttributeProto a : node.getAttributeList()) {
+            List<GraphProto> graphs = new ArrayList<>(a.getGraphsList());
+            if (a.hasG()) {
+                graphs.add(a.getG());
+            }
+            for (GraphProto g : graphs) {
+                for (NodeProto n : g.getNodeList()) {
+                    inputsOf(n, into);
+                }
+            }
+        }
+    }
+
+    /**
+     * Evaluates the nodes of an If branch in this graph's scope and returns its outputs' values
+     * (branch tensor names must not clash with the outer graph's, as ONNX requires).
+     */
+    List<GraphValue> evaluateBranch(GraphProto branch, NodeContext ifNode) throws LstmcException {
+        for (TensorProto t : branch.getInitializerList()) {
+            values.put(t.getName(), new Const(OnnxTensors.decode(file, "initializer '" + t.getName() + "'", t)));
+        }
+        for (int i = 0; i < branch.getNodeCount(); i++) {
+            NodeProto node = branch.getNode(i);
+            evaluateInto(node, ifNode.description + " branch " + describe(node, i), ifNode.index);
+        }
+        List<GraphValue> out = new ArrayList<>();
+        for (ValueInfoProto o : branch.getOutputList()) {
+            out.add(value(o.getName(), ifNode.description));
+        }
+        return out;
     }
 
     List<LstmNode> lstms() {
@@ -135,10 +283,14 @@ final class GraphWalker {
         if (isInt && (rank == 1 || rank == -1)) {
             return new Lengths(name);
         }
+        if ((isInt || isFloat) && rank == 2) {
+            // Token ids for an embedding (Keras declares them float and casts them).
+            return new Ids(name, isFloat);
+        }
         return new Unsupported(file + ": graph input '" + name + "' (element type " + elem + ", rank " + rank
-                + ") is neither sequence data [seq, batch, features], an initial state nor sequence lengths");
+                + ") is neither sequence data [seq, batch, features], token ids [batch, seq], an initial state nor"
+                + " sequence lengths");
     }
-
 
     private List<GraphValue> evaluate(NodeProto node, String description, int index) throws LstmcException {
         String op = node.getOpType();
@@ -149,9 +301,7 @@ final class GraphWalker {
         }
         OpTable.Entry entry = table.get(op);
         if (entry == null) {
-            return List.of(c.unsupported("operator " + op + " is not supported by lstmc's ONNX importer (it imports"
-                    + " LSTM nodes and the Transpose/Reshape/Squeeze/Unsqueeze/Concat/Slice/Shape/Gather/"
-                    + "ConstantOfShape/Expand glue around them)"));
+            return List.of(c.unsupported("operator " + op + " is not supported by lstmc's ONNX importer"));
         }
         if (entry.checked()) {
             // Unsupported inputs make the result unsupported too, keeping the first cause.
@@ -166,13 +316,46 @@ final class GraphWalker {
 
     /** A note for refusals of node {@code index}: whether {@code --from}/{@code --to} can cut around it. */
     String cutHint(int index) {
-        return "";
+        if (lstmPositions.isEmpty()) {
+            return "";
+        }
+        if (index < lstmPositions.get(0)) {
+            return " (it is before the LSTM: --from TENSOR can cut it off; lstmc inspect lists the tensors)";
+        }
+        if (index > lstmPositions.get(lstmPositions.size() - 1)) {
+            return " (it is after the LSTM: --to TENSOR can cut it off; lstmc inspect lists the tensors)";
+        }
+        return " (it is between LSTM nodes: --from/--to cannot cut around it)";
     }
 
-    /** Registers an imported LSTM node; returns its index among the graph's LSTM nodes. */
-    int addLstm(LstmNode node) {
+    /** Registers an imported LSTM node; the first one fixes the time and batch axes. */
+    void addLstm(LstmNode node) {
+        if (lstms.isEmpty()) {
+            time = node.input().axes().get(node.layout() == 0 ? 0 : 1);
+            batch = node.input().axes().get(node.layout() == 0 ? 1 : 0);
+        }
         lstms.add(node);
-        return lstms.size() - 1;
+    }
+
+    /** The time axis of the first LSTM's input, or null before it. */
+    Axis time() {
+        return time;
+    }
+
+    /** The batch axis of the first LSTM's input, or null before it. */
+    Axis batch() {
+        return batch;
+    }
+
+    /** The factors of LSTM node {@code k}'s output features: (direction,) hidden. */
+    List<Factor> features(int k) {
+        LstmNode node = lstms.get(k);
+        List<Factor> f = new ArrayList<>();
+        if (node.directions() == 2) {
+            f.add(new Factor("dir:" + k, 2));
+        }
+        f.add(new Factor("hid:" + k, node.hidden()));
+        return f;
     }
 
     String file() {
@@ -193,7 +376,13 @@ final class GraphWalker {
         } else if (v instanceof Lengths l) {
             return "integer graph input '" + l.input() + "'";
         } else if (v instanceof StateOut o) {
-            return "final state of LSTM node #" + o.lstm();
+            return (o.cell() ? "final cell state" : "final hidden state") + " of LSTM node(s) " + o.lstms();
+        } else if (v instanceof Ids i) {
+            return "token ids from graph input '" + i.input() + "'";
+        } else if (v instanceof LengthIndex l) {
+            return "lengths - 1 of graph input '" + l.input() + "'";
+        } else if (v instanceof Expr e) {
+            return "part of an elementwise expression of " + describeValue(e.x());
         }
         return "an unsupported value";
     }

@@ -45,6 +45,9 @@ final class OpTable {
         AxisOps.register(table);
         SelectOps.register(table);
         RecurrentOps.register(table);
+        ArithOps.register(table);
+        HeadOps.register(table);
+        ReductionOps.register(table);
         return table;
     }
 

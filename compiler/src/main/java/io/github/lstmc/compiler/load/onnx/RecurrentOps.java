@@ -46,6 +46,11 @@ final class RecurrentOps {
             throw c.fail("input X must be sequence data of rank 3 computed from a graph input or an earlier LSTM, got "
                     + GraphWalker.describeValue(x));
         }
+        GraphValue.Meaning m = seq.meaning();
+        if (m.pick() != GraphValue.Pick.ALL || m.direction() >= 0 || !m.head().isEmpty()) {
+            throw c.fail("input X is " + GraphWalker.describeValue(x) + " after a time step choice, direction split or"
+                    + " head operator; lstmc stacks LSTM layers on whole sequences");
+        }
         for (Axis axis : seq.axes().subList(0, 2)) {
             if (axis.factors().size() != 1 || axis.size() >= 0) {
                 throw c.fail("input X has axes " + seq.axes() + "; lstmc cannot tell its sequence and batch axes apart");
@@ -66,7 +71,7 @@ final class RecurrentOps {
         Axis hidden = Axis.of(new Factor("hid:" + index, h));
         List<Axis> yAxes = a.layout() == 0 ? List.of(time, dirs, batch, hidden) : List.of(batch, time, dirs, hidden);
         Seq y = new Seq(Origin.lstm(index), yAxes);
-        return List.of(y, new StateOut(index), new StateOut(index));
+        return List.of(y, new StateOut(List.of(index), false), new StateOut(List.of(index), true));
     }
 
     static OnnxTensor weight(NodeContext c, int k, String name, boolean required) throws LstmcException {

@@ -5,6 +5,7 @@ import io.github.lstmc.compiler.load.onnx.GraphValue.Const;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Dim;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Dims;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Fill;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Ids;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Seq;
 import io.github.lstmc.compiler.load.onnx.GraphValue.StateOut;
 import io.github.lstmc.compiler.load.onnx.GraphValue.StateRows;
@@ -26,13 +27,33 @@ final class SelectOps {
         long axis = c.attrs.getInt("axis", 0);
         GraphValue data = c.in(0);
         GraphValue idx = c.in(1);
+        if (idx instanceof Ids ids) {
+            return InputOps.embedding(c, data, ids, axis);
+        }
         if (!(idx instanceof Const ic) || ic.tensor().isFloat() || ic.tensor().rank() > 1) {
             return c.unsupported("Gather needs constant scalar or vector indices");
         }
         boolean scalar = ic.tensor().rank() == 0;
         long[] indices = ic.tensor().longs();
+        if (data instanceof Seq s) {
+            int a = (int) (axis < 0 ? axis + s.rank() : axis);
+            if (a < 0 || a >= s.rank()) {
+                throw c.fail("Gather axis " + axis + " is outside rank " + s.rank());
+            }
+            if (indices.length != 1) {
+                return c.unsupported("Gather of " + indices.length + " indices of sequence data is not supported");
+            }
+            return StepOps.pick(c, s, a, indices[0], !scalar);
+        }
+        if (data instanceof StateOut states) {
+            if (axis != 0) {
+                return c.unsupported("Gather on axis " + axis + " of final states is not supported");
+            }
+            return StepOps.stateRows(c, states, indices, !scalar);
+        }
         if (axis != 0) {
-            return c.unsupported("Gather on axis " + axis + " is not supported");
+            return c.unsupported("Gather on axis " + axis + " of " + GraphWalker.describeValue(data)
+                    + " is not supported");
         }
         if (data instanceof Dims d && !d.scalar()) {
             List<Dim> out = new ArrayList<>();
@@ -77,7 +98,28 @@ final class SelectOps {
         }
         boolean allStateOut = ins.stream().allMatch(v -> v instanceof StateOut);
         if (allStateOut) {
-            return ins.get(ins.size() - 1);
+            // Along the first axis the rows stay known (layer * directions + direction); else only
+            // the whole can be an output.
+            boolean cell = ((StateOut) ins.get(0)).cell();
+            List<Integer> lstms = new ArrayList<>();
+            for (GraphValue v : ins) {
+                StateOut o = (StateOut) v;
+                if (o.cell() != cell || o.lstms().isEmpty()) {
+                    lstms = null;
+                    break;
+                }
+                lstms.addAll(o.lstms());
+            }
+            return new StateOut(axis == 0 || axis == -3 ? lstms == null ? List.of() : lstms : List.of(), cell);
+        }
+        if (ins.size() == 2 && ins.get(0) instanceof Seq f && ins.get(1) instanceof Seq r && f.rank() == r.rank()) {
+            int a = (int) (axis < 0 ? axis + f.rank() : axis);
+            if (a >= 0 && a < f.rank()) {
+                GraphValue joined = StepOps.joinDirections(c, f, r, a);
+                if (joined != null) {
+                    return joined;
+                }
+            }
         }
         boolean allFill = ins.stream().allMatch(v -> v instanceof Fill);
         if (allFill && ins.stream().map(v -> ((Fill) v).value()).distinct().count() == 1) {
@@ -149,8 +191,8 @@ final class SelectOps {
         if (v instanceof Fill) {
             return v;
         }
-        if (v instanceof Seq s && s.origin().isInput() && starts.length == 1
-                && (axes == null || axes[0] == 0 || axes[0] == -s.rank())) {
+        if (v instanceof Seq s && s.origin().isInput() && s.meaning().equals(GraphValue.Meaning.RAW)
+                && starts.length == 1 && (axes == null || axes[0] == 0 || axes[0] == -s.rank())) {
             long from = starts[0];
             long to = ends[0];
             if (from < 0 || to < 0) {
@@ -182,6 +224,44 @@ final class SelectOps {
                 t = ConstOps.slice(t, (int) axis, from, to);
             }
             return new Const(t);
+        }
+        if (v instanceof Seq s) {
+            GraphValue out = s;
+            for (int j = 0; j < starts.length; j++) {
+                long axis = axes == null ? j : axes[j];
+                int a = (int) (axis < 0 ? axis + s.rank() : axis);
+                if (a < 0 || a >= s.rank()) {
+                    throw c.fail("Slice axis " + axis + " is outside rank " + s.rank());
+                }
+                if (!(out instanceof Seq current)) {
+                    return out;
+                }
+                GraphValue next = StepOps.slice(c, current, a, starts[j], ends[j]);
+                if (next == null) {
+                    return c.unsupported("Slice [" + starts[j] + ", " + ends[j] + ") of axis " + axis + " "
+                            + current.axes().get(a) + " of " + GraphWalker.describeValue(current) + " is not supported"
+                            + " (lstmc follows Slice of the last or first time step, of one direction and of initial"
+                            + " states)");
+                }
+                out = next;
+            }
+            return out;
+        }
+        if (v instanceof StateOut states && starts.length == 1 && (axes == null || axes[0] == 0)) {
+            int total = 0;
+            for (int k : states.lstms()) {
+                total += c.walker.lstms().get(k).directions();
+            }
+            long from = FoldingOps.clampIndex(starts[0], total);
+            long to = Math.max(from, FoldingOps.clampIndex(ends[0], total));
+            long[] rows = new long[(int) (to - from)];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = from + i;
+            }
+            if (rows.length == 0) {
+                return c.unsupported("Slice of no rows of the final states is not supported");
+            }
+            return StepOps.stateRows(c, states, rows, true);
         }
         if (v instanceof Dims d && !d.scalar() && starts.length == 1) {
             int n = d.dims().size();
