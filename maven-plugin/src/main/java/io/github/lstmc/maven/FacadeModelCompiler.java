@@ -14,7 +14,8 @@ final class FacadeModelCompiler implements ModelCompiler {
     public GeneratedCode compile(ModelSource source, CompileOptions options) throws LstmcException {
         Lstmc lstmc = Lstmc.compiler();
         try {
-            Model model = lstmc.load(source.file(), new LoadOptions(source.config(), source.prefix(), source.layout()));
+            Model model = lstmc.load(source.file(), new LoadOptions(source.config(), source.prefix(), source.layout(),
+                    source.from(), source.to()));
             return lstmc.generate(model, options);
         } catch (LstmcException e) {
             throw namingFile(source, e);
