@@ -52,6 +52,10 @@ final class ArithOps {
         if (a instanceof Const ca && b instanceof Const cb) {
             return fold(c, op, ca.tensor(), cb.tensor());
         }
+        GraphValue index = arangeIndex(c, op, a, b);
+        if (index != null) {
+            return index;
+        }
         if (a instanceof Lengths || a instanceof LengthIndex) {
             return lengths(c, op, a, b);
         }
@@ -87,10 +91,10 @@ final class ArithOps {
     private static GraphValue known(Dims d) {
         long[] v = new long[d.dims().size()];
         for (int i = 0; i < v.length; i++) {
-            v[i] = d.dims().get(i).known();
-            if (v[i] < 0) {
+            if (d.dims().get(i).isSymbolic()) {
                 return d;
             }
+            v[i] = d.dims().get(i).known();
         }
         return new Const(OnnxTensor.ofLongs("shape", d.scalar() ? new long[0] : new long[] {v.length}, v));
     }
@@ -132,6 +136,28 @@ final class ArithOps {
             }
         }
         return new Const(new OnnxTensor(c.node.getOutput(0), shape.dims(), f, l));
+    }
+
+    /**
+     * The steps of torch's {@code out[arange(B), lengths - 1]}: {@code arange(B) * T}, then
+     * {@code lengths - 1 + arange(B) * T}; null for anything else.
+     */
+    private static GraphValue arangeIndex(NodeContext c, String op, GraphValue a, GraphValue b) {
+        GraphValue.Arange r = a instanceof GraphValue.Arange x ? x : b instanceof GraphValue.Arange y ? y : null;
+        if (r == null) {
+            return null;
+        }
+        GraphValue other = r == a ? b : a;
+        if (op.equals("Mul") && r.stride() == null && other instanceof Dims d && d.dims().size() == 1
+                && d.dims().get(0).isSymbolic()) {
+            return new GraphValue.Arange(r.axis(), d.dims().get(0).axis());
+        }
+        if (op.equals("Add") && r.stride() != null && other instanceof LengthIndex l && l.rowStride() == null
+                && r.axis().equals(c.walker.batch()) && r.stride().equals(c.walker.time())) {
+            return new LengthIndex(l.input(), l.clamped(), r.stride());
+        }
+        return c.unsupported(op + " of " + GraphWalker.describeValue(a) + " and " + GraphWalker.describeValue(b)
+                + " is not supported");
     }
 
     /** {@code lengths - 1} (or {@code + -1}), and casts of it. */
@@ -191,13 +217,24 @@ final class ArithOps {
             throws LstmcException {
         List<HeadLayer> head = x.meaning().head();
         int n = HeadOps.features(c, x);
-        if (n < 0 || head.isEmpty() || !(head.get(head.size() - 1) instanceof HeadLayer.Dense dense)) {
-            return c.unsupported(op + " with a constant is supported right after a dense layer (bias, scale), not on "
-                    + GraphWalker.describeValue(x));
+        if (n < 0) {
+            return c.unsupported(op + " with a constant is supported on the LSTM output's features and in the head, not"
+                    + " on " + GraphWalker.describeValue(x));
         }
         if (vec.length != 1 && vec.length != n) {
             return c.unsupported(op + " with " + vec.length + " values does not match the " + n + " features");
         }
+        boolean afterDense = !head.isEmpty() && head.get(head.size() - 1) instanceof HeadLayer.Dense;
+        if (!afterDense) {
+            // y = x * s + b per feature as a diagonal dense layer: exact, since the other terms add zeros
+            float[][] eye = new float[n][n];
+            for (int i = 0; i < n; i++) {
+                eye[i][i] = 1f;
+            }
+            x = HeadOps.appendKeepingAxis(c, x, HeadOps.dense(c, Matrix.of(eye), null));
+            head = x.meaning().head();
+        }
+        HeadLayer.Dense dense = (HeadLayer.Dense) head.get(head.size() - 1);
         float[][] w = new float[n][];
         float[] b = new float[n];
         for (int i = 0; i < n; i++) {

@@ -220,8 +220,31 @@ final class AxisOps {
         if (v instanceof Fill || v instanceof StateOut || isIndex(v)) {
             return v;
         }
+        if (v instanceof Dims d && target.size() == 1 && (target.get(0).literal() == -1 || target.get(0).known()
+                == (d.scalar() ? 1 : d.dims().size()))) {
+            return new Dims(d.dims(), false);
+        }
+        if (v instanceof Const k && target.stream().allMatch(x -> x.axis() == null || x.axis().size() >= 0)) {
+            long[] dims = new long[target.size()];
+            long rest = k.tensor().size();
+            int minusAt = -1;
+            for (int i = 0; i < dims.length; i++) {
+                Dim x = target.get(i);
+                dims[i] = x.axis() != null ? x.axis().size() : x.literal() == 0 && allowZero == 0 ? k.tensor().dims()[i]
+                        : x.literal();
+                if (dims[i] == -1) {
+                    minusAt = i;
+                } else {
+                    rest = dims[i] == 0 ? 0 : rest / dims[i];
+                }
+            }
+            if (minusAt >= 0) {
+                dims[minusAt] = rest;
+            }
+            return new Const(reshapeConst(k.tensor(), dims));
+        }
         if (!(v instanceof Seq s)) {
-            return c.unsupported("Reshape of this value is not supported");
+            return c.unsupported("Reshape of " + GraphWalker.describeValue(v) + " is not supported");
         }
         List<List<Factor>> parts = new ArrayList<>();
         int minus = -1;

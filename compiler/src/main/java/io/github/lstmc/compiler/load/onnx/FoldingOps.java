@@ -27,11 +27,13 @@ final class FoldingOps {
         table.add("Identity", c -> c.in(0));
         table.add("Dropout", FoldingOps::dropout);
         table.add("Cast", FoldingOps::cast);
-        table.add("Shape", FoldingOps::shape);
+        table.addRaw("Shape", c -> List.of(shape(c)));
         table.add("ConstantOfShape", FoldingOps::constantOfShape);
         table.add("ConstantFill", FoldingOps::constantFill);
         table.add("Expand", FoldingOps::expand);
         table.addRaw("If", FoldingOps::ifNode);
+        table.add("Where", FoldingOps::where);
+        table.add("Range", FoldingOps::range);
     }
 
     static GraphValue constant(NodeContext c) throws LstmcException {
@@ -94,7 +96,9 @@ final class FoldingOps {
         if (v instanceof Seq && to == TensorProto.DataType.FLOAT_VALUE) {
             return v;
         }
-        if ((v instanceof Dims || v instanceof Lengths || v instanceof GraphValue.LengthIndex) && toInt) {
+        if ((v instanceof Dims || v instanceof Lengths || v instanceof GraphValue.LengthIndex
+                || v instanceof GraphValue.UnknownShape
+                || v instanceof GraphValue.Arange) && toInt) {
             return v;
         }
         if (v instanceof GraphValue.Ids ids && toInt) {
@@ -109,6 +113,9 @@ final class FoldingOps {
 
     static GraphValue shape(NodeContext c) throws LstmcException {
         GraphValue v = c.in(0);
+        if (v instanceof Unsupported) {
+            return new GraphValue.UnknownShape(c.node.getInput(0));
+        }
         long start = c.attrs.getInt("start", 0);
         List<Dim> dims = new ArrayList<>();
         int rank;
@@ -122,13 +129,47 @@ final class FoldingOps {
             for (long d : cst.tensor().dims()) {
                 dims.add(Dim.literal(d));
             }
+        } else if (v instanceof GraphValue.Ids ids) {
+            rank = 2;
+            dims.add(new Dim(-1, Axis.of(new GraphValue.Factor(ids.input() + ":0", -1))));
+            dims.add(new Dim(-1, Axis.of(new GraphValue.Factor(ids.input() + ":1", -1))));
+        } else if (v instanceof GraphValue.LengthIndex && c.walker.batch() != null) {
+            rank = 1;
+            dims.add(new Dim(-1, c.walker.batch()));
+        } else if (v instanceof Dims d) {
+            rank = 1;
+            dims.add(Dim.literal(d.scalar() ? 0 : d.dims().size()));
+            if (d.scalar()) {
+                return new Const(OnnxTensor.ofLongs(c.node.getOutput(0), new long[] {0}, new long[0]));
+            }
         } else {
-            return c.unsupported("Shape of this value is not supported");
+            return c.unsupported("Shape of " + GraphWalker.describeValue(v) + " is not supported");
         }
         long end = c.attrs.getInt("end", rank);
         int from = (int) clampIndex(start, rank);
         int to = (int) clampIndex(end, rank);
         return new Dims(dims.subList(from, Math.max(from, to)), false);
+    }
+
+    /** A shape vector whose entries are all known as a constant; other values as they are. */
+    static GraphValue constant(GraphValue v) {
+        if (v instanceof Dims d && known(d) != null) {
+            long[] k = known(d);
+            return new Const(OnnxTensor.ofLongs("shape", d.scalar() ? new long[0] : new long[] {k.length}, k));
+        }
+        return v;
+    }
+
+    /** The values of a shape vector whose entries are all known, else null. */
+    static long[] known(Dims d) {
+        long[] v = new long[d.dims().size()];
+        for (int i = 0; i < v.length; i++) {
+            if (d.dims().get(i).isSymbolic()) {
+                return null;
+            }
+            v[i] = d.dims().get(i).known();
+        }
+        return v;
     }
 
     static long clampIndex(long i, int rank) {
@@ -138,17 +179,39 @@ final class FoldingOps {
 
     static GraphValue constantOfShape(NodeContext c) throws LstmcException {
         GraphValue shape = c.in(0);
+        if (shape instanceof GraphValue.UnknownShape) {
+            return new Fill(c.attrs.getTensor("value") == null ? 0
+                    : OnnxTensors.decode(c.file(), c.description + " attribute 'value'", c.attrs.getTensor("value")).value(0));
+        }
         if (!(shape instanceof Dims) && !(shape instanceof Const)) {
             return c.unsupported("ConstantOfShape needs a shape computed from constants and Shape");
         }
         TensorProto value = c.attrs.getTensor("value");
         double fill = 0;
+        OnnxTensor t = null;
         if (value != null) {
-            OnnxTensor t = OnnxTensors.decode(c.file(), c.description + " attribute 'value'", value);
+            t = OnnxTensors.decode(c.file(), c.description + " attribute 'value'", value);
             if (t.size() != 1) {
                 throw c.fail("attribute 'value' must hold one element, got " + t.shapeText());
             }
             fill = t.value(0);
+        }
+        long[] dims = shape instanceof Const k ? k.tensor().longs() : known((Dims) shape);
+        long count = 1;
+        for (int i = 0; dims != null && i < dims.length; i++) {
+            count = dims[i] < 0 || count > (1 << 20) ? Long.MAX_VALUE : count * dims[i];
+        }
+        if (dims != null && count <= (1 << 20)) {
+            // a known shape: a real constant, which later arithmetic (Mul, Equal, Where) can fold
+            int n = (int) count;
+            if (t != null && !t.isFloat()) {
+                long[] l = new long[n];
+                java.util.Arrays.fill(l, (long) fill);
+                return new Const(OnnxTensor.ofLongs(c.node.getOutput(0), dims, l));
+            }
+            float[] v = new float[n];
+            java.util.Arrays.fill(v, (float) fill);
+            return new Const(OnnxTensor.ofFloats(c.node.getOutput(0), dims, v));
         }
         return new Fill(fill);
     }
@@ -169,7 +232,7 @@ final class FoldingOps {
     static GraphValue expand(NodeContext c) throws LstmcException {
         GraphValue v = c.in(0);
         GraphValue shape = c.in(1);
-        if (!(shape instanceof Dims) && !(shape instanceof Const)) {
+        if (!(shape instanceof Dims) && !(shape instanceof Const) && !(shape instanceof GraphValue.UnknownShape)) {
             return c.unsupported("Expand needs a shape computed from constants and Shape");
         }
         if (v instanceof Fill || v instanceof GraphValue.LengthIndex) {
@@ -202,5 +265,64 @@ final class FoldingOps {
             throw c.fail("has no " + (k.tensor().value(0) != 0 ? "then_branch" : "else_branch"));
         }
         return c.walker.evaluateBranch(branch, c);
+    }
+
+    /** Where on constants. */
+    static GraphValue where(NodeContext c) throws LstmcException {
+        if (!(constant(c.in(0)) instanceof Const cond) || !(constant(c.in(1)) instanceof Const a)
+                || !(constant(c.in(2)) instanceof Const b)) {
+            return c.unsupported("Where of values that are not constants is not supported");
+        }
+        OnnxTensor x = a.tensor();
+        OnnxTensor y = b.tensor();
+        OnnxTensor k = cond.tensor();
+        int n = Math.max(k.size(), Math.max(x.size(), y.size()));
+        for (OnnxTensor t : List.of(k, x, y)) {
+            if (t.size() != 1 && t.size() != n) {
+                return c.unsupported("Where with broadcasting is not supported");
+            }
+        }
+        OnnxTensor shape = k.size() == n ? k : x.size() == n ? x : y;
+        boolean isFloat = x.isFloat() || y.isFloat();
+        float[] f = isFloat ? new float[n] : null;
+        long[] l = isFloat ? null : new long[n];
+        for (int i = 0; i < n; i++) {
+            boolean pick = k.value(k.size() == 1 ? 0 : i) != 0;
+            double v = pick ? x.value(x.size() == 1 ? 0 : i) : y.value(y.size() == 1 ? 0 : i);
+            if (isFloat) {
+                f[i] = (float) v;
+            } else {
+                l[i] = (long) v;
+            }
+        }
+        return new Const(new OnnxTensor(c.node.getOutput(0), shape.dims(), f, l));
+    }
+
+    /** Range over constants, or {@code 0 .. n-1} for the size n of a data axis (the batch of an arange index). */
+    static GraphValue range(NodeContext c) throws LstmcException {
+        GraphValue start = c.in(0);
+        GraphValue limit = c.in(1);
+        GraphValue delta = c.in(2);
+        boolean unitSteps = start instanceof Const s && s.tensor().size() == 1 && s.tensor().value(0) == 0
+                && delta instanceof Const d && d.tensor().size() == 1 && d.tensor().value(0) == 1;
+        if (unitSteps && limit instanceof Dims n && n.scalar() && n.dims().get(0).isSymbolic()) {
+            return new GraphValue.Arange(n.dims().get(0).axis(), null);
+        }
+        if (start instanceof Const s && limit instanceof Const n && delta instanceof Const d
+                && !s.tensor().isFloat() && !n.tensor().isFloat() && !d.tensor().isFloat() && d.tensor().value(0) != 0) {
+            long from = s.tensor().longs()[0];
+            long to = n.tensor().longs()[0];
+            long step = d.tensor().longs()[0];
+            long count = Math.max(0, (to - from + step - (step > 0 ? 1 : -1)) / step);
+            if (count > (1 << 20)) {
+                return c.unsupported("Range of " + count + " values is too long to fold");
+            }
+            long[] v = new long[(int) count];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = from + i * step;
+            }
+            return new Const(OnnxTensor.ofLongs(c.node.getOutput(0), new long[] {count}, v));
+        }
+        return c.unsupported("Range is supported over constants or as 0 .. batch - 1");
     }
 }

@@ -82,6 +82,13 @@ sealed interface GraphValue {
         }
     }
 
+    /**
+     * The shape of a tensor lstmc does not compute (upstream of a {@code --from} cut): good for
+     * zero states and expansions, which do not depend on what the sizes are.
+     */
+    record UnknownShape(String tensor) implements GraphValue {
+    }
+
     /** A tensor filled with one value (ConstantOfShape, Expand of a uniform constant). */
     record Fill(double value) implements GraphValue {
     }
@@ -198,8 +205,19 @@ sealed interface GraphValue {
     record Ids(String input, boolean floating) implements GraphValue {
     }
 
-    /** {@code lengths - 1} from an integer graph input, clamped at 0 when {@code clamped}. */
-    record LengthIndex(String input, boolean clamped) implements GraphValue {
+    /**
+     * {@code lengths - 1} from an integer graph input, clamped at 0 when {@code clamped}; with
+     * {@code rowStride} (the time axis), plus {@code row * T}: an index into the LSTM output
+     * flattened to {@code [batch * seq, features]} (torch's lowering of {@code out[arange(B), lengths - 1]}).
+     */
+    record LengthIndex(String input, boolean clamped, Axis rowStride) implements GraphValue {
+        LengthIndex(String input, boolean clamped) {
+            this(input, clamped, null);
+        }
+    }
+
+    /** {@code 0, 1, ..., n - 1} over the size n of data axis {@code axis}, times the size of {@code stride} if not null. */
+    record Arange(Axis axis, Axis stride) implements GraphValue {
     }
 
     /** Where sequence data comes from: a graph input (lstm -1) or the Y output of LSTM node {@code lstm}. */

@@ -304,10 +304,15 @@ final class GraphWalker {
             return List.of(c.unsupported("operator " + op + " is not supported by lstmc's ONNX importer"));
         }
         if (entry.checked()) {
-            // Unsupported inputs make the result unsupported too, keeping the first cause.
+            // Unsupported inputs make the results unsupported too, keeping the first cause; it becomes
+            // an error where the LSTM or an output needs it.
             for (int k = 0; k < node.getInputCount(); k++) {
                 if (!node.getInput(k).isEmpty() && c.in(k) instanceof Unsupported u) {
-                    throw new LstmcException(u.message());
+                    List<GraphValue> outs = new ArrayList<>();
+                    for (int o = 0; o < Math.max(1, node.getOutputCount()); o++) {
+                        outs.add(u);
+                    }
+                    return outs;
                 }
             }
         }
@@ -381,6 +386,10 @@ final class GraphWalker {
             return "token ids from graph input '" + i.input() + "'";
         } else if (v instanceof LengthIndex l) {
             return "lengths - 1 of graph input '" + l.input() + "'";
+        } else if (v instanceof GraphValue.UnknownShape u) {
+            return "the shape of tensor '" + u.tensor() + "'";
+        } else if (v instanceof GraphValue.Arange) {
+            return "0 .. batch - 1 (an index)";
         } else if (v instanceof Expr e) {
             return "part of an elementwise expression of " + describeValue(e.x());
         }

@@ -54,6 +54,10 @@ final class HeadOps {
             return last.factors().equals(c.walker.features(s.origin().lstm())) ? (int) last.size() : -1;
         }
         int n = head.get(head.size() - 1).outputSize();
+        if (head.stream().noneMatch(stage -> stage instanceof HeadLayer.Dense)) {
+            // only size-keeping stages so far: the features are still the LSTM's
+            return last.factors().equals(c.walker.features(s.origin().lstm())) ? n : -1;
+        }
         return last.factors().size() == 1 && last.factors().get(0).id().startsWith("out:") && last.size() == n ? n : -1;
     }
 
@@ -62,6 +66,11 @@ final class HeadOps {
         List<Axis> axes = StepOps.replace(s.axes(), s.rank() - 1,
                 Axis.of(new Factor("out:" + c.index + ":" + c.node.getOutput(0), stage.outputSize())));
         return s.with(axes, s.meaning().withHead(stage));
+    }
+
+    /** {@code s} with one more size-keeping stage, given a fresh feature axis like a dense layer's. */
+    static Seq appendKeepingAxis(NodeContext c, Seq s, HeadLayer stage) {
+        return append(c, s, stage);
     }
 
     /** Sequence data the head can work on: a Seq, or a partial expression read plainly. */

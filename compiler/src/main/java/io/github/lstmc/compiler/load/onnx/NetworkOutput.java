@@ -118,7 +118,8 @@ final class NetworkOutput {
         }
         Axis time = walker.time();
         Axis batch = walker.batch();
-        List<Factor> features = m.head().isEmpty() ? walker.features(last.index())
+        List<Factor> features = m.head().stream().noneMatch(stage -> stage instanceof HeadLayer.Dense)
+                ? walker.features(last.index())
                 : List.of(s.axes().get(s.rank() - 1).factors().get(0));
         if (m.scalar()) {
             features = List.of();

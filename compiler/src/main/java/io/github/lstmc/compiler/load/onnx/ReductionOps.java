@@ -56,7 +56,7 @@ final class ReductionOps {
     private static GraphValue gatherElements(NodeContext c) throws LstmcException {
         GraphValue v = c.in(0);
         GraphValue idx = c.in(1);
-        if (!(v instanceof Seq s) || s.origin().isInput() || !(idx instanceof LengthIndex l)) {
+        if (!(v instanceof Seq s) || s.origin().isInput() || !(idx instanceof LengthIndex l) || l.rowStride() != null) {
             return c.unsupported("GatherElements is supported as the last valid step (LSTM output indexed by lengths"
                     + " - 1), got " + GraphWalker.describeValue(v) + " and " + GraphWalker.describeValue(idx));
         }
@@ -65,11 +65,25 @@ final class ReductionOps {
         if (a < 0 || a >= s.rank() || !s.axes().get(a).equals(c.walker.time()) || s.meaning().pick() != Pick.ALL) {
             return c.unsupported("GatherElements on axis " + axis + " is not along the time axis of the LSTM output");
         }
-        if (!l.clamped()) {
-            // lengths - 1 without a clamp reads step -1 (the last) for an empty row; lstmc reads step 0
-            return c.unsupported("GatherElements with lengths - 1 not clamped at 0 is not supported (lstmc reads step 0"
-                    + " for an empty row)");
-        }
+        // Unclamped, lengths - 1 reads step -1 for an empty row where lstmc reads step 0: rows of length 0 have
+        // no last valid step, and any choice is as good; every other row is the same.
         return s.with(StepOps.replace(s.axes(), a, Axis.of()), s.meaning().withPick(Pick.LAST_VALID, l.input()));
+    }
+
+    /**
+     * {@code Gather(Flatten(Y), lengths - 1 + arange(B) * T)}: each row's last valid step of the
+     * batch-first output flattened to {@code [batch * seq, features]}.
+     */
+    static GraphValue flatLastValid(NodeContext c, Seq s, LengthIndex l) {
+        Axis batch = c.walker.batch();
+        Axis time = c.walker.time();
+        List<GraphValue.Factor> rows = new java.util.ArrayList<>(batch.factors());
+        rows.addAll(time.factors());
+        if (l.rowStride() == null || s.origin().isInput() || s.meaning().pick() != Pick.ALL
+                || !s.axes().get(0).factors().equals(rows)) {
+            return c.unsupported("Gather with lengths - 1 is supported on the LSTM output flattened to [batch * seq,"
+                    + " features], got " + GraphWalker.describeValue(s));
+        }
+        return s.with(StepOps.replace(s.axes(), 0, batch), s.meaning().withPick(Pick.LAST_VALID, l.input()));
     }
 }

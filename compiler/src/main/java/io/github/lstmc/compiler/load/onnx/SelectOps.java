@@ -1,6 +1,7 @@
 package io.github.lstmc.compiler.load.onnx;
 
 import io.github.lstmc.compiler.LstmcException;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Axis;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Const;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Dim;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Dims;
@@ -30,6 +31,9 @@ final class SelectOps {
         if (idx instanceof Ids ids) {
             return InputOps.embedding(c, data, ids, axis);
         }
+        if (idx instanceof GraphValue.LengthIndex l && data instanceof Seq s && axis == 0) {
+            return ReductionOps.flatLastValid(c, s, l);
+        }
         if (!(idx instanceof Const ic) || ic.tensor().isFloat() || ic.tensor().rank() > 1) {
             return c.unsupported("Gather needs constant scalar or vector indices");
         }
@@ -44,6 +48,13 @@ final class SelectOps {
                 return c.unsupported("Gather of " + indices.length + " indices of sequence data is not supported");
             }
             return StepOps.pick(c, s, a, indices[0], !scalar);
+        }
+        if (data instanceof GraphValue.UnknownShape u && axis == 0) {
+            List<Dim> out = new ArrayList<>();
+            for (long i : indices) {
+                out.add(new Dim(-1, Axis.of(new GraphValue.Factor("?" + u.tensor() + ":" + i, -1))));
+            }
+            return new Dims(out, scalar);
         }
         if (data instanceof StateOut states) {
             if (axis != 0) {
@@ -95,6 +106,10 @@ final class SelectOps {
         }
         if (ins.isEmpty()) {
             throw c.fail("has no inputs");
+        }
+        if (ins.stream().anyMatch(v -> v instanceof GraphValue.UnknownShape)
+                && ins.stream().allMatch(v -> v instanceof GraphValue.UnknownShape || v instanceof Dims || v instanceof Const)) {
+            return new GraphValue.UnknownShape(c.node.getOutput(0));
         }
         boolean allStateOut = ins.stream().allMatch(v -> v instanceof StateOut);
         if (allStateOut) {
