@@ -7,6 +7,7 @@ import io.github.lstmc.compiler.interpret.Interpreter;
 import io.github.lstmc.compiler.emit.java.InMemoryJavaCompiler;
 import io.github.lstmc.compiler.emit.java.JavaSourceEmitter;
 import io.github.lstmc.compiler.load.LoadOptions;
+import io.github.lstmc.compiler.load.LoadResult;
 import io.github.lstmc.compiler.load.ModelLoader;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.plan.DirectionPlan;
@@ -53,6 +54,16 @@ public final class Lstmc {
     /** Reads a model file with a Burn config or a tensor prefix. */
     public Model load(Path file, LoadOptions options) throws LstmcException {
         return ModelLoader.load(file, options);
+    }
+
+    /**
+     * {@link #load(Path, LoadOptions)}, with what the loader noticed but did not refuse: one-line
+     * warnings to show the user (e.g. the tensors of a PyTorch state dict outside the compiled
+     * LSTM, which a head such as {@code fc.weight} would be) and the names of the file's tensors
+     * the model does not use.
+     */
+    public LoadResult loadResult(Path file, LoadOptions options) throws LstmcException {
+        return ModelLoader.loadResult(file, options);
     }
 
     /**
@@ -162,6 +173,13 @@ public final class Lstmc {
                 b.append(", projection ").append(describe(d.projection()));
             }
             b.append('\n');
+        }
+        if (plan.stages() != null && plan.stages().head() != null) {
+            for (io.github.lstmc.compiler.plan.HeadPlan.Step step : plan.stages().head().steps()) {
+                if (step instanceof io.github.lstmc.compiler.plan.HeadPlan.Product p) {
+                    b.append("head: dense ").append(describe(p.product())).append('\n');
+                }
+            }
         }
         CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE, "Inspected");
         byte[] classFile = BytecodeEmitter.emit(plan, options.withBackend(Backend.BYTECODE)).files().get(0).content();

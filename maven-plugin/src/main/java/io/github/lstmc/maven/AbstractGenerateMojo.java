@@ -104,7 +104,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
 
     /** The compiler; tests of the mojo may replace it. */
     ModelCompiler modelCompiler() {
-        return new FacadeModelCompiler();
+        return new FacadeModelCompiler(warning -> getLog().warn("lstmc: " + warning));
     }
 
     @Override

@@ -5,18 +5,30 @@ import io.github.lstmc.compiler.GeneratedCode;
 import io.github.lstmc.compiler.Lstmc;
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.load.LoadOptions;
-import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.load.LoadResult;
+import java.util.function.Consumer;
 
-/** The real compiler: {@link Lstmc#load} then {@link Lstmc#generate}. */
+/**
+ * The real compiler: {@link Lstmc#loadResult} then {@link Lstmc#generate}. The loader's warnings
+ * (e.g. tensors of a state dict outside the compiled LSTM) go to {@code warnings}, one line each.
+ */
 final class FacadeModelCompiler implements ModelCompiler {
+    private final Consumer<String> warnings;
+
+    /** @param warnings receives each warning of a model that loads, e.g. the mojo's {@code getLog()::warn} */
+    FacadeModelCompiler(Consumer<String> warnings) {
+        this.warnings = warnings;
+    }
 
     @Override
     public GeneratedCode compile(ModelSource source, CompileOptions options) throws LstmcException {
         Lstmc lstmc = Lstmc.compiler();
         try {
-            Model model = lstmc.load(source.file(), new LoadOptions(source.config(), source.prefix(), source.layout(),
-                    source.from(), source.to()));
-            return lstmc.generate(model, options);
+            LoadResult loaded = lstmc.loadResult(source.file(),
+                    new LoadOptions(source.config(), source.prefix(), source.layout(), source.from(),
+                            source.to()));
+            loaded.warnings().forEach(warnings);
+            return lstmc.generate(loaded.model(), options);
         } catch (LstmcException e) {
             throw namingFile(source, e);
         } catch (UnsupportedOperationException | IllegalArgumentException e) {

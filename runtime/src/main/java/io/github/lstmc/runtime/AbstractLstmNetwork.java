@@ -28,27 +28,131 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         if (maxSequenceLength < 1) {
             throw new IllegalArgumentException("maxSequenceLength must be at least 1, got " + maxSequenceLength);
         }
-        return new LstmWorkspace(batch, maxSequenceLength, workspaceSizes(batch, maxSequenceLength), this);
+        return new LstmWorkspace(batch, maxSequenceLength, allWorkspaceSizes(batch, maxSequenceLength), this);
     }
 
     /** The scratch buffer lengths this network needs for {@code batch} rows of up to {@code maxSequenceLength} steps. */
     protected abstract int[] workspaceSizes(int batch, int maxSequenceLength);
 
+    /** {@link #workspaceSizes}, then for a token network one buffer for the embedded input ({@code B*T*I}). */
+    private int[] allWorkspaceSizes(int batch, int maxSequenceLength) {
+        int[] own = workspaceSizes(batch, maxSequenceLength);
+        if (vocabularySize() == 0) {
+            return own;
+        }
+        int[] all = java.util.Arrays.copyOf(own, own.length + 1);
+        long embedded = (long) batch * maxSequenceLength * inputSize();
+        if (embedded > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a workspace of " + batch + " rows and " + maxSequenceLength
+                    + " steps needs more than 2^31 floats");
+        }
+        all[own.length] = (int) embedded;
+        return all;
+    }
+
+    /** 0: a network of float features. Token networks override this and {@link #embeddingTable()}. */
+    @Override
+    public int vocabularySize() {
+        return 0;
+    }
+
+    /** False: an output per step. Networks that reduce over time override this. */
+    @Override
+    public boolean reducesTime() {
+        return false;
+    }
+
+    /**
+     * The embedding of a token network, {@code [V][I]}: row {@code id} is the input vector of token
+     * {@code id}. Read only, never written. Null for a network of float features.
+     */
+    protected float[][] embeddingTable() {
+        return null;
+    }
+
     @Override
     public float[][][] forward(float[][][] input) {
+        requirePerStep("forward", "predict");
+        int batch = rows(input);
+        int steps = input[0].length;
+        float[] output = new float[Math.multiplyExact(Math.multiplyExact(batch, steps), outputSize())];
+        forward(flatten(input), batch, steps, null, newState(batch), newWorkspace(batch, steps), output);
+        return unflatten(output, batch, steps);
+    }
+
+    @Override
+    public float[][][] forward(int[][] tokens) {
+        requireTokens();
+        requirePerStep("forward", "predict");
+        int batch = rows(tokens);
+        int steps = tokens[0].length;
+        float[] output = new float[Math.multiplyExact(Math.multiplyExact(batch, steps), outputSize())];
+        forwardTokens(flatten(tokens), batch, steps, null, newState(batch), newWorkspace(batch, steps), output);
+        return unflatten(output, batch, steps);
+    }
+
+    @Override
+    public float[][] predict(float[][][] input) {
+        requireReduced();
+        int batch = rows(input);
+        int steps = input[0].length;
+        float[] output = new float[Math.multiplyExact(batch, outputSize())];
+        forward(flatten(input), batch, steps, null, newState(batch), newWorkspace(batch, steps), output);
+        return unflatten(output, batch);
+    }
+
+    @Override
+    public float[][] predict(int[][] tokens) {
+        requireTokens();
+        requireReduced();
+        int batch = rows(tokens);
+        int steps = tokens[0].length;
+        float[] output = new float[Math.multiplyExact(batch, outputSize())];
+        forwardTokens(flatten(tokens), batch, steps, null, newState(batch), newWorkspace(batch, steps), output);
+        return unflatten(output, batch);
+    }
+
+    private void requirePerStep(String method, String other) {
+        if (reducesTime()) {
+            throw new UnsupportedOperationException("this network reduces over time to one output per sequence: use "
+                    + other + " instead of " + method);
+        }
+    }
+
+    private void requireReduced() {
+        if (!reducesTime()) {
+            throw new UnsupportedOperationException("this network has an output per step: use forward instead of predict");
+        }
+    }
+
+    private static int rows(float[][][] input) {
         if (input == null) {
             throw new IllegalArgumentException("input must not be null");
         }
-        int batch = input.length;
+        return rows(input.length, input.length > 0 && input[0] != null && input[0].length > 0, "input");
+    }
+
+    private static int rows(int[][] tokens) {
+        if (tokens == null) {
+            throw new IllegalArgumentException("tokens must not be null");
+        }
+        return rows(tokens.length, tokens.length > 0 && tokens[0] != null && tokens[0].length > 0, "tokens");
+    }
+
+    private static int rows(int batch, boolean firstRowHasSteps, String name) {
         if (batch == 0) {
-            throw new IllegalArgumentException("input must have at least one batch row");
+            throw new IllegalArgumentException(name + " must have at least one batch row");
         }
-        if (input[0] == null || input[0].length == 0) {
-            throw new IllegalArgumentException("input[0] must have at least one time step");
+        if (!firstRowHasSteps) {
+            throw new IllegalArgumentException(name + "[0] must have at least one time step");
         }
+        return batch;
+    }
+
+    private float[] flatten(float[][][] input) {
+        int batch = input.length;
         int steps = input[0].length;
         int in = inputSize();
-        int out = outputSize();
         float[] flat = new float[Math.multiplyExact(Math.multiplyExact(batch, steps), in)];
         boolean batchFirst = layout() == Layout.BATCH_FIRST;
         for (int b = 0; b < batch; b++) {
@@ -65,8 +169,34 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
                 System.arraycopy(x, 0, flat, (batchFirst ? b * steps + t : t * batch + b) * in, in);
             }
         }
-        float[] output = new float[Math.multiplyExact(Math.multiplyExact(batch, steps), out)];
-        forward(flat, batch, steps, null, newState(batch), newWorkspace(batch, steps), output);
+        return flat;
+    }
+
+    private int[] flatten(int[][] tokens) {
+        int batch = tokens.length;
+        int steps = tokens[0].length;
+        int[] flat = new int[Math.multiplyExact(batch, steps)];
+        boolean batchFirst = layout() == Layout.BATCH_FIRST;
+        for (int b = 0; b < batch; b++) {
+            if (tokens[b] == null || tokens[b].length != steps) {
+                throw new IllegalArgumentException("tokens[" + b + "] must have " + steps + " time steps");
+            }
+            for (int t = 0; t < steps; t++) {
+                int id = tokens[b][t];
+                if (id < 0 || id >= vocabularySize()) {
+                    throw new IllegalArgumentException("tokens[" + b + "][" + t + "] is token id " + id
+                            + ", outside the vocabulary of " + vocabularySize() + " ids (0.." + (vocabularySize() - 1)
+                            + ")");
+                }
+                flat[batchFirst ? b * steps + t : t * batch + b] = id;
+            }
+        }
+        return flat;
+    }
+
+    private float[][][] unflatten(float[] output, int batch, int steps) {
+        int out = outputSize();
+        boolean batchFirst = layout() == Layout.BATCH_FIRST;
         float[][][] result = new float[batch][steps][out];
         for (int b = 0; b < batch; b++) {
             for (int t = 0; t < steps; t++) {
@@ -76,9 +206,68 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         return result;
     }
 
+    private float[][] unflatten(float[] output, int batch) {
+        int out = outputSize();
+        float[][] result = new float[batch][out];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(output, b * out, result[b], 0, out);
+        }
+        return result;
+    }
+
     @Override
     public final void forward(float[] input, int batch, int sequenceLength, int[] lengths,
                               LstmState state, LstmWorkspace workspace, float[] output) {
+        checkCall(batch, sequenceLength, lengths, state, workspace, output);
+        checkLength("input", input, (long) batch * sequenceLength * inputSize());
+        forwardChecked(input, batch, sequenceLength, lengths, state, workspace, output);
+    }
+
+    @Override
+    public final void forwardTokens(int[] tokens, int batch, int sequenceLength, int[] lengths,
+                              LstmState state, LstmWorkspace workspace, float[] output) {
+        requireTokens();
+        checkCall(batch, sequenceLength, lengths, state, workspace, output);
+        float[] embedded = embed(tokens, batch * sequenceLength, workspace);
+        forwardChecked(embedded, batch, sequenceLength, lengths, state, workspace, output);
+    }
+
+    private void requireTokens() {
+        if (vocabularySize() == 0) {
+            throw new UnsupportedOperationException("this network takes float features, not token ids");
+        }
+    }
+
+    /**
+     * Checks every id of {@code tokens[0..count)} first, then writes their embeddings into the
+     * workspace's last buffer (made for them by {@link #newWorkspace}).
+     */
+    private float[] embed(int[] tokens, int count, LstmWorkspace workspace) {
+        if (tokens == null) {
+            throw new IllegalArgumentException("tokens must not be null");
+        }
+        if (tokens.length < count) {
+            throw new IllegalArgumentException("tokens must hold at least " + count + " ids, got " + tokens.length);
+        }
+        int vocabulary = vocabularySize();
+        for (int i = 0; i < count; i++) {
+            int id = tokens[i];
+            if (id < 0 || id >= vocabulary) {
+                throw new IllegalArgumentException("token id " + id + " (at index " + i + ") is outside the vocabulary of "
+                        + vocabulary + " ids (0.." + (vocabulary - 1) + ")");
+            }
+        }
+        float[][] table = embeddingTable();
+        int width = inputSize();
+        float[] embedded = workspace.buffer(workspace.bufferCount() - 1);
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(table[tokens[i]], 0, embedded, i * width, width);
+        }
+        return embedded;
+    }
+
+    private void checkCall(int batch, int sequenceLength, int[] lengths, LstmState state, LstmWorkspace workspace,
+                           float[] output) {
         checkBatch(batch, state, workspace);
         if (sequenceLength < 1) {
             throw new IllegalArgumentException("sequenceLength must be at least 1, got " + sequenceLength);
@@ -87,8 +276,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
             throw new IllegalArgumentException("sequenceLength " + sequenceLength
                     + " exceeds the workspace's maxSequenceLength " + workspace.maxSequenceLength());
         }
-        checkLength("input", input, (long) batch * sequenceLength * inputSize());
-        checkLength("output", output, (long) batch * sequenceLength * outputSize());
+        checkLength("output", output, (long) batch * (reducesTime() ? 1 : sequenceLength) * outputSize());
         if (lengths != null) {
             if (lengths.length != batch) {
                 throw new IllegalArgumentException("lengths must have " + batch + " entries, got " + lengths.length);
@@ -100,22 +288,34 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
                 }
             }
         }
-        forwardChecked(input, batch, sequenceLength, lengths, state, workspace, output);
     }
 
     @Override
     public final void step(float[] input, LstmState state, LstmWorkspace workspace, float[] output) {
+        checkStep(state, workspace, output);
+        checkLength("input", input, (long) state.batch() * inputSize());
+        stepChecked(input, state, workspace, output);
+    }
+
+    @Override
+    public final void stepTokens(int[] tokens, LstmState state, LstmWorkspace workspace, float[] output) {
+        requireTokens();
+        checkStep(state, workspace, output);
+        stepChecked(embed(tokens, state.batch(), workspace), state, workspace, output);
+    }
+
+    private void checkStep(LstmState state, LstmWorkspace workspace, float[] output) {
         if (!isStreamable()) {
-            throw new UnsupportedOperationException("step needs a network without a reverse direction");
+            throw new UnsupportedOperationException(reducesTime()
+                    ? "step needs a network without a reverse direction whose reduction over time can be read after"
+                            + " each step (a last step or final state, not a mean or maximum)"
+                    : "step needs a network without a reverse direction");
         }
         if (state == null) {
             throw new IllegalArgumentException("state must not be null");
         }
-        int batch = state.batch();
-        checkBatch(batch, state, workspace);
-        checkLength("input", input, (long) batch * inputSize());
-        checkLength("output", output, (long) batch * outputSize());
-        stepChecked(input, state, workspace, output);
+        checkBatch(state.batch(), state, workspace);
+        checkLength("output", output, (long) state.batch() * outputSize());
     }
 
     /** {@link #forward(float[], int, int, int[], LstmState, LstmWorkspace, float[])} after its checks. */
@@ -167,7 +367,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         if (workspace.owner == this) {
             return; // made by our newWorkspace: right by construction, and checked without allocating
         }
-        int[] sizes = workspaceSizes(workspace.batch(), workspace.maxSequenceLength());
+        int[] sizes = allWorkspaceSizes(workspace.batch(), workspace.maxSequenceLength());
         if (workspace.bufferCount() != sizes.length) {
             throw new IllegalArgumentException("workspace must have " + sizes.length + " buffers, got "
                     + workspace.bufferCount() + " (make it with this network's newWorkspace)");

@@ -54,6 +54,8 @@ public final class Activations {
 
     private static final double SELU_SCALE = 1.0507009873554805;
     private static final double SELU_ALPHA = 1.6732632423543772;
+    /** sqrt(2 / pi), the scale inside GELU's tanh form. */
+    private static final double SQRT_2_OVER_PI = 0.7978845608028654;
 
     private Activations() {
     }
@@ -146,6 +148,44 @@ public final class Activations {
     public static float celu(float x, float alpha) {
         double negative = Math.min(0.0, alpha * StrictMath.expm1((double) x / alpha));
         return (float) (Math.max(0.0, x) + negative);
+    }
+
+    /**
+     * GELU's tanh form, x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))), computed as
+     * {@code x / (1 + e^(-2u))} (the same function: (1 + tanh u) / 2 is the logistic of 2u), which
+     * does not cancel for negative x.
+     */
+    public static float geluTanh(float x) {
+        double d = x;
+        double u = SQRT_2_OVER_PI * (d + 0.044715 * d * d * d);
+        return (float) (d / (1 + StrictMath.exp(-2 * u)));
+    }
+
+    /** ln(1 + e^(beta x)) / beta (beta non-zero); for beta 1 the same bits as {@link #softplus}. */
+    public static float softplusBeta(float x, float beta) {
+        double z = (double) beta * x;
+        double s = z > 0 ? z + StrictMath.log1p(StrictMath.exp(-z)) : StrictMath.log1p(StrictMath.exp(z));
+        return (float) (s / beta);
+    }
+
+    /** 0 if |x| &lt;= lambda, else x. */
+    public static float hardShrink(float x, float lambda) {
+        return Math.abs(x) <= lambda ? 0f : x;
+    }
+
+    /** 0 if |x| &lt;= lambda, else x - sign(x) * lambda. */
+    public static float softShrink(float x, float lambda) {
+        return shrink(x, lambda, lambda);
+    }
+
+    /** 0 if |x| &lt;= lambda, else x - sign(x) * bias (for lambda &gt;= 0: x - bias above lambda, x + bias below -lambda). */
+    public static float shrink(float x, float lambda, float bias) {
+        return Math.abs(x) <= lambda ? 0f : x - Math.signum(x) * bias;
+    }
+
+    /** x - tanh(x), in double with the exact tanh (the fast {@link #tanh} would dominate this small difference). */
+    public static float tanhShrink(float x) {
+        return (float) (x - StrictMath.tanh(x));
     }
 
     /** {@code x > limit ? limit : (x < -limit ? -limit : x)}: the clip of gate pre-activations and cells. */

@@ -16,17 +16,42 @@ package io.github.lstmc.runtime;
  * naming the argument and the expected size, thrown before any work (nothing is written). NaN
  * inputs are not checked: they run and give NaN outputs.
  *
- * <p><b>Shapes.</b> {@code I = inputSize()}, {@code O = outputSize()} (features per time step of
- * the output: directions &times; the last layer's {@link #stateSize(int) state size}), {@code B}
- * the batch size, {@code T} the sequence length. All values are float32.
+ * <p><b>Shapes.</b> {@code I = inputSize()}, {@code O = outputSize()} (features of the output:
+ * for a bare LSTM, directions &times; the last layer's {@link #stateSize(int) state size}; for a
+ * whole network, what its head gives), {@code B} the batch size, {@code T} the sequence length. All
+ * values are float32.
+ *
+ * <p><b>Whole networks.</b> A network may surround its LSTM stack with an input stage (an embedding
+ * of token ids, {@link #vocabularySize()} &gt; 0, or a constant per-feature transform), a reduction
+ * over time ({@link #reducesTime()}: the output is then one vector per batch row, {@code [B][O]},
+ * instead of one per step, {@code [B][T][O]}) and a head (dense layers, elementwise functions,
+ * softmax). {@link #forward(float[][][])} and {@link #forward(int[][])} serve networks with an output
+ * per step, {@link #predict(float[][][])} and {@link #predict(int[][])} networks that reduce over
+ * time. The final states in {@link LstmState} stay the LSTM stack's {@code h_n} and {@code c_n}.
  */
 public interface LstmNetwork {
 
-    /** Features per time step of the input, {@code I}. */
+    /**
+     * Features per time step of float input, {@code I}. For a token network, the embedding's dimension:
+     * its float methods take already embedded vectors.
+     */
     int inputSize();
 
-    /** Features per time step of the output, {@code O}: directions times the last layer's state size. */
+    /** Features of the output, {@code O}, per step or (when {@link #reducesTime()}) per batch row. */
     int outputSize();
+
+    /**
+     * Token ids the network's embedding knows, {@code V}: the token methods take ids {@code 0..V-1}.
+     * 0 when the network takes float features only.
+     */
+    int vocabularySize();
+
+    /**
+     * True when the output is one vector per batch row ({@code [B][O]}: the network reduces the
+     * sequence, e.g. to its last step, its final hidden state, or a mean), false when it is one vector
+     * per step ({@code [B][T][O]} in {@link #layout()}).
+     */
+    boolean reducesTime();
 
     /** Number of stacked layers (at least 1). */
     int layerCount();
@@ -43,7 +68,10 @@ public interface LstmNetwork {
     /** The layout of the flat buffers taken and returned by {@link #forward(float[], int, int, int[], LstmState, LstmWorkspace, float[])}. */
     Layout layout();
 
-    /** True when {@link #step} is available: no layer runs in reverse, so each step depends only on the past. */
+    /**
+     * True when {@link #step} is available: no layer runs in reverse, so each step depends only on the past,
+     * and any reduction over time can be read after each step (a last step or final state, not a mean or maximum).
+     */
     boolean isStreamable();
 
     /** A zero state for {@code batch} rows, the shape this network's forward and step expect. */
@@ -58,8 +86,41 @@ public interface LstmNetwork {
      * @param input {@code [B][T][I]}, batch-first whatever {@link #layout()} says; every row the same length
      * @return {@code [B][T][O]}
      * @throws IllegalArgumentException if the input is null, empty, ragged or has the wrong feature count
+     * @throws UnsupportedOperationException if the network {@link #reducesTime() reduces over time} (use {@link #predict(float[][][])})
      */
     float[][][] forward(float[][][] input);
+
+    /**
+     * Convenience form of a token network with an output per step: runs whole sequences of ids from a
+     * zero state. Allocates its result and scratch.
+     *
+     * @param tokens {@code [B][T]} ids in {@code 0..V-1}; every row the same length
+     * @return {@code [B][T][O]}
+     * @throws IllegalArgumentException if an id is out of range (naming it and the vocabulary size), or the
+     *         rows are null, empty or ragged
+     * @throws UnsupportedOperationException if the network takes no token ids or reduces over time
+     */
+    float[][][] forward(int[][] tokens);
+
+    /**
+     * Convenience form of a network that {@link #reducesTime() reduces over time}: one output vector per
+     * sequence, from a zero state. Allocates its result and scratch.
+     *
+     * @param input {@code [B][T][I]}, batch-first; every row the same length
+     * @return {@code [B][O]}
+     * @throws UnsupportedOperationException if the network has an output per step (use {@link #forward(float[][][])})
+     */
+    float[][] predict(float[][][] input);
+
+    /**
+     * Convenience form of a token network that reduces over time (a classifier of sequences of ids).
+     *
+     * @param tokens {@code [B][T]} ids in {@code 0..V-1}; every row the same length
+     * @return {@code [B][O]}
+     * @throws IllegalArgumentException if an id is out of range (naming it and the vocabulary size)
+     * @throws UnsupportedOperationException if the network takes no token ids or has an output per step
+     */
+    float[][] predict(int[][] tokens);
 
     /**
      * Runs whole sequences without allocating.
@@ -73,10 +134,24 @@ public interface LstmNetwork {
      *               reverse direction starts at step {@code lengths[b]-1}
      * @param state  initial state in, final state out (see {@link LstmState})
      * @param workspace scratch from {@link #newWorkspace(int, int)}
-     * @param output {@code B*T*O} floats, same layout as the input
+     * @param output {@code B*T*O} floats, same layout as the input; {@code B*O} ({@code [B][O]}) when the
+     *               network {@link #reducesTime() reduces over time}
      * @throws IllegalArgumentException naming the argument when a size does not fit
      */
     void forward(float[] input, int batch, int sequenceLength, int[] lengths,
+                 LstmState state, LstmWorkspace workspace, float[] output);
+
+    /**
+     * Runs whole sequences of token ids without allocating: looks each id up in the embedding, then
+     * runs as {@link #forward(float[], int, int, int[], LstmState, LstmWorkspace, float[])} does.
+     *
+     * @param tokens {@code B*T} ids in {@code 0..V-1}, laid out as {@link #layout()} says; every id is
+     *               checked before any work
+     * @throws IllegalArgumentException naming the first id out of range and the vocabulary size, or a
+     *         size that does not fit
+     * @throws UnsupportedOperationException if the network takes no token ids
+     */
+    void forwardTokens(int[] tokens, int batch, int sequenceLength, int[] lengths,
                  LstmState state, LstmWorkspace workspace, float[] output);
 
     /**
@@ -86,8 +161,16 @@ public interface LstmNetwork {
      * @param input  {@code [B][I]} flat, {@code B = state.batch()}
      * @param state  state before the step in, after it out
      * @param workspace scratch from {@link #newWorkspace(int, int)} with at least {@code B} rows
-     * @param output {@code [B][O]} flat
-     * @throws UnsupportedOperationException if the network has a reverse direction
+     * @param output {@code [B][O]} flat: the head's output at this step, or for a network that reduces over
+     *               time its current prediction (the reduction of the sequence so far)
+     * @throws UnsupportedOperationException if the network has a reverse direction or reduces by a mean or maximum
      */
     void step(float[] input, LstmState state, LstmWorkspace workspace, float[] output);
+
+    /**
+     * {@link #step(float[], LstmState, LstmWorkspace, float[])} for a token network: one id per batch row.
+     *
+     * @param tokens {@code [B]} ids in {@code 0..V-1}
+     */
+    void stepTokens(int[] tokens, LstmState state, LstmWorkspace workspace, float[] output);
 }

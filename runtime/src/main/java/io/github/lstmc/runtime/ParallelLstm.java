@@ -236,6 +236,22 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
     }
 
     @Override
+    public int vocabularySize() {
+        return network.vocabularySize();
+    }
+
+    @Override
+    public boolean reducesTime() {
+        return network.reducesTime();
+    }
+
+    /** The wrapped network's table: token calls embed once here, then split the embedded rows. */
+    @Override
+    protected float[][] embeddingTable() {
+        return network instanceof AbstractLstmNetwork ? ((AbstractLstmNetwork) network).embeddingTable() : null;
+    }
+
+    @Override
     public LstmState newState(int batch) {
         return network.newState(batch);
     }
@@ -459,7 +475,10 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
                 net.forward(in, rows, steps, len, s, part.workspace, out);
             }
             if (!inPlace) {
-                slice(output, out, batch, first, rows, steps, net.outputSize(), batchFirst, false);
+                // a network that reduces over time gives [B][O], batch-first in either layout
+                boolean reduced = net.reducesTime();
+                slice(output, out, batch, first, rows, reduced ? 1 : steps, net.outputSize(), batchFirst || reduced,
+                        false);
             }
             if (!ownState) {
                 copyState(net, state, s, first, rows, false);

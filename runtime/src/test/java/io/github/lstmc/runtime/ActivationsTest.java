@@ -69,7 +69,20 @@ class ActivationsTest {
                     "selu");
             near(d * Math.min(Math.max(d + 3, 0), 6) / 6, Activations.hardSwish(x), x, "hardSwish");
             near(Math.max(0, d) + Math.min(0, 0.7f * (Math.exp(d / 0.7f) - 1)), Activations.celu(x, 0.7f), x, "celu");
+            double u = Math.sqrt(2 / Math.PI) * (d + 0.044715 * d * d * d);
+            near(0.5 * d * (1 + Math.tanh(u)), Activations.geluTanh(x), x, "geluTanh");
+            near(Math.log1p(Math.exp(2.0 * d)) / 2, Activations.softplusBeta(x, 2f), x, "softplusBeta");
+            near(Math.abs(d) <= 0.5 ? 0 : d, Activations.hardShrink(x, 0.5f), x, "hardShrink");
+            near(d > 0.5 ? d - 0.5 : d < -0.5 ? d + 0.5 : 0, Activations.softShrink(x, 0.5f), x, "softShrink");
+            near(d > 0.5 ? d - 0.25 : d < -0.5 ? d + 0.25 : 0, Activations.shrink(x, 0.5f, 0.25f), x, "shrink");
+            near(d - Math.tanh(d), Activations.tanhShrink(x), x, "tanhShrink");
         }
+        near(-1.2040923482098107e-37, Activations.geluTanh(-10f), -10f, "geluTanh");
+        assertEquals(-0f, Activations.geluTanh(-1e20f));
+        assertEquals(60f, Activations.softplusBeta(60f, 2f)); // no overflow where beta * x is large
+        assertEquals(0f, Activations.hardShrink(-0.5f, 0.5f)); // |x| <= lambda gives 0
+        assertEquals(Math.nextUp(0.5f), Activations.hardShrink(Math.nextUp(0.5f), 0.5f));
+        assertTrue(Float.isNaN(Activations.shrink(Float.NaN, 0.5f, 0.5f)));
         near(0.8413447460685429, Activations.gelu(1f), 1f, "gelu");
         near(-0.15865525393145707, Activations.gelu(-1f), -1f, "gelu");
         near(3 * 0.9986501019683699, Activations.gelu(3f), 3f, "gelu");

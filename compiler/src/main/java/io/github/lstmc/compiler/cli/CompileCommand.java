@@ -62,7 +62,7 @@ final class CompileCommand implements Callable<Integer> {
         // Arguments first: a bad name should not wait for (or be hidden by) loading a large model.
         CompileOptions options = compileOptions();
         CliFiles.requireDirectoryTarget(outputDirectory, "--out");
-        Model model = modelArguments.load();
+        Model model = modelArguments.load(spec.commandLine().getErr());
         // Everything is generated in memory before the first byte is written, so a failure leaves no partial output.
         GeneratedCode code = Toolchain.generate(model, options);
         List<Path> written;

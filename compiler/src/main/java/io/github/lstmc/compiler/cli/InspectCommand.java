@@ -1,8 +1,10 @@
 package io.github.lstmc.compiler.cli;
 
 import io.github.lstmc.compiler.LstmcException;
+import io.github.lstmc.compiler.load.LoadResult;
 import io.github.lstmc.compiler.model.Model;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,10 +26,18 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws LstmcException {
-        Model model = modelArguments.load();
+        LoadResult loaded = modelArguments.loadResult(spec.commandLine().getErr());
+        Model model = loaded.model();
         PrintWriter out = spec.commandLine().getOut();
         out.println("file: " + modelArguments.model);
         out.println(Toolchain.describeModel(model).stripTrailing());
+        List<String> uncompiled = loaded.uncompiledTensors();
+        if (!uncompiled.isEmpty()) {
+            out.println();
+            out.println("not compiled: " + uncompiled.size() + (uncompiled.size() == 1 ? " tensor" : " tensors")
+                    + " of the file outside the model");
+            uncompiled.forEach(name -> out.println("  " + ErrorHandler.oneLine(name)));
+        }
         Optional<String> plan = Toolchain.describePlan(model);
         out.println();
         if (plan.isPresent()) {

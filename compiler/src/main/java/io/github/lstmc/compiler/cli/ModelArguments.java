@@ -3,8 +3,10 @@ package io.github.lstmc.compiler.cli;
 import io.github.lstmc.compiler.Lstmc;
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.load.LoadOptions;
+import io.github.lstmc.compiler.load.LoadResult;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.runtime.Layout;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.ArgGroup;
@@ -59,14 +61,27 @@ final class ModelArguments {
         }
     }
 
-    /** Reads and validates the model, applying {@code --layout} when given. */
-    Model load() throws LstmcException {
+    /**
+     * Reads and validates the model, applying {@code --layout} when given, and prints the loader's
+     * warnings (e.g. tensors of a state dict left out) on {@code err}, one {@code warning: } line each.
+     */
+    Model load(PrintWriter err) throws LstmcException {
+        return loadResult(err).model();
+    }
+
+    /** {@link #load(PrintWriter)} with the whole load result, for {@code inspect}, which lists what was left out. */
+    LoadResult loadResult(PrintWriter err) throws LstmcException {
         CliFiles.requireReadableFile(model, "model");
         if (config != null) {
             CliFiles.requireReadableFile(config, "config");
         }
         Layout layout = layoutChoice == null ? null : layoutChoice.chosen();
-        return Lstmc.compiler().load(model, new LoadOptions(config, prefix, layout, from, to));
+        LoadResult result = Lstmc.compiler().loadResult(model, new LoadOptions(config, prefix, layout, from, to));
+        for (String warning : result.warnings()) {
+            err.println("warning: " + ErrorHandler.oneLine(warning));
+        }
+        err.flush();
+        return result;
     }
 
     /** The model file's name, e.g. {@code speech_tagger.safetensors}. */

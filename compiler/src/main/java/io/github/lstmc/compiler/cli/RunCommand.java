@@ -31,12 +31,13 @@ final class RunCommand implements Callable<Integer> {
     ModelArguments modelArguments;
 
     @Option(names = "--input", paramLabel = "IN.json", required = true,
-            description = "{\"input\": [batch][seq][features]} plus optional \"h0\": [layers*dirs][batch][out], "
+            description = "{\"input\": [batch][seq][features] or [batch][seq] token ids} plus optional \"h0\": [layers*dirs][batch][out], "
                     + "\"c0\": [layers*dirs][batch][hidden], \"lengths\": [batch].")
     Path input;
 
     @Option(names = "--output", paramLabel = "OUT.json", required = true,
-            description = "Written atomically, only on success: {\"output\": [batch][seq][out], \"h_n\", \"c_n\"}.")
+            description = "Written atomically, only on success: {\"output\": [batch][seq][out] ([batch][out] after a "
+                    + "reduction over time), \"h_n\", \"c_n\"}.")
     Path output;
 
     @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "interpreter", converter = Engine.Converter.class,
@@ -47,13 +48,13 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws LstmcException {
         CliFiles.requireReadableFile(input, "input");
         CliFiles.requireWritableTarget(output, "output");
-        Model model = modelArguments.load();
+        Model model = modelArguments.load(spec.commandLine().getErr());
         RunInput data = RunInput.read(input);
         CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE,
                 JavaNames.classNameFor(modelArguments.fileName()));
         LstmNetwork network = Toolchain.network(model, engine, options);
         long start = System.nanoTime();
-        RunOutput result = Runner.run(network, data, String.valueOf(input.getFileName()));
+        RunOutput result = Runner.run(network, data, String.valueOf(input.getFileName()), model.scalarOutput());
         double millis = (System.nanoTime() - start) / 1e6;
         try {
             Path parent = output.toAbsolutePath().getParent();
@@ -65,10 +66,20 @@ final class RunCommand implements Callable<Integer> {
             throw new LstmcException(output + ": cannot write the output: " + e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("wrote %s: output [%d][%d][%d], h_n and c_n [%d][%d][...] (engine %s, %.1f ms)%n", output,
-                result.output().length, result.output()[0].length, result.output()[0][0].length, result.hN().length,
-                result.output().length, engine.label(), millis);
+        out.printf("wrote %s: output %s, h_n and c_n [%d][%d][...] (engine %s, %.1f ms)%n", output,
+                shape(result), result.hN().length, result.output().length, engine.label(), millis);
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The written shape of the output, e.g. {@code [2][5][3]}, {@code [2][3]} or {@code [2]}. */
+    private static String shape(RunOutput result) {
+        float[][][] o = result.output();
+        return switch (result.form()) {
+            case PER_STEP -> "[" + o.length + "][" + o[0].length + "][" + o[0][0].length + "]";
+            case PER_ROW -> "[" + o.length + "][" + o[0][0].length + "]";
+            case PER_STEP_SCALAR -> "[" + o.length + "][" + o[0].length + "]";
+            case PER_ROW_SCALAR -> "[" + o.length + "]";
+        };
     }
 }

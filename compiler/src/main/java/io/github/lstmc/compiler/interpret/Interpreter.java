@@ -7,6 +7,7 @@ import io.github.lstmc.compiler.model.Gate;
 import io.github.lstmc.compiler.model.Layer;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.model.Peephole;
+import io.github.lstmc.compiler.model.TimeReduction;
 import io.github.lstmc.runtime.AbstractLstmNetwork;
 import io.github.lstmc.runtime.Layout;
 import io.github.lstmc.runtime.LstmState;
@@ -58,10 +59,19 @@ public final class Interpreter extends AbstractLstmNetwork {
     private static final int EVEN_LAYER_BUFFER = 0;
     private static final int ODD_LAYER_BUFFER = 1;
     private static final int ACTIVATED_CELL_BUFFER = 2;
+    /** The transformed input (with an input affine stage). */
+    private static final int AFFINE_BUFFER = 3;
+    /** The last layer's output when stages follow it. */
+    private static final int RECURRENT_BUFFER = 4;
+    /** The reduced vectors, one per row. */
+    private static final int REDUCED_BUFFER = 5;
+    private static final int HEAD_A_BUFFER = 6;
+    private static final int HEAD_B_BUFFER = 7;
 
     private final Model model;
     private final List<Layer> layers;
     private final int directions;
+    private final float[][] embedding;
 
     /** @param model the network to run; the interpreter reads its weights on every step */
     public Interpreter(Model model) {
@@ -71,6 +81,15 @@ public final class Interpreter extends AbstractLstmNetwork {
         this.model = model;
         this.layers = model.layers();
         this.directions = model.directionCount();
+        this.embedding = model.embedding() == null ? null : rows(model.embedding().table());
+    }
+
+    private static float[][] rows(io.github.lstmc.compiler.model.Matrix table) {
+        float[][] rows = new float[table.rows()][];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = table.row(r);
+        }
+        return rows;
     }
 
     /** The model this interpreter runs. */
@@ -115,7 +134,22 @@ public final class Interpreter extends AbstractLstmNetwork {
 
     @Override
     public boolean isStreamable() {
-        return !model.hasReverse();
+        return model.streamable();
+    }
+
+    @Override
+    public int vocabularySize() {
+        return model.vocabularySize();
+    }
+
+    @Override
+    public boolean reducesTime() {
+        return model.reducesTime();
+    }
+
+    @Override
+    protected float[][] embeddingTable() {
+        return embedding;
     }
 
     @Override
@@ -129,20 +163,63 @@ public final class Interpreter extends AbstractLstmNetwork {
             }
             maxHidden = Math.max(maxHidden, layers.get(k).hiddenSize());
         }
-        int interLayer = Math.multiplyExact(Math.multiplyExact(batch, maxSequenceLength), maxOutput);
-        return new int[] {interLayer, interLayer, maxHidden};
+        int positions = Math.multiplyExact(batch, maxSequenceLength);
+        int interLayer = Math.multiplyExact(positions, maxOutput);
+        int affine = model.inputAffine() == null ? 0 : Math.multiplyExact(positions, model.inputSize());
+        boolean staged = model.reducesTime() || !model.head().isEmpty();
+        int recurrent = staged ? Math.multiplyExact(positions, model.recurrentOutputSize()) : 0;
+        int reduced = model.reducesTime() ? Math.multiplyExact(batch, model.recurrentOutputSize()) : 0;
+        int head = StageReference.headWidth(model.head());
+        return new int[] {interLayer, interLayer, maxHidden, affine, recurrent, reduced, head, head};
     }
 
+    /**
+     * The network in stage order: input transform, the LSTM stack (masked by the lengths only when the
+     * model says they mask it), the reduction over time, the head.
+     */
     @Override
     protected void forwardChecked(float[] input, int batch, int sequenceLength, int[] lengths,
                                   LstmState state, LstmWorkspace workspace, float[] output) {
         float[] layerInput = input;
+        if (model.inputAffine() != null) {
+            layerInput = workspace.buffer(AFFINE_BUFFER);
+            StageReference.affine(model.inputAffine(), input, batch * sequenceLength, layerInput);
+        }
+        boolean staged = model.reducesTime() || !model.head().isEmpty();
+        float[] recurrent = staged ? workspace.buffer(RECURRENT_BUFFER) : output;
+        int[] recurrentLengths = model.lengthsMaskRecurrence() ? lengths : null;
         for (int k = 0; k < layers.size(); k++) {
             boolean last = k == layers.size() - 1;
-            float[] layerOutput = last ? output : workspace.buffer(k % 2 == 0 ? EVEN_LAYER_BUFFER : ODD_LAYER_BUFFER);
-            runLayer(k, layerInput, batch, sequenceLength, lengths, state, workspace.buffer(ACTIVATED_CELL_BUFFER),
-                    layerOutput);
+            float[] layerOutput = last ? recurrent : workspace.buffer(k % 2 == 0 ? EVEN_LAYER_BUFFER : ODD_LAYER_BUFFER);
+            runLayer(k, layerInput, batch, sequenceLength, recurrentLengths, state,
+                    workspace.buffer(ACTIVATED_CELL_BUFFER), layerOutput);
             layerInput = layerOutput;
+        }
+        if (!staged) {
+            return;
+        }
+        float[] vectors = recurrent;
+        int count = batch * sequenceLength;
+        if (model.reducesTime()) {
+            vectors = model.head().isEmpty() ? output : workspace.buffer(REDUCED_BUFFER);
+            count = batch;
+            int width = model.recurrentOutputSize();
+            if (model.reduction() == TimeReduction.FINAL_STATE) {
+                int last = (layers.size() - 1) * directions;
+                int size = layers.get(layers.size() - 1).stateSize();
+                for (int b = 0; b < batch; b++) {
+                    for (int d = 0; d < directions; d++) {
+                        System.arraycopy(state.hidden(last + d), b * size, vectors, b * width + d * size, size);
+                    }
+                }
+            } else {
+                StageReference.reduce(model.reduction(), recurrent, batch, sequenceLength, width, lengths,
+                        (b, t) -> index(b, t, batch, sequenceLength), vectors);
+            }
+        }
+        if (!model.head().isEmpty()) {
+            StageReference.head(model.head(), vectors, count, output, workspace.buffer(HEAD_A_BUFFER),
+                    workspace.buffer(HEAD_B_BUFFER));
         }
     }
 

@@ -11,8 +11,9 @@ import io.github.lstmc.compiler.model.Activation;
  * correctly rounded value, or within one float32 ulp of it, for every kind: a faster
  * implementation (generated code, PyTorch, ONNX Runtime) that differs by more than a few ulps is
  * wrong, not this one. Functions with a cancellation hazard use the stable form: ELU, SELU and
- * CELU use {@code expm1}, Softplus uses {@code max(x, 0) + log1p(e^-|x|)}, and GELU uses
- * {@code erfc} so that its far negative tail keeps full relative precision.
+ * CELU use {@code expm1}, Softplus uses {@code max(x, 0) + log1p(e^-|x|)}, GELU uses
+ * {@code erfc} so that its far negative tail keeps full relative precision, GELU's tanh form uses
+ * the logistic where {@code 1 + tanh} would cancel, and Tanhshrink its series near 0.
  */
 public final class ReferenceActivations {
 
@@ -22,6 +23,7 @@ public final class ReferenceActivations {
     static final double SELU_ALPHA = 1.6732632423543772848170429916717;
 
     private static final double SQRT_HALF = 0.70710678118654752440084436210485;
+    private static final double SQRT_2_OVER_PI = 0.79788456080286535587989211986876;
     private static final double TWO_OVER_SQRT_PI = 1.1283791670955125738961589031215;
     private static final double ONE_OVER_SQRT_PI = 0.56418958354775628694807945156077;
 
@@ -60,14 +62,49 @@ public final class ReferenceActivations {
             case HARD_SIGMOID -> Math.max(0.0, Math.min(1.0, alpha * v + beta));
             case ELU -> v >= 0 ? v : alpha * Math.expm1(v);
             case SOFTSIGN -> v / (1 + Math.abs(v));
-            case SOFTPLUS -> Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v)));
+            case SOFTPLUS -> softplus(v);
             case IDENTITY -> v;
             // x * Phi(x) = x/2 * (1 + erf(x/sqrt2)) = x/2 * erfc(-x/sqrt2); erfc has no cancellation for x << 0.
             case GELU -> 0.5 * v * erfc(-v * SQRT_HALF);
             case SELU -> SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v));
             case HARD_SWISH -> v * Math.min(Math.max(v + 3, 0.0), 6.0) / 6;
             case CELU -> Math.max(0.0, v) + Math.min(0.0, alpha * Math.expm1(v / alpha));
+            case GELU_TANH -> geluTanh(v);
+            case SOFTPLUS_BETA -> softplus(alpha * v) / alpha;
+            case HARD_SHRINK -> Math.abs(v) <= alpha ? 0.0 : v;
+            // Burn's definition (x - sign(x) * bias outside [-lambda, lambda]); for lambda >= 0 the same
+            // as PyTorch's and ONNX's x - bias above lambda, x + bias below -lambda.
+            case SOFT_SHRINK -> Math.abs(v) <= alpha ? 0.0 : v - Math.signum(v) * alpha;
+            case SHRINK -> Math.abs(v) <= alpha ? 0.0 : v - Math.signum(v) * beta;
+            case TANH_SHRINK -> tanhShrink(v);
         };
+    }
+
+    /** ln(1 + e^z) as max(z, 0) + log1p(e^-|z|): no overflow, and small values keep their precision. */
+    static double softplus(double z) {
+        return Math.max(z, 0.0) + Math.log1p(Math.exp(-Math.abs(z)));
+    }
+
+    /**
+     * x/2 * (1 + tanh(u)), u = sqrt(2/pi) * (x + 0.044715 x^3). Where u &lt; 0, 1 + tanh(u) cancels
+     * (to 0 in double below u = -19, while the value is still a normal float down to x = -13), so
+     * it is evaluated there as 2 * logistic(2u), which is the same function.
+     */
+    static double geluTanh(double x) {
+        double u = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
+        return u >= 0 ? 0.5 * x * (1 + Math.tanh(u)) : x * sigmoid(2 * u);
+    }
+
+    /**
+     * x - tanh(x). Near 0 the difference cancels (x^3/3 from two values near x), so below 0.05 the
+     * Maclaurin series x^3/3 - 2x^5/15 + 17x^7/315 - 62x^9/2835 (truncation below 1e-12 relative).
+     */
+    static double tanhShrink(double x) {
+        if (Math.abs(x) < 0.05) {
+            double x2 = x * x;
+            return x * x2 * (1.0 / 3 + x2 * (-2.0 / 15 + x2 * (17.0 / 315 + x2 * (-62.0 / 2835))));
+        }
+        return x - Math.tanh(x);
     }
 
     /** The logistic function 1 / (1 + e^-x), in a form that neither overflows nor cancels. */

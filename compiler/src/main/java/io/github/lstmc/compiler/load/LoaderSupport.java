@@ -4,12 +4,44 @@ import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.load.safetensors.Tensor;
 import io.github.lstmc.compiler.model.Matrix;
 import java.nio.file.Path;
+import io.github.lstmc.compiler.model.Model;
 import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** Helpers shared by the format loaders: names for messages, prefixes, tensor checks. */
 public final class LoaderSupport {
     private LoaderSupport() {
+    }
+
+    /** How many tensor names a warning spells out before summing up the rest. */
+    static final int WARNING_NAMES = 12;
+
+    /**
+     * The model read from {@code where}, with a warning that names every tensor of the file the
+     * model does not use (none: no warning), e.g. {@code model.safetensors: 2 tensors not compiled
+     * (only the LSTM is read from a state dict): fc.bias, fc.weight; export the whole model to ONNX
+     * to compile it}. Past {@value #WARNING_NAMES} names the warning counts the rest; the result's
+     * {@link LoadResult#uncompiledTensors()} lists them all.
+     *
+     * @param reason why they are left out, in parentheses after the count
+     * @param advice what to do instead, after the names
+     */
+    public static LoadResult withUncompiled(Model model, String where, Collection<String> unused, String reason,
+                                            String advice) {
+        if (unused.isEmpty()) {
+            return LoadResult.of(model);
+        }
+        List<String> names = List.copyOf(new TreeSet<>(unused));
+        StringBuilder w = new StringBuilder(where).append(": ").append(names.size())
+                .append(names.size() == 1 ? " tensor" : " tensors").append(" not compiled (").append(reason)
+                .append("): ").append(String.join(", ", names.subList(0, Math.min(names.size(), WARNING_NAMES))));
+        if (names.size() > WARNING_NAMES) {
+            w.append(", ... (").append(names.size() - WARNING_NAMES).append(" more)");
+        }
+        w.append("; ").append(advice);
+        return new LoadResult(model, List.of(w.toString()), names);
     }
 
     /** The file's name for messages, e.g. {@code tagger.safetensors}. */

@@ -29,6 +29,14 @@ public final class ModelLoader {
 
     /** Reads and validates {@code file}; {@code options} may be null for the defaults. */
     public static Model load(Path file, LoadOptions options) throws LstmcException {
+        return loadResult(file, options).model();
+    }
+
+    /**
+     * {@link #load}, with the warnings of the loader (e.g. the tensors of a PyTorch state dict
+     * outside the compiled LSTM), for callers that show them to a user.
+     */
+    public static LoadResult loadResult(Path file, LoadOptions options) throws LstmcException {
         LoadOptions opts = options == null ? LoadOptions.DEFAULT : options;
         requireReadableFile(file);
         String name = LoaderSupport.fileName(file);
@@ -39,9 +47,9 @@ public final class ModelLoader {
             case "safetensors":
                 if (opts.config() != null) {
                     requireReadableFile(opts.config());
-                    return BurnLstmLoader.load(file, opts.config(), opts);
+                    return BurnLstmLoader.loadResult(file, opts.config(), opts);
                 }
-                return PyTorchLstmLoader.load(file, opts);
+                return PyTorchLstmLoader.loadResult(file, opts);
             case "json": {
                 if (opts.config() != null) {
                     throw new LstmcException(name + ": is already a Burn config; give either the config (with its "
@@ -53,10 +61,10 @@ public final class ModelLoader {
                             + "' not found beside the config (or give the weights file with --config " + name + ")");
                 }
                 requireReadableFile(weights);
-                return BurnLstmLoader.load(weights, file, opts);
+                return BurnLstmLoader.loadResult(weights, file, opts);
             }
             case "onnx":
-                return OnnxLoader.load(file, opts);
+                return LoadResult.of(OnnxLoader.load(file, opts));
             case "pt":
             case "pth":
             case "bin":

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /**
  * An elementwise activation function with its constant parameters. Parameters a function does
- * not take are 0. The formulas are those of the ONNX RNN operators and Burn's activation modules.
+ * not take are 0. The formulas are those of the ONNX RNN operators, PyTorch's and Burn's
+ * activation modules. Each kind names its parameters (alpha and beta, or the framework's name such
+ * as lambda); {@link #alpha()} holds the first and {@link #beta()} the second.
  *
  * @param kind  the function
  * @param alpha its first parameter (see {@link Kind}), or 0
@@ -45,17 +47,70 @@ public record Activation(Kind kind, float alpha, float beta) {
         /** x * min(max(x + 3, 0), 6) / 6. */
         HARD_SWISH(0),
         /** max(0, x) + min(0, alpha * (e^(x / alpha) - 1)). */
-        CELU(1);
+        CELU(1),
+        /**
+         * x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))): GELU's tanh form (PyTorch
+         * {@code approximate='tanh'}, Burn {@code GeluApproximate}).
+         */
+        GELU_TANH(0),
+        /**
+         * ln(1 + e^(beta x)) / beta, beta = alpha (non-zero): PyTorch's and Burn's {@code Softplus(beta)}.
+         * PyTorch returns x where {@code beta x > 20} (its default threshold); the difference is below
+         * 1e-9 relative, under float32 rounding. Beta 1 is the same function as {@link #SOFTPLUS}.
+         */
+        SOFTPLUS_BETA(1, "Softplus", "beta"),
+        /** 0 if |x| &lt;= lambda, else x; lambda = alpha (Burn {@code HardShrink}, PyTorch {@code Hardshrink}). */
+        HARD_SHRINK(1, null, "lambda"),
+        /**
+         * 0 if |x| &lt;= lambda, else x - sign(x) * lambda; lambda = alpha (Burn {@code SoftShrink},
+         * PyTorch {@code Softshrink}).
+         */
+        SOFT_SHRINK(1, null, "lambda"),
+        /**
+         * 0 if |x| &lt;= lambda, else x - sign(x) * bias; lambda = alpha, bias = beta (Burn {@code Shrink},
+         * ONNX {@code Shrink} for lambda &gt;= 0).
+         */
+        SHRINK(2, null, "lambda", "bias"),
+        /** x - tanh(x) (Burn and PyTorch {@code Tanhshrink}). */
+        TANH_SHRINK(0);
 
         private final int parameterCount;
+        private final String displayName;
+        private final String[] parameterNames;
 
         Kind(int parameterCount) {
+            this(parameterCount, null, "alpha", "beta");
+        }
+
+        Kind(int parameterCount, String displayName, String... parameterNames) {
             this.parameterCount = parameterCount;
+            this.displayName = displayName;
+            this.parameterNames = parameterNames;
         }
 
         /** How many of alpha, beta this function uses (0, 1: alpha, 2: alpha and beta). */
         public int parameterCount() {
             return parameterCount;
+        }
+
+        /** The name of parameter {@code index} (0: alpha, 1: beta) in messages, e.g. {@code lambda}. */
+        public String parameterName(int index) {
+            if (index < 0 || index >= parameterCount) {
+                throw new IndexOutOfBoundsException(this + " has " + parameterCount + " parameter(s)");
+            }
+            return parameterNames[index];
+        }
+
+        /** The readable name, e.g. {@code LeakyRelu} for LEAKY_RELU. */
+        public String displayName() {
+            if (displayName != null) {
+                return displayName;
+            }
+            StringBuilder name = new StringBuilder();
+            for (String part : name().split("_")) {
+                name.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
+            }
+            return name.toString();
         }
     }
 
@@ -78,6 +133,9 @@ public record Activation(Kind kind, float alpha, float beta) {
         if (kind == Kind.CELU && alpha == 0f) {
             throw new IllegalArgumentException("activation CELU needs a non-zero alpha");
         }
+        if (kind == Kind.SOFTPLUS_BETA && alpha == 0f) {
+            throw new IllegalArgumentException("activation Softplus needs a non-zero beta");
+        }
     }
 
     /** A parameterless function. */
@@ -95,17 +153,27 @@ public record Activation(Kind kind, float alpha, float beta) {
         return new Activation(kind, alpha, beta);
     }
 
-    /** Readable form, e.g. {@code Sigmoid}, {@code LeakyRelu(alpha=0.01)}. */
+    /**
+     * Softplus with {@code beta}: {@link Kind#SOFTPLUS} for beta 1 (PyTorch's and Burn's default),
+     * else {@link Kind#SOFTPLUS_BETA}, so that the common case stays the parameterless kind.
+     */
+    public static Activation softplus(float beta) {
+        return beta == 1f ? of(Kind.SOFTPLUS) : of(Kind.SOFTPLUS_BETA, beta);
+    }
+
+    /**
+     * Readable form, e.g. {@code Sigmoid}, {@code LeakyRelu(alpha=0.01)}, {@code HardShrink(lambda=0.5)},
+     * {@code Softplus(beta=2.0)}.
+     */
     @Override
     public String toString() {
-        StringBuilder name = new StringBuilder();
-        for (String part : kind.name().split("_")) {
-            name.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
-        }
-        if (kind.parameterCount() == 1) {
-            name.append("(alpha=").append(alpha).append(')');
-        } else if (kind.parameterCount() == 2) {
-            name.append("(alpha=").append(alpha).append(", beta=").append(beta).append(')');
+        StringBuilder name = new StringBuilder(kind.displayName());
+        if (kind.parameterCount() >= 1) {
+            name.append('(').append(kind.parameterName(0)).append('=').append(alpha);
+            if (kind.parameterCount() == 2) {
+                name.append(", ").append(kind.parameterName(1)).append('=').append(beta);
+            }
+            name.append(')');
         }
         return name.toString();
     }

@@ -116,9 +116,13 @@ public record Model(String name, Embedding embedding, InputAffine inputAffine, L
                 scalarOutput);
     }
 
-    /** True when anything surrounds the recurrent stack (an input stage, a reduction or a head). */
+    /**
+     * True when this is more than a bare LSTM stack: an input stage, a reduction or a head surrounds it,
+     * or lengths do not mask it, or the output has no feature axis.
+     */
     public boolean hasStages() {
-        return embedding != null || inputAffine != null || reduction != TimeReduction.NONE || !head.isEmpty();
+        return embedding != null || inputAffine != null || reduction != TimeReduction.NONE || !head.isEmpty()
+                || !lengthsMaskRecurrence || scalarOutput;
     }
 
     /** A single-layer model with the given layout. */

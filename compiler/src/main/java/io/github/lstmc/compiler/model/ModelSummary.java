@@ -35,19 +35,75 @@ public final class ModelSummary {
         out.append("model: ").append(printable(model.name())).append('\n');
         out.append("layout: ").append(model.layout() == Layout.BATCH_FIRST ? "batch-first" : "sequence-first")
                 .append('\n');
-        out.append("input: ").append(model.inputSize()).append(" features per step, output: ")
-                .append(model.outputSize()).append(" features per step\n");
+        out.append("input: ").append(model.embedding() != null
+                        ? "token ids 0.." + (model.vocabularySize() - 1) + " per step"
+                        : model.inputSize() + " features per step")
+                .append(", output: ").append(model.outputSize())
+                .append(model.reducesTime() ? " features per sequence" : " features per step")
+                .append(model.scalarOutput() ? " (no feature axis)" : "").append('\n');
         out.append("layers: ").append(model.layers().size()).append(", ")
                 .append(directions(model.layers().get(0))).append('\n');
+        if (model.embedding() != null) {
+            out.append('\n').append("embedding: vocabulary ").append(model.vocabularySize()).append(", dimension ")
+                    .append(model.embedding().dimension()).append(", ").append(model.embedding().parameterCount())
+                    .append(" parameters\n");
+        }
+        if (model.inputAffine() != null) {
+            out.append('\n').append("input transform: x * scale + shift per feature, ")
+                    .append(2 * model.inputAffine().size()).append(" parameters\n");
+        }
         for (int k = 0; k < model.layers().size(); k++) {
             out.append('\n');
             describeLayer(out, k, model.layers().get(k));
+        }
+        if (model.hasStages()) {
+            out.append('\n').append("reduction over time: ").append(reduction(model.reduction())).append('\n');
+            if (!model.lengthsMaskRecurrence()) {
+                out.append("  lengths choose the step the reduction reads; the LSTM runs over the padding too\n");
+            }
+            int width = model.recurrentOutputSize();
+            for (int k = 0; k < model.head().size(); k++) {
+                HeadLayer stage = model.head().get(k);
+                out.append("head ").append(k).append(": ").append(head(stage)).append(", ").append(width).append(" -> ")
+                        .append(stage.outputSize()).append(", ").append(stage.parameterCount()).append(" parameters, ")
+                        .append(stage.flops()).append(" FLOPs per ").append(model.reducesTime() ? "sequence" : "step")
+                        .append('\n');
+                width = stage.outputSize();
+            }
         }
         out.append('\n');
         out.append("parameters: ").append(model.parameterCount()).append('\n');
         out.append("FLOPs per step: ").append(model.flopsPerStep())
                 .append(" (matrix products, per batch row, a multiply-add counted as 2)\n");
+        if (!model.head().isEmpty()) {
+            out.append("head FLOPs: ").append(model.headFlops()).append(model.reducesTime() ? " per sequence\n"
+                    : " per step\n");
+        }
         return out.toString();
+    }
+
+    private static String reduction(TimeReduction reduction) {
+        return switch (reduction) {
+            case NONE -> "none (an output per step)";
+            case LAST_STEP -> "the output at the last step";
+            case LAST_VALID_STEP -> "the output at each row's last valid step";
+            case FINAL_STATE -> "the last layer's final hidden state (forward, then reverse)";
+            case MEAN -> "the mean over valid steps";
+            case MAX -> "the maximum over valid steps";
+        };
+    }
+
+    private static String head(HeadLayer stage) {
+        if (stage instanceof HeadLayer.Dense d) {
+            return "dense" + (d.bias() == null ? " without bias" : "");
+        }
+        if (stage instanceof HeadLayer.Elementwise f) {
+            return f.function().toString();
+        }
+        if (stage instanceof HeadLayer.PRelu) {
+            return "PRelu";
+        }
+        return ((HeadLayer.Softmax) stage).log() ? "LogSoftmax" : "Softmax";
     }
 
     private static void describeLayer(StringBuilder out, int k, Layer layer) {

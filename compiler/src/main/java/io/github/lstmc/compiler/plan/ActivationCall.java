@@ -22,8 +22,8 @@ public record ActivationCall(String method, List<Float> arguments) {
     /**
      * The runtime methods that have a Vector API form ({@link CellUpdate#vectorized()}), each the
      * same float operations as the scalar method, lane by lane (see {@link CellUpdate} for the forms
-     * and why they give the same bits). The others (elu, softplus, gelu, selu, celu, thresholdedRelu,
-     * hardSwish) compute in double or have not been proven lanewise equal; a cell using one stays scalar.
+     * and why they give the same bits). The others (elu, softplus, softplusBeta, gelu, geluTanh, selu, celu,
+     * thresholdedRelu, hardSwish, the shrinks and tanhShrink) compute in double or have not been proven lanewise equal; a cell using one stays scalar.
      */
     public static final Set<String> VECTOR_FORMS = Set.of("tanh", "sigmoid", "affine", "scaledTanh", "hardSigmoid",
             "relu", "leakyRelu", "softsign");

@@ -1,6 +1,7 @@
 package io.github.lstmc.compiler.plan;
 
 import io.github.lstmc.compiler.model.DirectionCell;
+import io.github.lstmc.compiler.model.HeadLayer;
 import io.github.lstmc.compiler.model.Layer;
 import io.github.lstmc.compiler.model.Matrix;
 import io.github.lstmc.compiler.model.Model;
@@ -49,7 +50,50 @@ final class ModelDescription {
             }
             lines.add(s.toString());
         }
+        if (model.hasStages()) {
+            lines.add(stagesLine(model));
+        }
         return lines;
+    }
+
+    /** e.g. "stages: embedding 50x8, reduction FINAL_STATE, head Dense(16->4) Relu Dense(4->3) Softmax". */
+    static String stagesLine(Model model) {
+        StringBuilder s = new StringBuilder("stages:");
+        if (model.embedding() != null) {
+            s.append(" embedding ").append(model.embedding().vocabularySize()).append('x')
+                    .append(model.embedding().dimension()).append(',');
+        }
+        if (model.inputAffine() != null) {
+            s.append(" input affine ").append(model.inputAffine().size()).append(',');
+        }
+        s.append(" reduction ").append(model.reduction());
+        if (!model.lengthsMaskRecurrence()) {
+            s.append(" (lengths do not mask the LSTM)");
+        }
+        if (!model.head().isEmpty()) {
+            s.append(", head");
+            for (HeadLayer stage : model.head()) {
+                s.append(' ').append(describe(stage));
+            }
+        }
+        if (model.scalarOutput()) {
+            s.append(", scalar output");
+        }
+        return s.toString();
+    }
+
+    /** A head stage in a few ASCII characters: Dense(16->4), Relu, PRelu(4), Softmax, LogSoftmax. */
+    static String describe(HeadLayer stage) {
+        if (stage instanceof HeadLayer.Dense d) {
+            return "Dense(" + d.inputSize() + "->" + d.outputSize() + (d.bias() == null ? ", no bias)" : ")");
+        }
+        if (stage instanceof HeadLayer.Elementwise f) {
+            return f.function().toString();
+        }
+        if (stage instanceof HeadLayer.PRelu p) {
+            return "PRelu(" + p.inputSize() + ")";
+        }
+        return ((HeadLayer.Softmax) stage).log() ? "LogSoftmax" : "Softmax";
     }
 
     /** SHA-256 (hex) over the layout, every layer's options, activations and weights (raw float bits). */
@@ -72,9 +116,39 @@ final class ModelDescription {
                     }
                 }
             }
+            if (model.hasStages()) {
+                digestStages(sha, model);
+            }
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /** The stages: their structure as text, then every weight's raw bits (a bare LSTM's digest is unchanged). */
+    private static void digestStages(MessageDigest sha, Model model) {
+        sha.update(stagesLine(model).getBytes(StandardCharsets.US_ASCII));
+        List<Matrix> matrices = new ArrayList<>();
+        if (model.embedding() != null) {
+            matrices.add(model.embedding().table());
+        }
+        if (model.inputAffine() != null) {
+            matrices.add(model.inputAffine().scale());
+            matrices.add(model.inputAffine().shift());
+        }
+        for (HeadLayer stage : model.head()) {
+            if (stage instanceof HeadLayer.Dense d) {
+                matrices.add(d.weight());
+                if (d.bias() != null) {
+                    matrices.add(d.bias());
+                }
+            } else if (stage instanceof HeadLayer.PRelu p) {
+                matrices.add(p.slope());
+            }
+        }
+        for (Matrix m : matrices) {
+            sha.update(floats(m.rows(), m.cols()));
+            sha.update(floats(m.toArray()));
         }
     }
 

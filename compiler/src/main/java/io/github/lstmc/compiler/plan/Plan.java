@@ -37,10 +37,20 @@ import java.util.List;
  * @param layers       in order
  * @param weights      every weight field, in declaration order
  * @param workspace    the scratch buffers: 0 = z (gate pre-activations, then H floats for the cell), 1 = hraw, 2 = pz, then layer outputs,
- *                     then xz (precomputed input projections) and the pre-pass scratch buffers 1.. when any direction has one
+ *                     then xz (precomputed input projections) and the pre-pass scratch buffers 1.. when any direction has one,
+ *                     then the buffers of the {@link NetworkStages}
+ * @param stages       what a whole network adds around the LSTM stack (its input stage, reduction over time and head),
+ *                     or null for a bare LSTM; it changes {@code forwardChecked} as {@link NetworkStages} says
  */
 public record Plan(Header header, Layout layout, int inputSize, int outputSize, int directionCount, boolean streamable,
-                   List<LayerPlan> layers, List<WeightField> weights, List<WorkspaceBuffer> workspace) {
+                   List<LayerPlan> layers, List<WeightField> weights, List<WorkspaceBuffer> workspace,
+                   NetworkStages stages) {
+
+    /** A bare LSTM's plan. */
+    public Plan(Header header, Layout layout, int inputSize, int outputSize, int directionCount, boolean streamable,
+                List<LayerPlan> layers, List<WeightField> weights, List<WorkspaceBuffer> workspace) {
+        this(header, layout, inputSize, outputSize, directionCount, streamable, layers, weights, workspace, null);
+    }
 
     /**
      * Descriptive text. User text (the model name) is raw here: emitters must sanitize it.

@@ -5,10 +5,12 @@ import io.github.lstmc.compiler.model.Activation;
 import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.model.DirectionCell;
 import io.github.lstmc.compiler.model.Gate;
+import io.github.lstmc.compiler.model.HeadLayer;
 import io.github.lstmc.compiler.model.Layer;
 import io.github.lstmc.compiler.model.Matrix;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.model.Peephole;
+import io.github.lstmc.compiler.model.TimeReduction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -121,6 +123,11 @@ public final class Planner {
                 workspace.add(new WorkspaceBuffer("inputs of every row of a group", maxGroupInputs, 0));
             }
         }
+        NetworkStages stages = null;
+        if (model.hasStages()) {
+            stages = stages(model, workspace);
+            layers = withStageBuffers(layers, stages);
+        }
         List<String> summary = new ArrayList<>(ModelDescription.summary(model));
         for (LayerPlan layer : layers) {
             for (DirectionPlan d : layer.directions()) {
@@ -131,10 +138,128 @@ public final class Planner {
                         + (d.projection() == null ? "" : "; projection " + describe(d.projection())));
             }
         }
+        if (stages != null && stages.head() != null) {
+            for (HeadPlan.Step step : stages.head().steps()) {
+                if (step instanceof HeadPlan.Product p) {
+                    summary.add("head dense " + p.product().rows() + "x" + p.product().weightCount() / p.product().rows()
+                            + ": " + describe(p.product()));
+                }
+            }
+        }
         Plan.Header header = new Plan.Header(model.name(), summary, model.parameterCount(),
                 ModelDescription.digest(model), Lstmc.VERSION);
-        return new Plan(header, model.layout(), model.inputSize(), model.outputSize(), directions, !model.hasReverse(),
-                layers, weights, workspace);
+        return new Plan(header, model.layout(), model.inputSize(), model.outputSize(), directions, model.streamable(),
+                layers, weights, workspace, stages);
+    }
+
+    /**
+     * The stages around the stack: their weights as fields, their buffers appended to {@code workspace}
+     * (after every buffer of the stack, so the stack's indices do not move).
+     */
+    private NetworkStages stages(Model model, List<WorkspaceBuffer> workspace) {
+        String embeddingField = null;
+        if (model.embedding() != null) {
+            Matrix table = model.embedding().table();
+            embeddingField = "EMBEDDING";
+            weights.add(WeightField.rows(embeddingField, table.rows(), table.cols(), table.toArray()));
+        }
+        String scale = null;
+        String shift = null;
+        int affineBuffer = -1;
+        if (model.inputAffine() != null) {
+            scale = "INPUT_SCALE";
+            shift = "INPUT_SHIFT";
+            weights.add(WeightField.vector(scale, model.inputAffine().scale().toArray()));
+            weights.add(WeightField.vector(shift, model.inputAffine().shift().toArray()));
+            affineBuffer = workspace.size();
+            workspace.add(new WorkspaceBuffer("input after the per-feature transform", 0, model.inputSize()));
+        }
+        boolean hasHead = !model.head().isEmpty();
+        int width = model.recurrentOutputSize();
+        int recurrentBuffer = -1;
+        if (model.reducesTime() || hasHead) {
+            recurrentBuffer = workspace.size();
+            workspace.add(new WorkspaceBuffer("output of the last layer", 0, width));
+        }
+        int reducedBuffer = -1;
+        if (model.reducesTime() && hasHead) {
+            reducedBuffer = workspace.size();
+            // B vectors; sized per position (B * T >= B) because buffers scale with batch * maxSeq
+            workspace.add(new WorkspaceBuffer("the reduced vector of each row", 0, width));
+        }
+        HeadPlan head = null;
+        if (hasHead) {
+            int scratch = 1;
+            for (HeadLayer stage : model.head()) {
+                scratch = Math.max(scratch, Math.max(stage.inputSize(), stage.outputSize()));
+            }
+            int a = workspace.size();
+            workspace.add(new WorkspaceBuffer("head scratch a", scratch, 0));
+            workspace.add(new WorkspaceBuffer("head scratch b", scratch, 0));
+            head = head(model.head(), a, a + 1);
+        }
+        int lastLayer = model.layers().size() - 1;
+        return new NetworkStages(embeddingField, model.vocabularySize(), scale, shift, affineBuffer, recurrentBuffer,
+                width, model.reduction(), reducedBuffer, lastLayer * model.directionCount(), model.directionCount(),
+                model.layers().get(lastLayer).stateSize(), model.lengthsMaskRecurrence(), head);
+    }
+
+    /** Layer 0 reads the transformed input, the last layer writes the stages' buffer. */
+    private static List<LayerPlan> withStageBuffers(List<LayerPlan> layers, NetworkStages stages) {
+        List<LayerPlan> changed = new ArrayList<>();
+        for (int l = 0; l < layers.size(); l++) {
+            LayerPlan layer = layers.get(l);
+            int in = l == 0 && stages.affineBuffer() >= 0 ? stages.affineBuffer() : layer.inputBuffer();
+            int out = l == layers.size() - 1 ? stages.recurrentBuffer() : layer.outputBuffer();
+            changed.add(new LayerPlan(layer.index(), layer.hiddenSize(), layer.stateSize(), in, out, layer.directions()));
+        }
+        return changed;
+    }
+
+    /**
+     * The head's steps: a dense layer reads the input slot (or the scratch the last result is in) and
+     * writes the other scratch array; the functions work in place; a head that starts with a function
+     * first copies its input, and the result is copied to the output last.
+     */
+    private HeadPlan head(List<HeadLayer> stages, int bufferA, int bufferB) {
+        List<HeadPlan.Step> steps = new ArrayList<>();
+        HeadPlan.Slot current = HeadPlan.Slot.IN;
+        for (int k = 0; k < stages.size(); k++) {
+            HeadLayer stage = stages.get(k);
+            HeadPlan.Slot target = current == HeadPlan.Slot.A ? HeadPlan.Slot.B : HeadPlan.Slot.A;
+            if (stage instanceof HeadLayer.Dense dense) {
+                Matrix w = dense.weight();
+                float[][] rows = new float[w.rows()][];
+                for (int r = 0; r < w.rows(); r++) {
+                    rows[r] = w.row(r);
+                }
+                float[] start = dense.bias() == null ? new float[w.rows()] : dense.bias().toArray();
+                MatVec product = product("headDense" + k, "HEAD" + k, w.rows(), start, new Operand[] {Operand.INPUT},
+                        new float[][][] {rows}, false);
+                steps.add(new HeadPlan.Product(product, current, target));
+                current = target;
+                continue;
+            }
+            if (current == HeadPlan.Slot.IN) {
+                steps.add(new HeadPlan.Copy(HeadPlan.Slot.IN, target, stage.inputSize()));
+                current = target;
+            }
+            if (stage instanceof HeadLayer.Elementwise f) {
+                ActivationCall call = call(f.function());
+                if (!call.isIdentity()) {
+                    steps.add(new HeadPlan.Apply(call, current, f.size()));
+                }
+            } else if (stage instanceof HeadLayer.PRelu prelu) {
+                String field = "HEAD" + k + "_SLOPE";
+                weights.add(WeightField.vector(field, prelu.slope().toArray()));
+                steps.add(new HeadPlan.PRelu(field, current, prelu.inputSize()));
+            } else if (stage instanceof HeadLayer.Softmax softmax) {
+                steps.add(new HeadPlan.Softmax(softmax.log(), current, softmax.size()));
+            }
+        }
+        int outputSize = stages.get(stages.size() - 1).outputSize();
+        steps.add(new HeadPlan.Copy(current, HeadPlan.Slot.OUT, outputSize));
+        return new HeadPlan("head", stages.get(0).inputSize(), outputSize, bufferA, bufferB, steps);
     }
 
     /** "unrolled in 2 methods" / "looped". */
@@ -293,6 +418,15 @@ public final class Planner {
      * {@code op}'s weight matrix.
      */
     private MatVec product(String method, String field, int rows, float[] start, Operand[] operands, float[][][] mats) {
+        return product(method, field, rows, start, operands, mats, true);
+    }
+
+    /**
+     * {@code vectorOk}: whether the Vector API tier may render it as a {@link VectorMatVec}, whose
+     * drivers stage its inputs in the gate buffer; the head's products stay unrolled or looped.
+     */
+    private MatVec product(String method, String field, int rows, float[] start, Operand[] operands, float[][][] mats,
+                           boolean vectorOk) {
         long count = 0;
         int rowWidth = 0;
         for (float[][] m : mats) {
@@ -307,7 +441,7 @@ public final class Planner {
             unrolledSoFar += count;
             return unrolled(method, rows, start, operands, mats, count);
         }
-        return options.vectorApi()
+        return options.vectorApi() && vectorOk
                 ? vectorized(method, field, rows, start, operands, mats, count)
                 : looped(method, field, rows, start, operands, mats, count);
     }

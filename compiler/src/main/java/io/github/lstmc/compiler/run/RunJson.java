@@ -189,6 +189,31 @@ final class RunJson {
         return result;
     }
 
+    /** True when {@code node} is an array whose first element is an array whose first element is a number. */
+    static boolean isMatrixOfNumbers(Object node) {
+        return node instanceof List<?> outer && !outer.isEmpty() && outer.get(0) instanceof List<?> inner
+                && !inner.isEmpty() && inner.get(0) instanceof Num;
+    }
+
+    /** A rectangular {@code [a][b]} array of integers, each at least 0 (token ids). */
+    static int[][] ints2(String file, String field, Object node, String[] dims) throws LstmcException {
+        List<?> outer = elements(file, field, node, dims[0]);
+        int[][] result = new int[outer.size()][];
+        for (int i = 0; i < result.length; i++) {
+            String path = field + "[" + i + "]";
+            List<?> inner = elements(file, path, outer.get(i), dims[1]);
+            if (i > 0 && inner.size() != result[0].length) {
+                throw new LstmcException(file + ": " + path + " has " + inner.size() + " " + dims[1] + ", expected "
+                        + result[0].length + " like " + field + "[0]");
+            }
+            result[i] = new int[inner.size()];
+            for (int j = 0; j < inner.size(); j++) {
+                result[i][j] = intValue(file, path + "[" + j + "]", inner.get(j), 0, Integer.MAX_VALUE);
+            }
+        }
+        return result;
+    }
+
     /** A non-empty JSON array's elements. */
     static List<?> elements(String file, String path, Object node, String what) throws LstmcException {
         if (!(node instanceof List<?> list)) {
@@ -294,6 +319,33 @@ final class RunJson {
             out.write(i + 1 < values.length ? "    ],\n" : "    ]\n");
         }
         out.write("  ]");
+    }
+
+    /** Writes {@code [a][b]} with each row on one line. */
+    static void writeFloats2(Writer out, float[][] values) throws IOException {
+        out.write("[\n");
+        for (int i = 0; i < values.length; i++) {
+            out.write("    [");
+            writeRow(out, values[i]);
+            out.write(i + 1 < values.length ? "],\n" : "]\n");
+        }
+        out.write("  ]");
+    }
+
+    /** Writes {@code [a]} on one line. */
+    static void writeFloats1(Writer out, float[] values) throws IOException {
+        out.write("[");
+        writeRow(out, values);
+        out.write("]");
+    }
+
+    private static void writeRow(Writer out, float[] row) throws IOException {
+        for (int k = 0; k < row.length; k++) {
+            if (k > 0) {
+                out.write(", ");
+            }
+            out.write(floatText(row[k]));
+        }
     }
 
     static String floatText(float value) {

@@ -30,6 +30,15 @@ public final class Runner {
      *         expected shape, e.g. {@code in.json: h0[2][0] has 5 values, expected 4 (state size of layer 1)}
      */
     public static RunOutput run(LstmNetwork network, RunInput in, String source) throws LstmcException {
+        return run(network, in, source, false);
+    }
+
+    /**
+     * {@link #run(LstmNetwork, RunInput, String)} for a network whose framework output has no feature
+     * axis when {@code scalarOutput} (the result is then written as {@code [B]} or {@code [B][T]}).
+     */
+    public static RunOutput run(LstmNetwork network, RunInput in, String source, boolean scalarOutput)
+            throws LstmcException {
         Shape shape = check(network, in, source);
         int batch = shape.batch;
         int steps = shape.steps;
@@ -37,11 +46,22 @@ public final class Runner {
         int outputSize = network.outputSize();
         boolean batchFirst = network.layout() == Layout.BATCH_FIRST;
 
-        float[] flatInput = new float[shape.inputFloats];
-        for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < steps; t++) {
-                System.arraycopy(in.input()[b][t], 0, flatInput, flatIndex(batchFirst, b, t, batch, steps) * inputSize,
-                        inputSize);
+        float[] flatInput = null;
+        int[] flatTokens = null;
+        if (in.tokens() != null) {
+            flatTokens = new int[batch * steps];
+            for (int b = 0; b < batch; b++) {
+                for (int t = 0; t < steps; t++) {
+                    flatTokens[flatIndex(batchFirst, b, t, batch, steps)] = in.tokens()[b][t];
+                }
+            }
+        } else {
+            flatInput = new float[shape.inputFloats];
+            for (int b = 0; b < batch; b++) {
+                for (int t = 0; t < steps; t++) {
+                    System.arraycopy(in.input()[b][t], 0, flatInput,
+                            flatIndex(batchFirst, b, t, batch, steps) * inputSize, inputSize);
+                }
             }
         }
         LstmState state = network.newState(batch);
@@ -58,10 +78,19 @@ public final class Runner {
         LstmWorkspace workspace = network.newWorkspace(batch, steps);
         float[] flatOutput = new float[shape.outputFloats];
         int[] lengths = in.lengths() == null ? null : in.lengths().clone();
-        network.forward(flatInput, batch, steps, lengths, state, workspace, flatOutput);
+        if (flatTokens != null) {
+            network.forwardTokens(flatTokens, batch, steps, lengths, state, workspace, flatOutput);
+        } else {
+            network.forward(flatInput, batch, steps, lengths, state, workspace, flatOutput);
+        }
 
-        float[][][] output = new float[batch][steps][outputSize];
+        boolean reduced = network.reducesTime();
+        float[][][] output = new float[batch][reduced ? 1 : steps][outputSize];
         for (int b = 0; b < batch; b++) {
+            if (reduced) {
+                System.arraycopy(flatOutput, b * outputSize, output[b][0], 0, outputSize);
+                continue;
+            }
             for (int t = 0; t < steps; t++) {
                 System.arraycopy(flatOutput, flatIndex(batchFirst, b, t, batch, steps) * outputSize, output[b][t], 0,
                         outputSize);
@@ -74,7 +103,7 @@ public final class Runner {
             hN[k] = unpack(state.hidden(k), batch, network.stateSize(layer));
             cN[k] = unpack(state.cell(k), batch, network.hiddenSize(layer));
         }
-        return new RunOutput(output, hN, cN);
+        return new RunOutput(output, hN, cN, RunOutput.Form.of(reduced, scalarOutput && outputSize == 1));
     }
 
     /** Row {@code (b, t)} of a flat buffer in the given layout, in units of rows. */
@@ -101,8 +130,21 @@ public final class Runner {
 
     /** Every size check, before anything is allocated. */
     private static Shape check(LstmNetwork network, RunInput in, String source) throws LstmcException {
-        if (in == null || in.input() == null) {
+        if (in == null || in.input() == null && in.tokens() == null) {
             throw new LstmcException(source + ": input is missing ([batch][seq][features])");
+        }
+        if (in.tokens() != null) {
+            return checkTokens(network, in, source);
+        }
+        if (network.vocabularySize() > 0 && network.inputSize() != 0) {
+            // a token network also takes embedded vectors; say which input it expects when the width is off
+            float[][][] x = in.input();
+            if (x.length > 0 && x[0] != null && x[0].length > 0 && x[0][0] != null
+                    && x[0][0].length != network.inputSize()) {
+                throw new LstmcException(source + ": input must be [batch][seq] integer token ids (this network "
+                        + "embeds a vocabulary of " + network.vocabularySize() + "), or [batch][seq][" + network.inputSize()
+                        + "] embedded vectors");
+            }
         }
         float[][][] input = in.input();
         int batch = input.length;
@@ -128,6 +170,36 @@ public final class Runner {
                 }
             }
         }
+        return checkRest(network, in, source, batch, steps, (long) batch * steps * inputSize);
+    }
+
+    /** Token ids: a token network, rectangular rows, every id in the vocabulary. */
+    private static Shape checkTokens(LstmNetwork network, RunInput in, String source) throws LstmcException {
+        int vocabulary = network.vocabularySize();
+        if (vocabulary == 0) {
+            throw new LstmcException(source + ": input is [batch][seq] token ids, but this network has no embedding;"
+                    + " give [batch][seq][" + network.inputSize() + "] features");
+        }
+        int[][] tokens = in.tokens();
+        int batch = tokens.length;
+        int steps = tokens[0].length;
+        for (int b = 0; b < batch; b++) {
+            if (tokens[b] == null || tokens[b].length != steps) {
+                throw new LstmcException(source + ": input[" + b + "] has "
+                        + (tokens[b] == null ? 0 : tokens[b].length) + " steps, expected " + steps + " like input[0]");
+            }
+            for (int t = 0; t < steps; t++) {
+                if (tokens[b][t] < 0 || tokens[b][t] >= vocabulary) {
+                    throw new LstmcException(source + ": input[" + b + "][" + t + "] is token id " + tokens[b][t]
+                            + ", outside the vocabulary of " + vocabulary + " ids (0.." + (vocabulary - 1) + ")");
+                }
+            }
+        }
+        return checkRest(network, in, source, batch, steps, 0);
+    }
+
+    private static Shape checkRest(LstmNetwork network, RunInput in, String source, int batch, int steps,
+                                   long inputFloats) throws LstmcException {
         checkState(network, in.h0(), "h0", true, batch, source);
         checkState(network, in.c0(), "c0", false, batch, source);
         int[] lengths = in.lengths();
@@ -144,8 +216,7 @@ public final class Runner {
             }
         }
         long rows = (long) batch * steps;
-        long inputFloats = rows * inputSize;
-        long outputFloats = rows * network.outputSize();
+        long outputFloats = (network.reducesTime() ? batch : rows) * network.outputSize();
         if (inputFloats > Integer.MAX_VALUE - 8 || outputFloats > Integer.MAX_VALUE - 8) {
             throw new LstmcException(source + ": input of " + batch + " rows x " + steps
                     + " steps is too large for one run (over 2^31 floats)");

@@ -6,7 +6,10 @@ import io.github.lstmc.compiler.model.Activation;
 import io.github.lstmc.compiler.model.Activation.Kind;
 import org.junit.jupiter.api.Test;
 
-/** Expected values are from CPython's math module (the C library's erf, erfc, expm1, log1p), not from this code. */
+/**
+ * Expected values are from CPython's math module (the C library's erf, erfc, expm1, log1p), not
+ * from this code; those of GELU's tanh form, Softplus with beta and Tanhshrink from mpmath at 50 digits.
+ */
 class ReferenceActivationsTest {
 
     /** {x, erf(x), erfc(x)} from CPython's math.erf / math.erfc. */
@@ -76,6 +79,54 @@ class ReferenceActivationsTest {
         check(Kind.HARD_SWISH, -4f, 0);
         check(Kind.HARD_SWISH, 4f, 4);
         check(Kind.HARD_SWISH, -1.5f, -1.5 * 1.5 / 6);
+        check(Kind.GELU_TANH, 0f, 0);
+        check(Kind.GELU_TANH, 1f, 0.8411919906082767);
+        check(Kind.GELU_TANH, -1f, -0.1588080093917233);
+        check(Kind.GELU_TANH, 0.5f, 0.34571400982514394);
+        check(Kind.GELU_TANH, 3f, 2.996362607918227);
+        check(Kind.GELU_TANH, -3f, -0.003637392081773019);
+        check(Kind.GELU_TANH, -10f, -1.2040923482098107e-37); // 1 + tanh would cancel to 0 here
+        check(Kind.TANH_SHRINK, 0.001f, 3.333332474974759e-10); // the series
+        check(Kind.TANH_SHRINK, 0.04f, 2.1319687407442542e-05);
+        check(Kind.TANH_SHRINK, 0.2f, 0.002624679891196959);
+        check(Kind.TANH_SHRINK, -2f, -1.035972419924183);
+        check(Kind.TANH_SHRINK, 10f, 9.000000004122308);
+    }
+
+    @Test
+    void softplusWithBeta() {
+        check(Activation.of(Kind.SOFTPLUS_BETA, 2f), 1f, 1.0634640055214863);
+        check(Activation.of(Kind.SOFTPLUS_BETA, 2f), 0f, 0.34657359027997264);
+        check(Activation.of(Kind.SOFTPLUS_BETA, 0.5f), -3f, 0.4028265559655048);
+        check(Activation.of(Kind.SOFTPLUS_BETA, 2f), 30f, 30);
+        check(Activation.of(Kind.SOFTPLUS_BETA, 2f), -40f, 9.024256939227076e-36);
+        check(Activation.of(Kind.SOFTPLUS_BETA, -0.5f), 1f, -0.9481539683602134);
+        for (float x : new float[] {-30f, -1f, 0f, 0.5f, 7f, 100f}) {
+            assertEquals(ReferenceActivations.apply(Activation.of(Kind.SOFTPLUS), x),
+                    ReferenceActivations.apply(Activation.of(Kind.SOFTPLUS_BETA, 1f), x), "beta 1 at " + x);
+        }
+    }
+
+    /** Burn's module tests (burn-nn activation/hard_shrink.rs, soft_shrink.rs, shrink.rs) and the edges at lambda. */
+    @Test
+    void shrinkKinds() {
+        Activation hard = Activation.of(Kind.HARD_SHRINK, 0.5f);
+        float[] in = {0.5f, -0.5f, -1f, 8f, 0.3f, 0f};
+        double[] hardOut = {0, 0, -1, 8, 0, 0};
+        double[] softOut = {0, 0, -0.5, 7.5, 0, 0};
+        for (int i = 0; i < in.length; i++) {
+            check(hard, in[i], hardOut[i]);
+            check(Activation.of(Kind.SOFT_SHRINK, 0.5f), in[i], softOut[i]);
+            check(Activation.of(Kind.SHRINK, 0.5f, 0.5f), in[i], softOut[i]);
+        }
+        check(Activation.of(Kind.HARD_SHRINK, 0.2f), -0.3f, -0.3f);
+        check(Activation.of(Kind.HARD_SHRINK, 0.2f), 0.1f, 0);
+        check(Activation.of(Kind.SOFT_SHRINK, 0.25f), 0.75f, 0.5);
+        check(Activation.of(Kind.SOFT_SHRINK, 0.25f), -0.5f, -0.25);
+        check(Activation.of(Kind.SHRINK, 0.25f, 0.125f), -0.5f, -0.375);
+        check(Activation.of(Kind.SHRINK, 0.25f, 0.125f), 0.75f, 0.625);
+        check(Activation.of(Kind.SHRINK, 0.25f, 0.125f), 0.25f, 0); // |x| <= lambda is 0
+        check(Activation.of(Kind.SHRINK, 0.25f, 0.125f), Math.nextUp(0.25f), Math.nextUp(0.25f) - 0.125);
     }
 
     @Test

@@ -573,5 +573,41 @@ class ParallelLstmTest {
             threads.add(Thread.currentThread());
             net.step(input, state, workspace, output);
         }
+
+        @Override
+        public int vocabularySize() {
+            return net.vocabularySize();
+        }
+
+        @Override
+        public boolean reducesTime() {
+            return net.reducesTime();
+        }
+
+        @Override
+        public float[][][] forward(int[][] tokens) {
+            return net.forward(tokens);
+        }
+
+        @Override
+        public float[][] predict(float[][][] input) {
+            return net.predict(input);
+        }
+
+        @Override
+        public float[][] predict(int[][] tokens) {
+            return net.predict(tokens);
+        }
+
+        @Override
+        public void forwardTokens(int[] tokens, int batch, int steps, int[] lengths, LstmState state,
+                                  LstmWorkspace workspace, float[] output) {
+            net.forwardTokens(tokens, batch, steps, lengths, state, workspace, output);
+        }
+
+        @Override
+        public void stepTokens(int[] tokens, LstmState state, LstmWorkspace workspace, float[] output) {
+            net.stepTokens(tokens, state, workspace, output);
+        }
     }
 }

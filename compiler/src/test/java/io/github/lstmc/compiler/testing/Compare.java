@@ -37,17 +37,34 @@ public final class Compare {
         if (expected.output() == null && expected.hN() == null && expected.cN() == null) {
             throw new AssertionFailedError(prefix + "expected result has nothing to compare");
         }
-        check(prefix, "output", expected.output(), actual.output(), tolerance);
+        check(prefix, "output", comparable(expected, actual), comparable(actual, expected), tolerance);
         check(prefix, "h_n", expected.hN(), actual.hN(), tolerance);
         check(prefix, "c_n", expected.cN(), actual.cN(), tolerance);
+    }
+
+    /**
+     * The output of {@code result} in a shape comparable with {@code other}'s: as it is when both have the
+     * same form, else as rows {@code [B][1][T*O]} (a file's {@code [B][T]} reads as {@code [B][1][T]},
+     * a scalar per-step result is {@code [B][T][1]}: the same values in the same order).
+     */
+    private static float[][][] comparable(RunOutput result, RunOutput other) {
+        if (result.output() == null || other.output() == null || result.form() == other.form()) {
+            return result.output();
+        }
+        float[][] rows = result.outputRows();
+        float[][][] flat = new float[rows.length][1][];
+        for (int b = 0; b < rows.length; b++) {
+            flat[b][0] = rows[b];
+        }
+        return flat;
     }
 
     /** Largest absolute difference over the arrays present in {@code expected}; shapes must match. */
     public static double maxAbsDifference(RunOutput expected, RunOutput actual) {
         double max = 0;
         String[] keys = {"output", "h_n", "c_n"};
-        float[][][][] want = {expected.output(), expected.hN(), expected.cN()};
-        float[][][][] got = {actual.output(), actual.hN(), actual.cN()};
+        float[][][][] want = {comparable(expected, actual), expected.hN(), expected.cN()};
+        float[][][][] got = {comparable(actual, expected), actual.hN(), actual.cN()};
         for (int i = 0; i < keys.length; i++) {
             if (want[i] != null) {
                 checkShape("", keys[i], want[i], got[i]);

@@ -288,6 +288,9 @@ public final class RandomModels {
             case HARD_SIGMOID -> Activation.of(kind, uniform(rnd, 0.1f, 0.5f), uniform(rnd, 0.3f, 0.7f));
             case ELU -> Activation.of(kind, uniform(rnd, 0.5f, 1.5f));
             case CELU -> Activation.of(kind, uniform(rnd, 0.5f, 2f));
+            case SOFTPLUS_BETA -> Activation.of(kind, uniform(rnd, 0.25f, 4f));
+            case HARD_SHRINK, SOFT_SHRINK -> Activation.of(kind, uniform(rnd, 0f, 0.5f));
+            case SHRINK -> Activation.of(kind, uniform(rnd, 0f, 0.5f), uniform(rnd, 0f, 0.5f));
             default -> Activation.of(kind);
         };
     }

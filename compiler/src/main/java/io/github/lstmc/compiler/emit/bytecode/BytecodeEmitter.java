@@ -87,6 +87,9 @@ public final class BytecodeEmitter {
                 }
             }
         }
+        if (plan.stages() != null) {
+            new StageEmitter(cls, plan).head(products);
+        }
         cw.visitEnd();
         return cw.toByteArray();
     }

@@ -111,6 +111,9 @@ final class SkeletonEmitter {
         streamable.pushInt(plan.streamable() ? 1 : 0);
         streamable.insn(IRETURN);
         streamable.finish();
+        if (plan.stages() != null) {
+            new StageEmitter(cls, plan).accessors();
+        }
     }
 
     private void intConstant(String name, int value) {
@@ -200,6 +203,11 @@ final class SkeletonEmitter {
                 "input", "batch", "sequenceLength", "lengths", "state", "workspace", "output");
         Code.Local workspace = code.local("workspace");
         Code.Local state = code.local("state");
+        StageEmitter stages = plan.stages() == null ? null : new StageEmitter(cls, plan);
+        if (stages != null) {
+            stages.beforeDrivers(code);
+        }
+        boolean passLengths = plan.stages() == null || plan.stages().lengthsMaskRecurrence();
         for (LayerPlan layer : plan.layers()) {
             for (DirectionPlan direction : layer.directions()) {
                 InputProjection pre = direction.inputProjection();
@@ -221,7 +229,11 @@ final class SkeletonEmitter {
                 buffer(code, layer.outputBuffer(), code.local("output"), workspace);
                 code.load(code.local("batch"));
                 code.load(code.local("sequenceLength"));
-                code.load(code.local("lengths"));
+                if (passLengths) {
+                    code.load(code.local("lengths"));
+                } else {
+                    code.insn(ACONST_NULL);
+                }
                 code.load(state);
                 code.pushInt(direction.stateIndex());
                 code.invokeVirtual(RuntimeTypes.STATE, "hidden", "(I)[F");
@@ -248,6 +260,9 @@ final class SkeletonEmitter {
                 }
                 code.invokeStatic(cls.owner(), direction.method(), DriverEmitter.DESCRIPTOR);
             }
+        }
+        if (stages != null) {
+            stages.afterDrivers(code);
         }
         code.insn(RETURN);
         code.finish();
@@ -287,7 +302,10 @@ final class SkeletonEmitter {
         } else {
             code.mv().visitTypeInsn(NEW, RuntimeTypes.UNSUPPORTED_OPERATION);
             code.insn(DUP);
-            code.pushString("step needs a network without a reverse direction");
+            code.pushString(plan.stages() != null && plan.stages().reducesTime()
+                    ? "step needs a network without a reverse direction whose reduction over time can be read after"
+                            + " each step"
+                    : "step needs a network without a reverse direction");
             code.mv().visitMethodInsn(INVOKESPECIAL, RuntimeTypes.UNSUPPORTED_OPERATION, "<init>",
                     "(Ljava/lang/String;)V", false);
             code.insn(ATHROW);

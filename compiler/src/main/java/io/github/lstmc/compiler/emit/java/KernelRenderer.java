@@ -178,7 +178,7 @@ final class KernelRenderer {
         return layout == Layout.BATCH_FIRST ? r + " * steps + t" : "t * batch + " + r;
     }
 
-    private static CodeBlock calls(MatVec product, String arguments) {
+    static CodeBlock calls(MatVec product, String arguments) {
         CodeBlock.Builder b = CodeBlock.builder();
         if (product instanceof UnrolledMatVec u) {
             for (UnrolledMethod method : u.methods()) {
@@ -192,7 +192,7 @@ final class KernelRenderer {
         return b.build();
     }
 
-    private static List<MethodSpec> product(MatVec product) {
+    static List<MethodSpec> product(MatVec product) {
         if (product instanceof UnrolledMatVec u) {
             List<MethodSpec> methods = new ArrayList<>();
             for (UnrolledMethod method : u.methods()) {
@@ -888,7 +888,7 @@ final class KernelRenderer {
         }
     }
 
-    private static CodeBlock apply(ActivationCall call, String x) {
+    static CodeBlock apply(ActivationCall call, String x) {
         if (call.isIdentity()) {
             return CodeBlock.of("$L", x);
         }

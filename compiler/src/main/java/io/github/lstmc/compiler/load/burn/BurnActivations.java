@@ -16,13 +16,22 @@ import java.util.Set;
  *   <caption>Burn variant to lstmc activation</caption>
  *   <tr><th>Burn</th><th>lstmc</th></tr>
  *   <tr><td>Sigmoid, Tanh, Relu, Identity, Gelu, Selu, HardSwish, Softsign</td><td>the same kind</td></tr>
+ *   <tr><td>GeluApproximate</td><td>GELU_TANH</td></tr>
  *   <tr><td>LeakyRelu {negative_slope}</td><td>LEAKY_RELU(alpha = negative_slope)</td></tr>
  *   <tr><td>HardSigmoid {alpha, beta}</td><td>HARD_SIGMOID(alpha, beta)</td></tr>
  *   <tr><td>Elu {alpha}, Celu {alpha}, ThresholdedRelu {alpha}</td><td>the same kind with alpha</td></tr>
- *   <tr><td>Softplus {beta}</td><td>SOFTPLUS when beta = 1, else refused</td></tr>
+ *   <tr><td>Softplus {beta}</td><td>SOFTPLUS when beta = 1, else SOFTPLUS_BETA(alpha = beta); beta 0 refused</td></tr>
+ *   <tr><td>HardShrink {lambda}, SoftShrink {lambda}</td><td>HARD_SHRINK, SOFT_SHRINK(alpha = lambda)</td></tr>
+ *   <tr><td>Shrink {lambda, bias}</td><td>SHRINK(alpha = lambda, beta = bias)</td></tr>
  *   <tr><td>PRelu, SwiGlu</td><td>refused: they carry trained weights, not constants</td></tr>
- *   <tr><td>GeluApproximate, HardShrink, SoftShrink, Shrink</td><td>refused: no lstmc kind computes them</td></tr>
  * </table>
+ *
+ * Burn's {@code ActivationConfig} has no Tanhshrink variant (burn-nn has the module, not the config
+ * variant), so no config names it; lstmc's TANH_SHRINK serves models built in code.
+ *
+ * <p>Burn computes Softplus literally, {@code ln(1 + e^(beta x)) / beta} in float32, which overflows
+ * to infinity where {@code beta x > 88.7} and rounds to 0 where {@code beta x < -16.6}; lstmc
+ * computes the same function without either artefact (PyTorch agrees with lstmc there).
  *
  * A parameter missing from a config object takes Burn's documented default (Burn itself would
  * refuse the file; lstmc is lenient so that hand-written configs work); an unknown parameter is an error.
@@ -67,6 +76,8 @@ final class BurnActivations {
                 return simple(at, params, Kind.HARD_SWISH);
             case "Softsign":
                 return simple(at, params, Kind.SOFTSIGN);
+            case "GeluApproximate":
+                return simple(at, params, Kind.GELU_TANH);
             case "LeakyRelu":
                 return Activation.of(Kind.LEAKY_RELU, number(at, params, "negative_slope", 0.01, Set.of()));
             case "HardSigmoid": {
@@ -87,21 +98,24 @@ final class BurnActivations {
                 return Activation.of(Kind.THRESHOLDED_RELU, number(at, params, "alpha", 1.0, Set.of()));
             case "Softplus": {
                 float beta = number(at, params, "beta", 1.0, Set.of());
-                if (beta != 1f) {
-                    throw new LstmcException(at + ": unsupported activation: Softplus with beta " + beta
-                            + " (lstmc computes only beta = 1)");
+                if (beta == 0f) {
+                    throw new LstmcException(at + ": beta must not be 0");
                 }
-                return Activation.of(Kind.SOFTPLUS);
+                return Activation.softplus(beta);
+            }
+            case "HardShrink":
+                return Activation.of(Kind.HARD_SHRINK, number(at, params, "lambda", 0.5, Set.of()));
+            case "SoftShrink":
+                return Activation.of(Kind.SOFT_SHRINK, number(at, params, "lambda", 0.5, Set.of()));
+            case "Shrink": {
+                Set<String> known = Set.of("lambda", "bias");
+                return Activation.of(Kind.SHRINK, number(at, params, "lambda", 0.5, known),
+                        number(at, params, "bias", 0.5, known));
             }
             case "PRelu":
             case "SwiGlu":
                 throw new LstmcException(at + ": unsupported activation: " + variant
                         + " carries trained weights, not constants");
-            case "GeluApproximate":
-            case "HardShrink":
-            case "SoftShrink":
-            case "Shrink":
-                throw new LstmcException(at + ": unsupported activation: lstmc has no " + variant + " kind");
             default:
                 throw new LstmcException(where + ": unknown activation '" + variant + "'");
         }

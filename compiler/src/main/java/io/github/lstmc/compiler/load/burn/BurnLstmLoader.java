@@ -2,6 +2,7 @@ package io.github.lstmc.compiler.load.burn;
 
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.load.LoadOptions;
+import io.github.lstmc.compiler.load.LoadResult;
 import io.github.lstmc.compiler.load.LoaderSupport;
 import io.github.lstmc.compiler.load.safetensors.SafetensorsFile;
 import io.github.lstmc.compiler.load.safetensors.SafetensorsReader;
@@ -52,8 +53,13 @@ public final class BurnLstmLoader {
 
     /** Reads the config and the weights and builds the model. */
     public static Model load(Path weights, Path config, LoadOptions options) throws LstmcException {
+        return loadResult(weights, config, options).model();
+    }
+
+    /** {@link #load(Path, Path, LoadOptions)} with a warning naming the tensors outside the Lstm module. */
+    public static LoadResult loadResult(Path weights, Path config, LoadOptions options) throws LstmcException {
         BurnLstmConfig parsed = BurnLstmConfig.read(config);
-        return load(SafetensorsReader.read(weights), parsed, LoaderSupport.fileName(config), options);
+        return loadResult(SafetensorsReader.read(weights), parsed, LoaderSupport.fileName(config), options);
     }
 
     /**
@@ -63,6 +69,12 @@ public final class BurnLstmLoader {
      */
     public static Model load(SafetensorsFile weights, BurnLstmConfig config, String configName, LoadOptions options)
             throws LstmcException {
+        return loadResult(weights, config, configName, options).model();
+    }
+
+    /** {@link #load(SafetensorsFile, BurnLstmConfig, String, LoadOptions)} with its warnings. */
+    public static LoadResult loadResult(SafetensorsFile weights, BurnLstmConfig config, String configName,
+                                        LoadOptions options) throws LstmcException {
         LoadOptions opts = options == null ? LoadOptions.DEFAULT : options;
         String where = weights.fileName();
         Module module = findModule(weights, opts.prefix());
@@ -91,12 +103,16 @@ public final class BurnLstmLoader {
         }
         Layout layout = opts.layout() != null ? opts.layout()
                 : config.batchFirst() ? Layout.BATCH_FIRST : Layout.SEQUENCE_FIRST;
+        Model model;
         try {
             Layer layer = new Layer(cells, config.cellClip(), Layer.NO_CLIP, config.inputForget());
-            return new Model(LoaderSupport.modelName(weights.file()), List.of(layer), layout);
+            model = new Model(LoaderSupport.modelName(weights.file()), List.of(layer), layout);
         } catch (IllegalArgumentException e) {
             throw new LstmcException(where + ": " + e.getMessage(), e);
         }
+        List<String> outside = weights.names().stream().filter(n -> !n.startsWith(module.prefix)).toList();
+        return LoaderSupport.withUncompiled(model, where, outside, "only the Lstm module is read from a Burn record",
+                "export the whole model to ONNX to compile it");
     }
 
     /** One Burn Lstm (a direction) as a cell: each gate's Linear weights transposed into its row block. */

@@ -2,6 +2,7 @@ package io.github.lstmc.compiler.load.pytorch;
 
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.load.LoadOptions;
+import io.github.lstmc.compiler.load.LoadResult;
 import io.github.lstmc.compiler.load.LoaderSupport;
 import io.github.lstmc.compiler.load.safetensors.SafetensorsFile;
 import io.github.lstmc.compiler.load.safetensors.SafetensorsReader;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -40,8 +42,9 @@ import java.util.regex.Pattern;
  *
  * <p>The LSTM may sit under a module prefix ({@code encoder.lstm.weight_ih_l0}); it is found when
  * it is the only one, and {@link LoadOptions#prefix()} picks one when the file holds several.
- * Tensors of other modules are ignored; a tensor directly under the chosen prefix that is not an
- * LSTM parameter is an error.
+ * Tensors of other modules are not compiled, and {@link #loadResult} names them in a warning (a
+ * head such as {@code fc.weight} must not be dropped silently); a tensor directly under the chosen
+ * prefix that is not an LSTM parameter is an error.
  */
 public final class PyTorchLstmLoader {
     private static final Pattern PARAMETER = Pattern.compile(
@@ -51,14 +54,32 @@ public final class PyTorchLstmLoader {
     private PyTorchLstmLoader() {
     }
 
+    /** Why other tensors are left out, and what to do instead: the two halves of the warning. */
+    private static final String NOT_COMPILED_REASON = "only the LSTM is read from a state dict";
+    private static final String NOT_COMPILED_ADVICE = "export the whole model to ONNX to compile it";
+
     /** Reads {@code file} and builds its model. */
     public static Model load(Path file, LoadOptions options) throws LstmcException {
-        return load(SafetensorsReader.read(file), options);
+        return loadResult(file, options).model();
     }
 
     /** Builds the model of an already read file. */
     public static Model load(SafetensorsFile file, LoadOptions options) throws LstmcException {
-        return new Builder(file, options == null ? LoadOptions.DEFAULT : options).build();
+        return loadResult(file, options).model();
+    }
+
+    /** Reads {@code file} and builds its model, with a warning naming the tensors outside the LSTM. */
+    public static LoadResult loadResult(Path file, LoadOptions options) throws LstmcException {
+        return loadResult(SafetensorsReader.read(file), options);
+    }
+
+    /** {@link #loadResult(Path, LoadOptions)} of an already read file. */
+    public static LoadResult loadResult(SafetensorsFile file, LoadOptions options) throws LstmcException {
+        Builder builder = new Builder(file, options == null ? LoadOptions.DEFAULT : options);
+        Model model = builder.build();
+        Set<String> unused = new TreeSet<>(file.names());
+        unused.removeAll(builder.parameters.values());
+        return LoaderSupport.withUncompiled(model, file.fileName(), unused, NOT_COMPILED_REASON, NOT_COMPILED_ADVICE);
     }
 
     /** The key of one parameter of one direction of one layer. */

@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.github.lstmc.compiler.CompileOptions;
 import io.github.lstmc.compiler.GeneratedCode;
 import io.github.lstmc.compiler.Lstmc;
+import io.github.lstmc.compiler.model.Activation;
 import io.github.lstmc.compiler.model.CellActivations;
 import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.model.DirectionCell;
+import io.github.lstmc.compiler.model.Embedding;
+import io.github.lstmc.compiler.model.HeadLayer;
 import io.github.lstmc.compiler.model.Layer;
 import io.github.lstmc.compiler.model.Matrix;
 import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.model.TimeReduction;
 import io.github.lstmc.runtime.Layout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class GoldenSourceTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden/TinyTagger.java.txt");
+    private static final Path GOLDEN_CLASSIFIER = Path.of("src/test/resources/golden/TinyClassifier.java.txt");
 
     /** I = 2, H = 2, peepholes, both clips, weights with exact 0, 1 and -1; a hostile name. */
     static Model tinyModel() {
@@ -54,6 +59,35 @@ class GoldenSourceTest {
         }
         assertEquals(Files.readString(GOLDEN, StandardCharsets.UTF_8), source,
                 "generated source changed; see the class Javadoc to regenerate the golden file");
+    }
+
+    /**
+     * A whole network: token ids into an embedding (vocabulary 4, dimension 2), the tiny LSTM, its final
+     * hidden state, Dense(2 -> 3), ReLU, PReLU, Dense(3 -> 2) without bias, Softmax.
+     */
+    static Model tinyClassifier() {
+        Model stack = tinyModel();
+        return stack.withStages(new Embedding(Matrix.of(4, 2, new float[] {0f, 0f, 1f, -1f, 0.5f, 0.25f, -2f, 1.5f})),
+                null, TimeReduction.FINAL_STATE, List.of(
+                        new HeadLayer.Dense(Matrix.of(3, 2, new float[] {1f, 0.5f, -0.25f, 2f, 0f, -1f}),
+                                Matrix.vector(new float[] {0.1f, 0f, -0.2f})),
+                        new HeadLayer.Elementwise(3, Activation.of(Activation.Kind.RELU)),
+                        new HeadLayer.PRelu(Matrix.vector(new float[] {0.25f, 0.25f, 0.5f})),
+                        new HeadLayer.Dense(Matrix.of(2, 3, new float[] {0.5f, -0.5f, 1f, 0.75f, 0.25f, -1f}), null),
+                        new HeadLayer.Softmax(2, false)),
+                true, false).withName("tiny classifier");
+    }
+
+    @Test
+    void tinyClassifierMatchesTheGoldenFile() throws IOException {
+        String source = new String(Lstmc.compiler().generate(tinyClassifier(),
+                CompileOptions.of("lstmc.golden", "TinyClassifier")).files().get(0).content(), StandardCharsets.UTF_8);
+        if (Boolean.getBoolean("lstmc.updateGoldens")) {
+            Files.createDirectories(GOLDEN_CLASSIFIER.getParent());
+            Files.writeString(GOLDEN_CLASSIFIER, source, StandardCharsets.UTF_8);
+        }
+        assertEquals(Files.readString(GOLDEN_CLASSIFIER, StandardCharsets.UTF_8), source,
+                "generated source changed; see the class Javadoc to regenerate the golden files");
     }
 
     @Test

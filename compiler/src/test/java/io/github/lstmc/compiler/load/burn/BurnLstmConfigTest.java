@@ -128,7 +128,18 @@ class BurnLstmConfigTest {
                 Map.entry("{\"Elu\": {\"alpha\": 0.7}}", Activation.of(Kind.ELU, 0.7f)),
                 Map.entry("{\"Celu\": {\"alpha\": 2.0}}", Activation.of(Kind.CELU, 2f)),
                 Map.entry("{\"ThresholdedRelu\": {\"alpha\": 0.1}}", Activation.of(Kind.THRESHOLDED_RELU, 0.1f)),
-                Map.entry("{\"Softplus\": {\"beta\": 1.0}}", Activation.of(Kind.SOFTPLUS)));
+                Map.entry("{\"Softplus\": {\"beta\": 1.0}}", Activation.of(Kind.SOFTPLUS)),
+                Map.entry("{\"Softplus\": {}}", Activation.of(Kind.SOFTPLUS)),
+                Map.entry("{\"Softplus\": {\"beta\": 2.0}}", Activation.of(Kind.SOFTPLUS_BETA, 2f)),
+                Map.entry("{\"Softplus\": {\"beta\": -0.5}}", Activation.of(Kind.SOFTPLUS_BETA, -0.5f)),
+                Map.entry("\"GeluApproximate\"", Activation.of(Kind.GELU_TANH)),
+                Map.entry("{\"GeluApproximate\": null}", Activation.of(Kind.GELU_TANH)),
+                Map.entry("{\"HardShrink\": {\"lambda\": 0.25}}", Activation.of(Kind.HARD_SHRINK, 0.25f)),
+                Map.entry("{\"HardShrink\": {}}", Activation.of(Kind.HARD_SHRINK, 0.5f)),
+                Map.entry("{\"SoftShrink\": {\"lambda\": 0.75}}", Activation.of(Kind.SOFT_SHRINK, 0.75f)),
+                Map.entry("{\"SoftShrink\": {}}", Activation.of(Kind.SOFT_SHRINK, 0.5f)),
+                Map.entry("{\"Shrink\": {\"lambda\": 0.25, \"bias\": 0.125}}", Activation.of(Kind.SHRINK, 0.25f, 0.125f)),
+                Map.entry("{\"Shrink\": {}}", Activation.of(Kind.SHRINK, 0.5f, 0.5f)));
         for (Map.Entry<String, Activation> c : cases.entrySet()) {
             assertEquals(c.getValue(), gate(c.getKey()), c.getKey());
         }
@@ -139,11 +150,6 @@ class BurnLstmConfigTest {
         String[] unsupported = {
             "{\"PRelu\": {\"num_parameters\": 1, \"alpha\": 0.25}}",
             "{\"SwiGlu\": {\"d_input\": 2, \"d_output\": 2, \"bias\": false}}",
-            "\"GeluApproximate\"",
-            "{\"HardShrink\": {\"lambda\": 0.5}}",
-            "{\"SoftShrink\": {\"lambda\": 0.5}}",
-            "{\"Shrink\": {\"lambda\": 0.5, \"bias\": 0.5}}",
-            "{\"Softplus\": {\"beta\": 2.0}}",
         };
         for (String a : unsupported) {
             fails("{\"d_input\": 1, \"d_hidden\": 1, \"bias\": true, \"hidden_activation\": " + a + "}",
@@ -167,6 +173,12 @@ class BurnLstmConfigTest {
                 "field 'gate_activation' (Tanh) takes no parameters");
         fails("{\"d_input\": 1, \"d_hidden\": 1, \"bias\": true, \"gate_activation\": {\"Celu\": {\"alpha\": 0}}}",
                 "field 'gate_activation' (Celu)", "alpha must not be 0");
+        fails("{\"d_input\": 1, \"d_hidden\": 1, \"bias\": true, \"gate_activation\": {\"Softplus\": {\"beta\": 0}}}",
+                "field 'gate_activation' (Softplus)", "beta must not be 0");
+        fails("{\"d_input\": 1, \"d_hidden\": 1, \"bias\": true, \"gate_activation\": {\"HardShrink\": {\"lambd\": 1}}}",
+                "field 'gate_activation' (HardShrink)", "unknown parameter 'lambd'");
+        fails("{\"d_input\": 1, \"d_hidden\": 1, \"bias\": true, \"gate_activation\": {\"Shrink\": {\"bias\": \"x\"}}}",
+                "field 'gate_activation' (Shrink)", "parameter 'bias' must be a finite number");
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.load.LoadOptions;
+import io.github.lstmc.compiler.load.LoadResult;
 import io.github.lstmc.compiler.load.safetensors.SafetensorsWriter;
 import io.github.lstmc.compiler.model.Activation;
 import io.github.lstmc.compiler.model.Activation.Kind;
@@ -213,6 +214,12 @@ class BurnLstmLoaderTest {
         assertEquals(Direction.REVERSE, layer.directions().get(1).direction());
         assertBurnCell(layer.directions().get(0), 0, 3, 2, true);
         assertBurnCell(layer.directions().get(1), 1, 3, 2, true);
+
+        LoadResult r = BurnLstmLoader.loadResult(w.write(dir.resolve("w.safetensors")), config(biConfig),
+                LoadOptions.DEFAULT);
+        assertEquals(m, r.model());
+        assertEquals(java.util.List.of("w.safetensors: 2 tensors not compiled (only the Lstm module is read from a "
+                + "Burn record): embed.weight, head.weight; export the whole model to ONNX to compile it"), r.warnings());
     }
 
     @Test

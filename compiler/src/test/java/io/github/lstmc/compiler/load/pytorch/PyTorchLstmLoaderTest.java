@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.load.LoadOptions;
+import io.github.lstmc.compiler.load.LoadResult;
 import io.github.lstmc.compiler.load.safetensors.SafetensorsWriter;
 import io.github.lstmc.compiler.model.CellActivations;
 import io.github.lstmc.compiler.model.Direction;
@@ -17,6 +18,7 @@ import io.github.lstmc.compiler.model.Layer;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.runtime.Layout;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -198,6 +200,42 @@ class PyTorchLstmLoaderTest {
         Model m = load(w);
         assertEquals(2, m.directionCount());
         assertMatrix(id(0, true, 1), 8, 3, m.layers().get(0).directions().get(1).inputWeights());
+
+        LoadResult r = PyTorchLstmLoader.loadResult(file(w), LoadOptions.DEFAULT);
+        assertEquals(m, r.model());
+        assertEquals(List.of("embedding.weight", "head.weight", "norm.num_batches_tracked"), r.uncompiledTensors());
+        assertEquals(List.of("m.safetensors: 3 tensors not compiled (only the LSTM is read from a state dict): "
+                + "embedding.weight, head.weight, norm.num_batches_tracked; export the whole model to ONNX to "
+                + "compile it"), r.warnings());
+    }
+
+    @Test
+    void theWarningNamesTheOtherLstmAndCountsPastTwelveNames() throws Exception {
+        SafetensorsWriter w = new SafetensorsWriter();
+        lstm(w, "encoder.rnn.", 1, false, 3, 2, 0, true);
+        lstm(w, "decoder.rnn.", 1, false, 4, 5, 0, false);
+        LoadResult dec = PyTorchLstmLoader.loadResult(file(w), new LoadOptions(null, "decoder.rnn"));
+        assertEquals(List.of("encoder.rnn.bias_hh_l0", "encoder.rnn.bias_ih_l0", "encoder.rnn.weight_hh_l0",
+                "encoder.rnn.weight_ih_l0"), dec.uncompiledTensors());
+
+        for (int i = 0; i < 13; i++) {
+            w.f32(String.format("head.%02d.weight", i), shape(1), 1f);
+        }
+        LoadResult many = PyTorchLstmLoader.loadResult(file(w), new LoadOptions(null, "encoder.rnn"));
+        assertEquals(15, many.uncompiledTensors().size());
+        String warning = many.warnings().get(0);
+        assertTrue(warning.startsWith("m.safetensors: 15 tensors not compiled (only the LSTM is read from a state "
+                + "dict): decoder.rnn.weight_hh_l0, decoder.rnn.weight_ih_l0, head.00.weight,"), warning);
+        assertTrue(warning.endsWith(", head.09.weight, ... (3 more); export the whole model to ONNX to compile it"),
+                warning);
+    }
+
+    @Test
+    void aBareLstmHasNoWarning() throws Exception {
+        LoadResult r = PyTorchLstmLoader.loadResult(file(lstm(new SafetensorsWriter(), "", 1, false, 3, 2, 0, true)),
+                LoadOptions.DEFAULT);
+        assertEquals(List.of(), r.warnings());
+        assertEquals(List.of(), r.uncompiledTensors());
     }
 
     @Test

@@ -1,0 +1,70 @@
+package io.github.lstmc.compiler.plan;
+
+import io.github.lstmc.compiler.model.TimeReduction;
+
+/**
+ * What a whole network adds around its LSTM stack, as {@code forwardChecked} runs it:
+ * <pre>
+ *   [affine]     Stages.affine(input, batch * steps, inputSize, SCALE, SHIFT, workspace.buffer(affineBuffer))
+ *                (layer 0 then reads that buffer)
+ *   the drivers, with lengths passed on only when lengthsMaskRecurrence (else null); the last layer writes
+ *                workspace.buffer(recurrentBuffer), or the caller's output when recurrentBuffer &lt; 0
+ *   [reduction]  FINAL_STATE: Stages.finalState(state.hidden(finalStateIndex), state.hidden(finalStateIndex + 1)
+ *                             or null, batch, stateSize, dst)
+ *                otherwise:   Stages.reduce(Stages.KIND, recurrent, batch, steps, recurrentWidth,
+ *                             layout == BATCH_FIRST, lengths, dst)
+ *                where dst = reducedBuffer &lt; 0 ? output : workspace.buffer(reducedBuffer)
+ *   [head]       head.method(src, output, count, workspace.buffer(head.bufferA()), workspace.buffer(head.bufferB()))
+ *                src the reduced vectors (count = batch) or the recurrent output (count = batch * steps)
+ * </pre>
+ * A token network also overrides {@code vocabularySize()} and {@code embeddingTable()} (returning the
+ * {@link WeightField.Shape#ROWS} field {@code embeddingField}); the runtime looks ids up before
+ * {@code forwardChecked}.
+ *
+ * @param embeddingField   the {@code [V][I]} table field, or null for float input
+ * @param vocabularySize   V, 0 without an embedding
+ * @param affineScaleField per-feature scale vector field, or null without an input transform
+ * @param affineShiftField per-feature shift vector field, or null
+ * @param affineBuffer     workspace buffer of the transformed input, -1 without
+ * @param recurrentBuffer  workspace buffer of the last layer's output, -1 when it is the caller's output
+ * @param recurrentWidth   features per position of the last layer's output
+ * @param reduction        the reduction over time
+ * @param reducedBuffer    workspace buffer of the reduced vectors, -1 when they are the caller's output (or no reduction)
+ * @param finalStateIndex  the LstmState entry of the last layer's forward direction (FINAL_STATE reads it and, with two
+ *                         directions, the next)
+ * @param directions       1 or 2
+ * @param stateSize        the last layer's state size S
+ * @param lengthsMaskRecurrence whether the drivers get the lengths
+ * @param head             the head, or null for none
+ */
+public record NetworkStages(String embeddingField, int vocabularySize, String affineScaleField, String affineShiftField,
+                            int affineBuffer, int recurrentBuffer, int recurrentWidth, TimeReduction reduction,
+                            int reducedBuffer, int finalStateIndex, int directions, int stateSize,
+                            boolean lengthsMaskRecurrence, HeadPlan head) {
+
+    /** The name of the {@code io.github.lstmc.runtime.Stages} kind constant for a reduction of the output. */
+    public String reduceKind() {
+        return switch (reduction) {
+            case LAST_STEP -> "LAST_STEP";
+            case LAST_VALID_STEP -> "LAST_VALID_STEP";
+            case MEAN -> "MEAN";
+            case MAX -> "MAX";
+            case NONE, FINAL_STATE -> throw new IllegalStateException(reduction + " is not a Stages.reduce kind");
+        };
+    }
+
+    /** The value of {@link #reduceKind()}'s constant (the runtime's {@code Stages} constants). */
+    public int reduceKindValue() {
+        return switch (reduction) {
+            case LAST_STEP -> io.github.lstmc.runtime.Stages.LAST_STEP;
+            case LAST_VALID_STEP -> io.github.lstmc.runtime.Stages.LAST_VALID_STEP;
+            case MEAN -> io.github.lstmc.runtime.Stages.MEAN;
+            case MAX -> io.github.lstmc.runtime.Stages.MAX;
+            case NONE, FINAL_STATE -> throw new IllegalStateException(reduction + " is not a Stages.reduce kind");
+        };
+    }
+
+    public boolean reducesTime() {
+        return reduction != TimeReduction.NONE;
+    }
+}

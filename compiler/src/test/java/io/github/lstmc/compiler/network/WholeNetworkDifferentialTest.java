@@ -1,0 +1,229 @@
+package io.github.lstmc.compiler.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.github.lstmc.compiler.Backend;
+import io.github.lstmc.compiler.CompileOptions;
+import io.github.lstmc.compiler.GeneratedCode;
+import io.github.lstmc.compiler.Lstmc;
+import io.github.lstmc.compiler.emit.ModelClassLoader;
+import io.github.lstmc.compiler.emit.bytecode.BytecodeEmitter;
+import io.github.lstmc.compiler.emit.java.InMemoryJavaCompiler;
+import io.github.lstmc.compiler.emit.java.JavaSourceEmitter;
+import io.github.lstmc.compiler.model.HeadLayer;
+import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.model.TimeReduction;
+import io.github.lstmc.compiler.plan.Plan;
+import io.github.lstmc.compiler.plan.PlanOptions;
+import io.github.lstmc.compiler.plan.Planner;
+import io.github.lstmc.compiler.testing.RandomModels;
+import io.github.lstmc.compiler.testing.RandomStages;
+import io.github.lstmc.runtime.LstmNetwork;
+import io.github.lstmc.runtime.LstmState;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whole networks (embedding or input transform, LSTM stack, reduction over time, head) through
+ * both back ends, against the interpreter (within 1e-5, relative above magnitude 1) and bit for bit
+ * between the back ends, over random networks: every reduction, every head stage, lengths that do
+ * and do not mask the stack, token and float input, unrolled and looped head products, and
+ * streaming {@code step}. Output buffers start as NaN, so an element left unwritten fails.
+ */
+class WholeNetworkDifferentialTest {
+    private static final String PACKAGE = "lstmc.whole";
+    private static final int NETWORKS = 60;
+    private static final double TOLERANCE = 1e-5;
+
+    private record Case(long seed, Model model, String className, GeneratedCode bytecode) {
+    }
+
+    @Test
+    void randomWholeNetworksAgreeWithTheInterpreterAndBitwiseBetweenBackEnds() throws Exception {
+        List<Case> cases = new ArrayList<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        Map<String, Integer> coverage = new TreeMap<>();
+        for (long seed = 0; seed < NETWORKS; seed++) {
+            Random rnd = new Random(7000 + seed);
+            // the stack's own features are BackendDifferentialTest's; here its activations stay the defaults,
+            // since a discontinuous gate (HardShrink, ThresholdedRelu) fed by a scaled input can turn a
+            // rounding difference into a different branch
+            Model stack = RandomModels.model(rnd, RandomModels.Features.all().withMaxSize(seed % 5 == 0 ? 40 : 12)
+                    .withMaxLayers(2).without(RandomModels.Feature.ACTIVATIONS));
+            Model model = RandomStages.around(rnd, stack);
+            coverage.merge("reduction " + model.reduction(), 1, Integer::sum);
+            coverage.merge(model.embedding() != null ? "tokens" : model.inputAffine() != null ? "affine" : "features",
+                    1, Integer::sum);
+            coverage.merge(model.lengthsMaskRecurrence() ? "lengths mask" : "lengths pick only", 1, Integer::sum);
+            for (HeadLayer stage : model.head()) {
+                coverage.merge("head " + stage.getClass().getSimpleName(), 1, Integer::sum);
+            }
+            PlanOptions options = seed % 2 == 0 ? PlanOptions.DEFAULT : PlanOptions.LOOPS_ONLY;
+            Plan plan = Planner.plan(model, options);
+            String className = "W" + seed;
+            cases.add(new Case(seed, model, className, BytecodeEmitter.emit(plan,
+                    new CompileOptions(PACKAGE, className, Backend.BYTECODE, seed % 3 == 0 ? 8 : 17))));
+            sources.put(PACKAGE + "." + className, JavaSourceEmitter.render(plan, PACKAGE, className));
+        }
+        for (TimeReduction r : TimeReduction.values()) {
+            assertTrue(coverage.containsKey("reduction " + r), "no " + r + " among " + coverage);
+        }
+        for (String kind : List.of("tokens", "affine", "features", "lengths mask", "lengths pick only", "head Dense",
+                "head Elementwise", "head PRelu", "head Softmax")) {
+            assertTrue(coverage.containsKey(kind), "no " + kind + " among " + coverage);
+        }
+        InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources);
+        for (Case c : cases) {
+            String qualified = PACKAGE + "." + c.className();
+            LstmNetwork bytecode = new ModelClassLoader(c.bytecode()).newNetwork(qualified);
+            LstmNetwork source = (LstmNetwork) compiled.load(qualified).getConstructor().newInstance();
+            compare(c, Lstmc.compiler().interpreter(c.model()), source, bytecode);
+        }
+    }
+
+    private static void compare(Case c, LstmNetwork reference, LstmNetwork source, LstmNetwork bytecode) {
+        String what = "seed " + c.seed() + " (" + c.model().reduction() + ", head " + c.model().head().size() + ")";
+        Model model = c.model();
+        Random rnd = new Random(9000 + c.seed());
+        for (LstmNetwork net : List.of(source, bytecode)) {
+            assertEquals(reference.inputSize(), net.inputSize(), what);
+            assertEquals(reference.outputSize(), net.outputSize(), what);
+            assertEquals(reference.vocabularySize(), net.vocabularySize(), what);
+            assertEquals(reference.reducesTime(), net.reducesTime(), what);
+            assertEquals(reference.isStreamable(), net.isStreamable(), what);
+        }
+        for (int call = 0; call < 2; call++) {
+            int batch = 1 + rnd.nextInt(4);
+            int steps = 1 + rnd.nextInt(6);
+            int[] lengths = rnd.nextBoolean() ? RandomModels.lengths(rnd, batch, steps) : null;
+            LstmState initial = reference.newState(batch);
+            if (rnd.nextBoolean()) {
+                RandomModels.fillState(rnd, initial);
+            }
+            int outputs = batch * (model.reducesTime() ? 1 : steps) * model.outputSize();
+            if (model.vocabularySize() > 0) {
+                int[] tokens = new int[batch * steps];
+                for (int i = 0; i < tokens.length; i++) {
+                    tokens[i] = rnd.nextInt(model.vocabularySize());
+                }
+                Run expected = run(reference, outputs, initial, (n, s, o) -> n.forwardTokens(tokens, batch, steps, lengths, s,
+                        n.newWorkspace(batch, steps), o));
+                Run fromBytecode = run(bytecode, outputs, initial, (n, s, o) -> n.forwardTokens(tokens, batch, steps, lengths,
+                        s, n.newWorkspace(batch, steps), o));
+                Run fromSource = run(source, outputs, initial, (n, s, o) -> n.forwardTokens(tokens, batch, steps, lengths, s,
+                        n.newWorkspace(batch, steps), o));
+                close(what + " tokens", expected, fromBytecode);
+                identical(what + " tokens", fromSource, fromBytecode);
+                int bad = model.vocabularySize() + rnd.nextInt(3);
+                tokens[tokens.length - 1] = bad;
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bytecode.forwardTokens(tokens,
+                        batch, steps, null, bytecode.newState(batch), bytecode.newWorkspace(batch, steps),
+                        new float[outputs]));
+                assertTrue(e.getMessage().contains("token id " + bad) && e.getMessage().contains(
+                        model.vocabularySize() + " ids"), e.getMessage());
+            }
+            float[] input = new float[batch * steps * model.inputSize()];
+            for (int i = 0; i < input.length; i++) {
+                input[i] = (float) rnd.nextGaussian();
+            }
+            Run expected = run(reference, outputs, initial, (n, s, o) -> n.forward(input, batch, steps, lengths, s,
+                    n.newWorkspace(batch, steps), o));
+            Run fromBytecode = run(bytecode, outputs, initial, (n, s, o) -> n.forward(input, batch, steps, lengths, s,
+                    n.newWorkspace(batch, steps), o));
+            Run fromSource = run(source, outputs, initial, (n, s, o) -> n.forward(input, batch, steps, lengths, s,
+                    n.newWorkspace(batch, steps), o));
+            close(what + " features", expected, fromBytecode);
+            identical(what + " features", fromSource, fromBytecode);
+        }
+        if (bytecode.isStreamable()) {
+            int batch = 1 + rnd.nextInt(3);
+            LstmNetwork[] nets = {reference, bytecode, source};
+            LstmState[] states = new LstmState[3];
+            for (int n = 0; n < 3; n++) {
+                states[n] = nets[n].newState(batch);
+            }
+            for (int s = 0; s < 3; s++) {
+                float[] x = new float[batch * model.inputSize()];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) rnd.nextGaussian();
+                }
+                Run[] runs = new Run[3];
+                for (int n = 0; n < 3; n++) {
+                    float[] out = new float[batch * model.outputSize()];
+                    Arrays.fill(out, Float.NaN);
+                    nets[n].step(x, states[n], nets[n].newWorkspace(batch, 1), out);
+                    runs[n] = new Run(out, states[n]);
+                }
+                close(what + " step " + s, runs[0], runs[1]);
+                identical(what + " step " + s, runs[2], runs[1]);
+            }
+        } else {
+            assertTrue(model.hasReverse() || !model.reduction().streamable(), what);
+            assertThrows(UnsupportedOperationException.class, () -> bytecode.step(new float[model.inputSize()],
+                    bytecode.newState(1), bytecode.newWorkspace(1, 1), new float[model.outputSize()]));
+        }
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        void run(LstmNetwork net, LstmState state, float[] output);
+    }
+
+    private record Run(float[] output, LstmState state) {
+    }
+
+    private static Run run(LstmNetwork net, int outputs, LstmState initial, Call call) {
+        LstmState state = net.newState(initial.batch());
+        for (int k = 0; k < initial.size(); k++) {
+            System.arraycopy(initial.hidden(k), 0, state.hidden(k), 0, initial.hidden(k).length);
+            System.arraycopy(initial.cell(k), 0, state.cell(k), 0, initial.cell(k).length);
+        }
+        float[] output = new float[outputs];
+        Arrays.fill(output, Float.NaN);
+        call.run(net, state, output);
+        return new Run(output, state);
+    }
+
+    private static void close(String what, Run expected, Run actual) {
+        close(what + " output", expected.output(), actual.output());
+        for (int k = 0; k < expected.state().size(); k++) {
+            close(what + " hidden(" + k + ")", expected.state().hidden(k), actual.state().hidden(k));
+            close(what + " cell(" + k + ")", expected.state().cell(k), actual.state().cell(k));
+        }
+    }
+
+    private static void close(String what, float[] expected, float[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i];
+            double a = actual[i];
+            if (Double.isNaN(a) || Math.abs(e - a) > TOLERANCE * Math.max(1, Math.abs(e))) {
+                fail(what + "[" + i + "]: expected " + e + ", got " + a);
+            }
+        }
+    }
+
+    private static void identical(String what, Run expected, Run actual) {
+        identical(what + " output", expected.output(), actual.output());
+        for (int k = 0; k < expected.state().size(); k++) {
+            identical(what + " hidden(" + k + ")", expected.state().hidden(k), actual.state().hidden(k));
+            identical(what + " cell(" + k + ")", expected.state().cell(k), actual.state().cell(k));
+        }
+    }
+
+    private static void identical(String what, float[] expected, float[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
+                fail(what + "[" + i + "]: source " + expected[i] + ", bytecode " + actual[i]);
+            }
+        }
+    }
+}
