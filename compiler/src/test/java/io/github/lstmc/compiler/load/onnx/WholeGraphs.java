@@ -111,7 +111,8 @@ final class WholeGraphs {
      */
     static byte[] lastValidStep(boolean masked, boolean clamped) {
         GraphBuilder g = new GraphBuilder(5).input("x", DataType.FLOAT, "B", "T", F).input("lengths", DataType.INT64, "B");
-        String y = torchBatchFirstLstm(g, "x", "forward", masked ? "lengths" : null);
+        String lens32 = masked ? g.node("Cast", in("lengths"), integer("to", 6)) : null; // LSTM takes int32
+        String y = torchBatchFirstLstm(g, "x", "forward", lens32);
         String idx = g.node("Sub", in("lengths", g.ints(new long[] {1})));
         if (clamped) {
             idx = g.node("Clip", in(idx, g.ints(new long[] {0}), ""));
