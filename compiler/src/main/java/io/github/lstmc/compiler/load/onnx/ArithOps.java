@@ -192,6 +192,11 @@ final class ArithOps {
             if (op.equals("Mul") && near(s, TANH_K) && f.equals("x+ax3")) {
                 return new Expr(e.x(), "k(x+ax3)", null);
             }
+            if (op.equals("Div") && !constantFirst && f.equals("sp:" + (float) s)) {
+                Seq x0 = e.x();
+                return x0.with(x0.axes(), x0.meaning().withHead(new HeadLayer.Elementwise(HeadOps.features(c, x0),
+                        Activation.softplus((float) s))));
+            }
             if (e.plain() != null) {
                 return withConstant(c, op, e.plain(), v, constantFirst);
             }
@@ -208,6 +213,10 @@ final class ArithOps {
         }
         if (scalar && op.equals("Mul") && near(s, 0.5)) {
             return new Expr(seq, "0.5x", plainSeq);
+        }
+        if (scalar && op.equals("Mul") && s > 0 && HeadOps.features(c, seq) >= 0) {
+            // perhaps the start of Softplus(beta): Mul(x, beta) → Softplus → Div(beta)
+            return new Expr(seq, "bx:" + (float) s, plainSeq);
         }
         return plain;
     }

@@ -27,7 +27,7 @@ final class HeadOps {
         table.add("Relu", c -> elementwise(c, Activation.of(Kind.RELU)));
         table.add("Sigmoid", c -> elementwise(c, Activation.SIGMOID));
         table.add("Tanh", HeadOps::tanh);
-        table.add("Softplus", c -> elementwise(c, Activation.of(Kind.SOFTPLUS)));
+        table.add("Softplus", HeadOps::softplus);
         table.add("Softsign", c -> elementwise(c, Activation.of(Kind.SOFTSIGN)));
         table.add("HardSwish", c -> elementwise(c, Activation.of(Kind.HARD_SWISH)));
         table.add("LeakyRelu", c -> elementwise(c, Activation.of(Kind.LEAKY_RELU, c.attrs.getFloat("alpha", 0.01f))));
@@ -107,6 +107,16 @@ final class HeadOps {
             return ArithOps.tanhOfExpr(c, e);
         }
         return elementwise(c, Activation.TANH);
+    }
+
+    /** Softplus; after {@code Mul(x, beta)}, possibly the middle of PyTorch's Softplus(beta). */
+    private static GraphValue softplus(NodeContext c) throws LstmcException {
+        GraphValue v = c.in(0);
+        GraphValue plain = elementwise(c, Activation.of(Kind.SOFTPLUS));
+        if (v instanceof Expr e && e.form().startsWith("bx:")) {
+            return new Expr(e.x(), "sp:" + e.form().substring(3), plain instanceof Seq p ? p : null);
+        }
+        return plain;
     }
 
     private static GraphValue selu(NodeContext c) throws LstmcException {
