@@ -43,26 +43,39 @@ final class Cuts {
             if (from.size() >= MAX_TRIES) {
                 break;
             }
-            if (works(file, graph, opset, t, lastY)) {
+            if (works(file, graph, opset, t, lastY, true)) {
                 from.add(t);
             }
         }
-        String cutFrom = works(file, graph, opset, null, lastY) || from.isEmpty() ? null : from.get(0);
+        // Outputs are tried with the whole input side if it imports, else with the first few inputs that
+        // do (an output must be in the layout of the input).
+        List<String> inputs = new ArrayList<>();
+        if (works(file, graph, opset, null, lastY, true)) {
+            inputs.add(null);
+        } else {
+            inputs.addAll(from.subList(0, Math.min(3, from.size())));
+        }
         List<String> to = new ArrayList<>();
         int tries = 0;
         for (int i = lastPosition; i < graph.getNodeCount() && tries < MAX_TRIES; i++) {
             for (String t : graph.getNode(i).getOutputList()) {
-                if (!t.isEmpty() && tries++ < MAX_TRIES && works(file, graph, opset, cutFrom, t)) {
-                    to.add(t);
+                if (t.isEmpty() || tries++ >= MAX_TRIES) {
+                    continue;
+                }
+                for (String in : inputs) {
+                    if (works(file, graph, opset, in, t, false)) {
+                        to.add(t);
+                        break;
+                    }
                 }
             }
         }
         return new CutPoints(from, to);
     }
 
-    private static boolean works(String file, GraphProto graph, long opset, String from, String to) {
+    private static boolean works(String file, GraphProto graph, long opset, String from, String to, boolean stackOnly) {
         try {
-            OnnxLoader.importGraph(file, graph, opset, from, to);
+            OnnxLoader.importGraph(file, graph, opset, from, to, stackOnly);
             return true;
         } catch (LstmcException | RuntimeException e) {
             return false;

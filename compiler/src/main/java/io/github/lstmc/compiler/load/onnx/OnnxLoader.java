@@ -191,6 +191,12 @@ public final class OnnxLoader {
 
     static OnnxImport importGraph(String file, GraphProto graph, long opset, String from, String to)
             throws LstmcException {
+        return importGraph(file, graph, opset, from, to, false);
+    }
+
+    /** {@code stackOnly}: check the input side and the LSTM stack, not the outputs (for finding cut points). */
+    static OnnxImport importGraph(String file, GraphProto graph, long opset, String from, String to, boolean stackOnly)
+            throws LstmcException {
         refuseLoweredRecurrence(file, graph);
         GraphWalker walker = new GraphWalker(file, graph, opset, from, to);
         walker.walk();
@@ -245,6 +251,9 @@ public final class OnnxLoader {
         String h0 = stateInput(file, lstms, true, input);
         String c0 = stateInput(file, lstms, false, input);
         String lstmLengths = lengthsInput(file, lstms);
+        if (stackOnly) {
+            return null;
+        }
         NetworkOutput.Stages out = NetworkOutput.find(file, walker, layout, lstmLengths);
         String name = file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
         try {
