@@ -222,7 +222,7 @@ final class ArithOps {
     }
 
     /** A bias or a per-output scale after a dense layer, folded into it. */
-    private static GraphValue denseAffine(NodeContext c, String op, Seq x, double[] vec, boolean constantFirst)
+    static GraphValue denseAffine(NodeContext c, String op, Seq x, double[] vec, boolean constantFirst)
             throws LstmcException {
         List<HeadLayer> head = x.meaning().head();
         int n = HeadOps.features(c, x);

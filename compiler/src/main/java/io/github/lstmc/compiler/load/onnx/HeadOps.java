@@ -41,6 +41,7 @@ final class HeadOps {
         table.add("Softmax", c -> softmax(c, false));
         table.add("LogSoftmax", c -> softmax(c, true));
         table.add("Flatten", HeadOps::flatten);
+        table.add("BatchNormalization", HeadOps::batchNorm);
     }
 
     /** The feature count of {@code s} if a head stage can apply to it (features on the last axis), else -1. */
@@ -288,5 +289,44 @@ final class HeadOps {
             (k < a ? front : back).addAll(s.axes().get(k).factors());
         }
         return s.withAxes(List.of(new Axis(front), new Axis(back)));
+    }
+
+    /**
+     * BatchNormalization in inference mode: a per-channel affine transform, folded into the input
+     * transform (channels on axis 1 of the input, as BatchNorm1d sees {@code [B, F, T]}) or into the
+     * head ({@code [B, F]} after a reduction).
+     */
+    private static GraphValue batchNorm(NodeContext c) throws LstmcException {
+        if (c.attrs.getInt("training_mode", 0) != 0 || c.node.getOutputCount() > 1) {
+            return c.unsupported("BatchNormalization in training mode is not supported; export the model in eval mode");
+        }
+        double epsilon = c.attrs.getFloat("epsilon", 1e-5f);
+        double[][] p = new double[4][];
+        for (int k = 0; k < 4; k++) {
+            if (!(c.in(k + 1) instanceof Const t) || !t.tensor().isFloat() || t.tensor().rank() != 1) {
+                return c.unsupported("BatchNormalization needs constant scale, bias, mean and variance vectors");
+            }
+            p[k] = InputOps.perFeature(t);
+        }
+        int n = p[0].length;
+        double[] scale = new double[n];
+        double[] shift = new double[n];
+        for (int i = 0; i < n; i++) {
+            scale[i] = p[0][i] / Math.sqrt(p[3][i] + epsilon);
+            shift[i] = p[1][i] - p[2][i] * scale[i];
+        }
+        GraphValue v = c.in(0);
+        if (v instanceof Seq x && x.origin().isInput() && x.rank() == 3 && x.meaning().embedding() == null
+                && x.axes().get(1).equals(Axis.of(new Factor(x.origin().graphInput() + ":2", -1)))) {
+            GraphValue scaled = InputOps.apply(c, "Mul", x, scale, false);
+            return scaled instanceof Seq s ? InputOps.apply(c, "Add", s, shift, false) : scaled;
+        }
+        Seq x = data(v);
+        if (x == null || x.rank() != 2 || features(c, x) != n) {
+            return c.unsupported("BatchNormalization of " + GraphWalker.describeValue(v) + " is supported on the input"
+                    + " ([batch, features, seq]) and on [batch, features] in the head");
+        }
+        GraphValue scaled = ArithOps.denseAffine(c, "Mul", x, scale, false);
+        return scaled instanceof Seq s ? ArithOps.denseAffine(c, "Add", s, shift, false) : scaled;
     }
 }

@@ -65,6 +65,12 @@ final class InputOps {
             return c.unsupported(op + " of the input with " + v.tensor() + " is not supported (lstmc folds constant"
                     + " per-feature vectors into an input transform)");
         }
+        return apply(c, op, x, vec, constantFirst);
+    }
+
+    /** {@code x op vec} per feature, folded into the input transform (the feature axis already checked). */
+    static GraphValue apply(NodeContext c, String op, Seq x, double[] vec, boolean constantFirst) {
+        Meaning m = x.meaning();
         double[] scale = m.scale() == null ? new double[] {1} : m.scale();
         double[] shift = m.shift() == null ? new double[] {0} : m.shift();
         int n = Math.max(Math.max(scale.length, shift.length), vec.length);

@@ -80,6 +80,7 @@ class OnnxWholeDifferentialTest {
         add(all, "geluHead", WholeGraphs::geluHead, false);
         add(all, "meanPooled13", () -> WholeGraphs.meanPooled(13), false);
         add(all, "meanPooled18", () -> WholeGraphs.meanPooled(18), false);
+        add(all, "batchNorms", WholeGraphs::batchNorms, false);
         return all.stream();
     }
 

@@ -136,4 +136,13 @@ class OnnxWholeGraphsTest {
         assertNull(imported.sequenceLengths());
         assertNull(imported.model().embedding());
     }
+
+    @Test
+    void batchNormsFoldIntoTheInputTransformAndTheHead() throws Exception {
+        Model m = read(WholeGraphs.batchNorms()).model();
+        assertEquals(3, m.inputAffine().size());
+        assertEquals(TimeReduction.LAST_STEP, m.reduction());
+        // Gemm, then the batch norm folded into it, ReLU, Gemm
+        assertEquals(List.of(HeadLayer.Dense.class, HeadLayer.Elementwise.class, HeadLayer.Dense.class), kinds(m));
+    }
 }

@@ -180,4 +180,21 @@ final class WholeGraphs {
                 : g.node("ReduceMean", in(y), ints("axes", 1), integer("keepdims", 0));
         return g.output(g.node("LogSoftmax", in(gemm(g, mean, H, K)), integer("axis", 1)), "B", K).build(opset);
     }
+
+    /** BatchNorm1d (eval) on the input ([B, F, T]) and in the head ([B, 5]) around a last-step classifier. */
+    static byte[] batchNorms() {
+        GraphBuilder g = new GraphBuilder(11).input("x", DataType.FLOAT, "B", "T", F);
+        String channels = g.node("Transpose", in("x"), ints("perm", 0, 2, 1));
+        String normed = g.node("BatchNormalization", in(channels, g.init(new float[] {1.5f, 0.5f, 2f}, F),
+                g.init(new float[] {0.1f, -0.2f, 0.3f}, F), g.init(new float[] {0.2f, 0f, -0.4f}, F),
+                g.init(new float[] {0.8f, 1.2f, 2.5f}, F)));
+        String back = g.node("Transpose", in(normed), ints("perm", 0, 2, 1));
+        String y = torchBatchFirstLstm(g, back, "forward", null);
+        String last = g.node("Gather", in(y, g.ints(new long[] {-1})), integer("axis", 1));
+        String hidden = gemm(g, last, H, 5);
+        String bn = g.node("BatchNormalization", in(hidden, g.random(1f, 5), g.random(0.5f, 5), g.random(0.5f, 5),
+                g.init(new float[] {0.5f, 1f, 1.5f, 2f, 0.7f}, 5)));
+        String out = gemm(g, g.node("Relu", in(bn)), 5, K);
+        return g.output(out, "B", K).build(14);
+    }
 }
