@@ -30,27 +30,41 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * Imports an ONNX model holding an LSTM stack: a single LSTM node (opset 7 to 22, every attribute
- * and input), or a whole graph as {@code torch.onnx.export} writes {@code nn.LSTM} (one LSTM node per
- * layer, any number of layers, bidirectional, batch_first, with the Transpose/Squeeze/Reshape glue
- * and the Shape/Gather/ConstantOfShape zero initial states around them).
+ * Imports an ONNX model holding an LSTM stack and what surrounds it: a single LSTM node (opset 7
+ * to 22, every attribute and input), or a whole network as {@code torch.onnx.export} (opsets 7–18)
+ * and tf2onnx (Keras 2 and 3) write it:
+ * <ul>
+ * <li>input stage: token ids looked up in an embedding table ({@code Gather} on an initializer,
+ *     with Keras's Cast/Clip/Max/Min clamping), or float features with constant per-feature
+ *     {@code Sub/Div/Mul/Add} or an eval-mode BatchNormalization folded into an input transform;</li>
+ * <li>the LSTM nodes with their layout glue (Transpose/Squeeze/Unsqueeze/Reshape/Flatten), zero
+ *     initial states built from Shape/Gather/ConstantOfShape/Expand, If nodes with constant
+ *     conditions, tf2onnx's split of a bidirectional Y per direction and its join;</li>
+ * <li>a choice of time step or reduction: the last step ({@code Gather}/{@code Slice} -1 on the time
+ *     axis), the last valid step from a lengths input (GatherElements, or torch's arange index),
+ *     the final states (Y_h rows, or forward's last step with reverse's first), mean or max over time;</li>
+ * <li>a head: Gemm, MatMul+Add, the elementwise functions of {@link io.github.lstmc.compiler.model.Activation}
+ *     (GELU also as its Erf or Tanh chain, Softplus(beta) as Mul/Softplus/Div), PRelu, Softmax and
+ *     LogSoftmax over the features, Dropout and Identity folded away.</li>
+ * </ul>
  *
  * <p>What the model holds and what it takes at run time:
  * <ul>
  * <li>W, R, B and P must be constants (initializers, possibly behind Constant/Identity/Cast nodes);
  *     they are compiled in. A weight fed by a graph input is an error.</li>
- * <li>initial_h/initial_c may be absent, all-zero constants (a Fill or zero initializer; the same as
- *     starting from the default zero state), or a graph input ({@code [D, batch, H]}, or
- *     {@code [layers*D, batch, H]} sliced per layer as torch exports h0/c0): then the caller passes
- *     that tensor as the initial state at run time ({@link OnnxImport#initialHidden()}). A non-zero
- *     constant initial state is refused: the IR has no place for it, and silently dropping it
- *     would change the results.</li>
- * <li>sequence_lens may be absent or an integer graph input, passed as lengths at run time. A
- *     constant sequence_lens is refused for the same reason.</li>
+ * <li>initial_h/initial_c may be absent, all-zero constants, or a graph input ({@code [D, batch, H]},
+ *     or {@code [layers*D, batch, H]} sliced per layer): the caller passes that tensor as the initial
+ *     state at run time ({@link OnnxImport#initialHidden()}). A non-zero constant initial state is
+ *     refused: the IR has no place for it, and silently dropping it would change the results.</li>
+ * <li>sequence_lens may be absent or an integer graph input, passed as lengths at run time (then
+ *     they also mask the recurrence); a constant sequence_lens is refused likewise. A lengths input
+ *     that only picks the last valid step leaves the LSTM running over the padding, as the graph does.</li>
  * </ul>
  *
- * <p>Every problem is an {@link LstmcException} naming the file and the node, attribute or tensor.
- * Sizes are checked before anything is allocated.
+ * <p>{@link LoadOptions#from()}/{@link LoadOptions#to()} compile the part of a graph between two
+ * tensors; {@link #cutPoints(Path)} lists where such cuts work. Every problem is one line, an
+ * {@link LstmcException} naming the file and the node (its operator, and whether a cut can avoid
+ * it), attribute or tensor. Sizes are checked before anything is allocated.
  */
 public final class OnnxLoader {
     /** The oldest opset whose LSTM (LSTM-7) lstmc reads; later versions only add layout (14) and types. */

@@ -46,6 +46,7 @@ final class OpTable {
         SelectOps.register(table);
         RecurrentOps.register(table);
         ArithOps.register(table);
+        ClampOps.register(table);
         HeadOps.register(table);
         ReductionOps.register(table);
         return table;
