@@ -177,6 +177,9 @@ final class AxisOps {
 
     static GraphValue transpose(NodeContext c) throws LstmcException {
         GraphValue v = c.in(0);
+        if (v instanceof StateOut states && StepOps.stateAsSeq(c, states) != null) {
+            v = StepOps.stateAsSeq(c, states); // Y_h [D, B, H] moved around on its way to a head
+        }
         if (!(v instanceof Seq s)) {
             return v instanceof Fill ? v : c.unsupported("Transpose of this value is not supported");
         }
@@ -216,6 +219,9 @@ final class AxisOps {
             }
         } else {
             return c.unsupported("Reshape needs a shape computed from constants and Shape");
+        }
+        if (v instanceof StateOut states && StepOps.stateAsSeq(c, states) != null && target.size() == 2) {
+            v = StepOps.stateAsSeq(c, states); // Y_h [D, B, H] reshaped to [B, D*H] or [D*B, H]
         }
         if (v instanceof Fill || v instanceof StateOut || isIndex(v)) {
             return v;

@@ -132,6 +132,21 @@ final class StepOps {
                 + " (lstmc takes one row, or both directions of one layer)");
     }
 
+    /** Y_h of one node (layout 0) as data {@code [directions, batch, hidden]}, or null. */
+    static Seq stateAsSeq(NodeContext c, StateOut states) {
+        if (states.cell() || states.lstms().size() != 1) {
+            return null;
+        }
+        int k = states.lstms().get(0);
+        LstmNode node = c.walker.lstms().get(k);
+        if (node.layout() != 0) {
+            return null;
+        }
+        Axis dirs = node.directions() == 2 ? Axis.of(new Factor("dir:" + k, 2)) : Axis.of();
+        return new Seq(Origin.lstm(k), List.of(dirs, c.walker.batch(), Axis.of(new Factor("hid:" + k, node.hidden()))),
+                Meaning.RAW.withPick(Pick.FINAL, null));
+    }
+
     /** The final hidden state of a unidirectional node squeezed to [batch, hidden], or null. */
     static Seq squeezedState(NodeContext c, StateOut states, long[] axes) {
         if (states.cell() || states.lstms().size() != 1) {

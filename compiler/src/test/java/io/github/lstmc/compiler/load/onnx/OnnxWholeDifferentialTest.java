@@ -81,6 +81,7 @@ class OnnxWholeDifferentialTest {
         add(all, "meanPooled13", () -> WholeGraphs.meanPooled(13), false);
         add(all, "meanPooled18", () -> WholeGraphs.meanPooled(18), false);
         add(all, "batchNorms", WholeGraphs::batchNorms, false);
+        add(all, "yhTransposed", WholeGraphs::yhTransposed, false);
         return all.stream();
     }
 

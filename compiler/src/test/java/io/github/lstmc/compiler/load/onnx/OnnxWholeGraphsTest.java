@@ -145,4 +145,11 @@ class OnnxWholeGraphsTest {
         // Gemm, then the batch norm folded into it, ReLU, Gemm
         assertEquals(List.of(HeadLayer.Dense.class, HeadLayer.Elementwise.class, HeadLayer.Dense.class), kinds(m));
     }
+
+    @Test
+    void finalStatesFromATransposedAndReshapedYh() throws Exception {
+        Model m = read(WholeGraphs.yhTransposed()).model();
+        assertEquals(TimeReduction.FINAL_STATE, m.reduction());
+        assertEquals(2 * H, m.head().get(0).inputSize());
+    }
 }

@@ -197,4 +197,16 @@ final class WholeGraphs {
         String out = gemm(g, g.node("Relu", in(bn)), 5, K);
         return g.output(out, "B", K).build(14);
     }
+
+    /** Keras-style final states from Y_h: Transpose(1, 0, 2) → Reshape [B, 2H] → Dense → Softmax. */
+    static byte[] yhTransposed() {
+        GraphBuilder g = new GraphBuilder(12).input("x", DataType.FLOAT, "B", "T", F);
+        String xt = g.node("Transpose", in("x"), ints("perm", 1, 0, 2));
+        String[] y = g.lstm("lstm", xt, F, H, "bidirectional", null, null, null);
+        String t = g.node("Transpose", in(y[1]), ints("perm", 1, 0, 2));
+        String flat = g.node("Reshape", in(t, g.ints(new long[] {-1, 2 * H}, 2)));
+        String mm = g.node("MatMul", in(flat, g.random(0.5f, 2 * H, K)));
+        String dense = g.node("Add", in(mm, g.random(0.2f, K)));
+        return g.output(g.node("Softmax", in(dense), integer("axis", -1)), "B", K).build(13);
+    }
 }
