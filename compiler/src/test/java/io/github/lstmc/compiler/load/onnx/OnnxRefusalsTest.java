@@ -205,4 +205,30 @@ class OnnxRefusalsTest {
         g.output(g.node("Unsqueeze", "u", in(f, g.ints(new long[] {2}, 1))), "B", "T", 1);
         assertEquals("r.onnx: the graph has no LSTM node (operators: Cast, Unsqueeze)", refusal(g.build(14)));
     }
+
+    @Test
+    void recurrenceLoweredIntoAScan() {
+        GraphBuilder g = batchFirst();
+        io.github.lstmc.compiler.load.onnx.proto.Onnx.GraphProto body =
+                io.github.lstmc.compiler.load.onnx.proto.Onnx.GraphProto.newBuilder().setName("cell").build();
+        String y = g.node("Scan", "rnn/scan", in("x"), integer("num_scan_inputs", 1),
+                io.github.lstmc.compiler.load.onnx.proto.Onnx.AttributeProto.newBuilder().setName("body")
+                        .setType(io.github.lstmc.compiler.load.onnx.proto.Onnx.AttributeProto.AttributeType.GRAPH)
+                        .setG(body).build());
+        g.output(g.node("Tanh", in(y)), "B", "T", F);
+        assertEquals("r.onnx: the graph has no LSTM node: its recurrence was lowered into a Scan (operators: Scan, Tanh);"
+                + " lstmc compiles the ONNX LSTM operator, so re-export the model with an LSTM op", refusal(g.build(14)));
+    }
+
+    @Test
+    void ifWhoseConditionDependsOnTheBatch() {
+        GraphBuilder g = batchFirst();
+        String y = WholeGraphs.torchBatchFirstLstm(g, "x", "forward", null);
+        String batch = g.node("Gather", in(g.node("Shape", in(y)), g.ints(new long[] {0})));
+        String cond = g.node("Equal", "batch_is_one", in(batch, g.ints(new long[] {1})));
+        g.output(g.node("Identity", in(cond)), 1);
+        g.output(y, "B", "T", H);
+        assertEquals("r.onnx: node 'batch_is_one' (Equal): Equal of values that depend on the sequence length or batch"
+                + " size is not supported" + AFTER, refusal(g.build(14)));
+    }
 }
