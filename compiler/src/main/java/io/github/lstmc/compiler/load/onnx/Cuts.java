@@ -21,10 +21,23 @@ final class Cuts {
     /** Candidates tried per side, so that a huge graph stays quick. */
     static final int MAX_TRIES = 300;
 
-    private Cuts() {
+    static CutPoints find(String file, GraphProto graph, long opset) {
+        return new Cuts(file, graph, opset).find();
     }
 
-    static CutPoints find(String file, GraphProto graph, long opset) {
+    private final String file;
+    private final GraphProto graph;
+    private final long opset;
+    /** Initializers decoded once for all the trial imports. */
+    private final Map<String, OnnxTensor> decoded = new HashMap<>();
+
+    private Cuts(String file, GraphProto graph, long opset) {
+        this.file = file;
+        this.graph = graph;
+        this.opset = opset;
+    }
+
+    private CutPoints find() {
         List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < graph.getNodeCount(); i++) {
             if (graph.getNode(i).getOpType().equals("LSTM")) {
@@ -43,14 +56,14 @@ final class Cuts {
             if (from.size() >= MAX_TRIES) {
                 break;
             }
-            if (works(file, graph, opset, t, lastY, true)) {
+            if (works(t, lastY, true)) {
                 from.add(t);
             }
         }
         // Outputs are tried with the whole input side if it imports, else with the first few inputs that
         // do (an output must be in the layout of the input).
         List<String> inputs = new ArrayList<>();
-        if (works(file, graph, opset, null, lastY, true)) {
+        if (works(null, lastY, true)) {
             inputs.add(null);
         } else {
             inputs.addAll(from.subList(0, Math.min(3, from.size())));
@@ -63,7 +76,7 @@ final class Cuts {
                     continue;
                 }
                 for (String in : inputs) {
-                    if (works(file, graph, opset, in, t, false)) {
+                    if (works(in, t, false)) {
                         to.add(t);
                         break;
                     }
@@ -73,9 +86,9 @@ final class Cuts {
         return new CutPoints(from, to);
     }
 
-    private static boolean works(String file, GraphProto graph, long opset, String from, String to, boolean stackOnly) {
+    private boolean works(String from, String to, boolean stackOnly) {
         try {
-            OnnxLoader.importGraph(file, graph, opset, from, to, stackOnly);
+            OnnxLoader.importGraph(file, graph, opset, from, to, stackOnly, decoded);
             return true;
         } catch (LstmcException | RuntimeException e) {
             return false;

@@ -62,22 +62,26 @@ final class GraphWalker {
     private final Map<String, GraphValue> values = new HashMap<>();
     private final List<LstmNode> lstms = new ArrayList<>();
     private final OpTable table = OpTable.standard();
+    private final Map<String, OnnxTensor> decoded;
     /** Graph positions of the top-level LSTM nodes, for cut hints. */
     private final List<Integer> lstmPositions = new ArrayList<>();
     private Axis time;
     private Axis batch;
 
     GraphWalker(String file, GraphProto graph) throws LstmcException {
-        this(file, graph, 14, null, null);
+        this(file, graph, 14, null, null, new HashMap<>());
     }
 
     /**
      * @param opset the model's default-domain opset
      * @param from  a tensor to read as the float data input instead of computing it, or null
      * @param to    the tensor to compute instead of the graph outputs, or null
+     * @param decoded initializers decoded so far (filled as they are decoded; shareable between walks)
      */
-    GraphWalker(String file, GraphProto graph, long opset, String from, String to) throws LstmcException {
+    GraphWalker(String file, GraphProto graph, long opset, String from, String to, Map<String, OnnxTensor> decoded)
+            throws LstmcException {
         this.file = file;
+        this.decoded = decoded;
         this.graph = graph;
         this.opset = opset;
         this.from = from;
@@ -244,7 +248,12 @@ final class GraphWalker {
         }
         TensorProto t = initializers.get(name);
         if (t != null) {
-            GraphValue c = new Const(OnnxTensors.decode(file, "initializer '" + name + "'", t));
+            OnnxTensor tensor = decoded.get(name);
+            if (tensor == null) {
+                tensor = OnnxTensors.decode(file, "initializer '" + name + "'", t);
+                decoded.put(name, tensor);
+            }
+            GraphValue c = new Const(tensor);
             values.put(name, c);
             return c;
         }
@@ -289,7 +298,8 @@ final class GraphWalker {
         }
         return new Unsupported(file + ": graph input '" + name + "' (element type " + elem + ", rank " + rank
                 + ") is neither sequence data [seq, batch, features], token ids [batch, seq], an initial state nor"
-                + " sequence lengths");
+                + " sequence lengths (--from TENSOR can start the model at a tensor computed from it; lstmc inspect"
+                + " lists the tensors)");
     }
 
     private List<GraphValue> evaluate(NodeProto node, String description, int index) throws LstmcException {

@@ -205,14 +205,17 @@ public final class OnnxLoader {
 
     static OnnxImport importGraph(String file, GraphProto graph, long opset, String from, String to)
             throws LstmcException {
-        return importGraph(file, graph, opset, from, to, false);
+        return importGraph(file, graph, opset, from, to, false, new java.util.HashMap<>());
     }
 
-    /** {@code stackOnly}: check the input side and the LSTM stack, not the outputs (for finding cut points). */
-    static OnnxImport importGraph(String file, GraphProto graph, long opset, String from, String to, boolean stackOnly)
-            throws LstmcException {
+    /**
+     * {@code stackOnly}: check the input side and the LSTM stack, not the outputs; {@code decoded}:
+     * initializers decoded so far, shared between imports of one graph (for finding cut points).
+     */
+    static OnnxImport importGraph(String file, GraphProto graph, long opset, String from, String to, boolean stackOnly,
+                                  java.util.Map<String, OnnxTensor> decoded) throws LstmcException {
         refuseLoweredRecurrence(file, graph);
-        GraphWalker walker = new GraphWalker(file, graph, opset, from, to);
+        GraphWalker walker = new GraphWalker(file, graph, opset, from, to, decoded);
         walker.walk();
         List<LstmNode> lstms = walker.lstms();
         if (lstms.isEmpty()) {
