@@ -82,6 +82,7 @@ class OnnxWholeDifferentialTest {
         add(all, "meanPooled18", () -> WholeGraphs.meanPooled(18), false);
         add(all, "batchNorms", WholeGraphs::batchNorms, false);
         add(all, "yhTransposed", WholeGraphs::yhTransposed, false);
+        add(all, "activationZoo", WholeGraphs::activationZoo, false);
         return all.stream();
     }
 

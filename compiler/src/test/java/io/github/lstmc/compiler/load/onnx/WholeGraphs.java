@@ -209,4 +209,19 @@ final class WholeGraphs {
         String dense = g.node("Add", in(mm, g.random(0.2f, K)));
         return g.output(g.node("Softmax", in(dense), integer("axis", -1)), "B", K).build(13);
     }
+
+    /** Operators of the head at opset 20: Gelu (both forms), Selu, Softsign, HardSwish, Celu, PRelu, Flatten. */
+    static byte[] activationZoo() {
+        GraphBuilder g = new GraphBuilder(13).input("x", DataType.FLOAT, "B", "T", F);
+        String y = torchBatchFirstLstm(g, "x", "forward", null);
+        String last = g.node("Gather", in(y, g.ints(new long[] {-1})), integer("axis", 1));
+        String flat = g.node("Flatten", in(last), integer("axis", 1));
+        String a = g.node("Gelu", in(gemm(g, flat, H, 6)), LstmNodeModels.stringAttr("approximate", "tanh"));
+        String b = g.node("Gelu", in(gemm(g, a, 6, 6)));
+        String c = g.node("Softsign", in(g.node("Selu", in(b))));
+        String d = g.node("Celu", in(g.node("HardSwish", in(c))), GraphBuilder.real("alpha", 0.7f));
+        String e = g.node("PRelu", in(d, g.init(new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f}, 6)));
+        String out = g.node("Softmax", in(gemm(g, e, 6, K)), integer("axis", -1));
+        return g.output(out, "B", K).build(20);
+    }
 }
