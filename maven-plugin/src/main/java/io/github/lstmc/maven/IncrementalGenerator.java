@@ -180,6 +180,11 @@ final class IncrementalGenerator {
                 .append("vector ").append(options.vectorApi()).append('\n')
                 .append("prefix ").append(model.prefix() == null ? "-" : model.prefix()).append('\n')
                 .append("layout ").append(model.layout() == null ? "-" : model.layout()).append('\n');
+        if (model.from() != null || model.to() != null) {
+            // Only cut models add these lines, so that the digests of existing models stay the same.
+            header.append("from ").append(model.from() == null ? "-" : model.from()).append('\n')
+                    .append("to ").append(model.to() == null ? "-" : model.to()).append('\n');
+        }
         md.update(header.toString().getBytes(StandardCharsets.UTF_8));
         for (Path input : model.inputs()) {
             // Length-prefixed, so that moving bytes between the model and its config changes the digest.

@@ -1,0 +1,25 @@
+package io.github.lstmc.compiler.cli;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** {@code --from}/{@code --to} on the command line, on a graph whose convolutional front end lstmc refuses. */
+class OnnxCutCliTest {
+    private static Path conv() throws Exception {
+        return Path.of(OnnxCutCliTest.class.getResource("/goldens/refused/conv1d_front_end/model.onnx").toURI());
+    }
+
+    @Test
+    void refusedFrontEndNamesTheCut() throws Exception {
+        Cli.run("inspect", conv().toString()).assertUserError("node '/conv/Conv' (Conv)", "--from TENSOR can cut it off");
+    }
+
+    @Test
+    void fromAndToCompileTheMiddle() throws Exception {
+        Cli.Result r = Cli.run("inspect", conv().toString(), "--from", "/lstm/Transpose_output_0", "--to", "output");
+        r.assertOk();
+        assertTrue(r.out().contains("reduction over time: the output at the last step"), r.out());
+    }
+}
