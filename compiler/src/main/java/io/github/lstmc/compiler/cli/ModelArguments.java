@@ -84,6 +84,11 @@ final class ModelArguments {
         return result;
     }
 
+    /** True when --from or --to was given. */
+    boolean hasCut() {
+        return from != null || to != null;
+    }
+
     /** The model file's name, e.g. {@code speech_tagger.safetensors}. */
     String fileName() {
         Path name = model.getFileName();

@@ -13,7 +13,12 @@ class OnnxCutCliTest {
 
     @Test
     void refusedFrontEndNamesTheCut() throws Exception {
-        Cli.run("inspect", conv().toString()).assertUserError("node '/conv/Conv' (Conv)", "--from TENSOR can cut it off");
+        Cli.Result r = Cli.run("inspect", conv().toString());
+        r.assertUserError("node '/conv/Conv' (Conv)", "--from TENSOR can cut it off");
+        // inspect lists where a cut works before it reports the refusal
+        assertTrue(r.out().contains("tensors where a cut works"), r.out());
+        assertTrue(r.out().contains("  --from /lstm/Transpose_output_0\n"), r.out());
+        assertTrue(r.out().contains("  --to output\n"), r.out());
     }
 
     @Test
