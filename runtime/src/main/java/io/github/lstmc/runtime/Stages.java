@@ -85,6 +85,13 @@ public final class Stages {
         }
     }
 
+    /** Writes {@code row} into every row of {@code state} ({@code [B][row.length]}): a constant initial state. */
+    public static void broadcast(float[] state, float[] row) {
+        for (int at = 0; at + row.length <= state.length; at += row.length) {
+            System.arraycopy(row, 0, state, at, row.length);
+        }
+    }
+
     /** {@code v[k] = v[k] >= 0 ? v[k] : slope[k] * v[k]} for {@code k < n}, in place. */
     public static void prelu(float[] v, int n, float[] slope) {
         for (int k = 0; k < n; k++) {

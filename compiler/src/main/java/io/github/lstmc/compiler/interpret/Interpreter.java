@@ -4,6 +4,7 @@ import io.github.lstmc.compiler.model.Activation;
 import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.model.DirectionCell;
 import io.github.lstmc.compiler.model.Gate;
+import io.github.lstmc.compiler.model.InitialState;
 import io.github.lstmc.compiler.model.Layer;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.model.Peephole;
@@ -150,6 +151,31 @@ public final class Interpreter extends AbstractLstmNetwork {
     @Override
     protected float[][] embeddingTable() {
         return embedding;
+    }
+
+    /** Zeros, or the model's constant initial state in every row. */
+    @Override
+    public LstmState newState(int batch) {
+        LstmState state = super.newState(batch);
+        InitialState initial = model.initialState();
+        if (initial != null) {
+            for (int k = 0; k < initial.size(); k++) {
+                fill(state.hidden(k), initial.hidden().get(k));
+                fill(state.cell(k), initial.cell().get(k));
+            }
+        }
+        return state;
+    }
+
+    private static void fill(float[] rows, io.github.lstmc.compiler.model.Matrix vector) {
+        if (vector == null) {
+            return;
+        }
+        for (int at = 0; at < rows.length; at += vector.cols()) {
+            for (int j = 0; j < vector.cols(); j++) {
+                rows[at + j] = vector.get(j);
+            }
+        }
     }
 
     @Override

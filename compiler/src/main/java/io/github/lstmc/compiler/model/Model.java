@@ -32,14 +32,21 @@ import java.util.List;
  * @param scalarOutput true when the framework's output has no feature axis (a regressor's
  *                   {@code squeeze(-1)}): the output size is then 1 and {@code lstmc run} writes {@code [batch]}
  *                   (or {@code [batch][seq]})
+ * @param initialState a constant initial state compiled in (what {@code newState} returns), or null for zeros
  */
 public record Model(String name, Embedding embedding, InputAffine inputAffine, List<Layer> layers, Layout layout,
                     TimeReduction reduction, List<HeadLayer> head, boolean lengthsMaskRecurrence,
-                    boolean scalarOutput) {
+                    boolean scalarOutput, InitialState initialState) {
 
     /** A bare LSTM stack: no input stage, no reduction, no head. */
     public Model(String name, List<Layer> layers, Layout layout) {
-        this(name, null, null, layers, layout, TimeReduction.NONE, List.of(), true, false);
+        this(name, null, null, layers, layout, TimeReduction.NONE, List.of(), true, false, null);
+    }
+
+    /** A network that starts from zeros. */
+    public Model(String name, Embedding embedding, InputAffine inputAffine, List<Layer> layers, Layout layout,
+                 TimeReduction reduction, List<HeadLayer> head, boolean lengthsMaskRecurrence, boolean scalarOutput) {
+        this(name, embedding, inputAffine, layers, layout, reduction, head, lengthsMaskRecurrence, scalarOutput, null);
     }
 
     public Model {
@@ -101,28 +108,52 @@ public record Model(String name, Embedding embedding, InputAffine inputAffine, L
         if (scalarOutput && width != 1) {
             throw new IllegalArgumentException("a scalar output needs 1 output feature, got " + width);
         }
+        if (initialState != null) {
+            if (initialState.size() != layers.size() * directions) {
+                throw new IllegalArgumentException("initial state: has " + initialState.size() + " entries, expected "
+                        + layers.size() * directions + " (layers * directions)");
+            }
+            for (int k = 0; k < initialState.size(); k++) {
+                Layer layer = layers.get(k / directions);
+                Matrix h = initialState.hidden().get(k);
+                Matrix c = initialState.cell().get(k);
+                if (h != null && h.cols() != layer.stateSize() || c != null && c.cols() != layer.hiddenSize()) {
+                    throw new IllegalArgumentException("initial state entry " + k + ": hidden must have "
+                            + layer.stateSize() + " values and cell " + layer.hiddenSize());
+                }
+            }
+            if (initialState.isZero()) {
+                initialState = null;
+            }
+        }
+    }
+
+    /** This model starting from {@code state} (null: zeros). */
+    public Model withInitialState(InitialState state) {
+        return new Model(name, embedding, inputAffine, layers, layout, reduction, head, lengthsMaskRecurrence,
+                scalarOutput, state);
     }
 
     /** This model with another input stage, reduction and head (the recurrent stack kept). */
     public Model withStages(Embedding embedding, InputAffine inputAffine, TimeReduction reduction, List<HeadLayer> head,
                             boolean lengthsMaskRecurrence, boolean scalarOutput) {
         return new Model(name, embedding, inputAffine, layers, layout, reduction, head, lengthsMaskRecurrence,
-                scalarOutput);
+                scalarOutput, initialState);
     }
 
     /** This model with another name. */
     public Model withName(String newName) {
         return new Model(newName, embedding, inputAffine, layers, layout, reduction, head, lengthsMaskRecurrence,
-                scalarOutput);
+                scalarOutput, initialState);
     }
 
     /**
      * True when this is more than a bare LSTM stack: an input stage, a reduction or a head surrounds it,
-     * or lengths do not mask it, or the output has no feature axis.
+     * or lengths do not mask it, or the output has no feature axis, or it starts from a constant state.
      */
     public boolean hasStages() {
         return embedding != null || inputAffine != null || reduction != TimeReduction.NONE || !head.isEmpty()
-                || !lengthsMaskRecurrence || scalarOutput;
+                || !lengthsMaskRecurrence || scalarOutput || initialState != null;
     }
 
     /** A single-layer model with the given layout. */
@@ -175,6 +206,12 @@ public record Model(String name, Embedding embedding, InputAffine inputAffine, L
     /** Stored parameters: embedding, input transform, recurrent stack and head. */
     public long parameterCount() {
         long count = layers.stream().mapToLong(Layer::parameterCount).sum();
+        if (initialState != null) {
+            for (int k = 0; k < initialState.size(); k++) {
+                count += initialState.hidden().get(k) == null ? 0 : initialState.hidden().get(k).size();
+                count += initialState.cell().get(k) == null ? 0 : initialState.cell().get(k).size();
+            }
+        }
         count += embedding == null ? 0 : embedding.parameterCount();
         count += inputAffine == null ? 0 : 2L * inputAffine.size();
         return count + head.stream().mapToLong(HeadLayer::parameterCount).sum();

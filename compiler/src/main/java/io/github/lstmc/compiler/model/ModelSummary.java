@@ -61,6 +61,9 @@ public final class ModelSummary {
             if (!model.lengthsMaskRecurrence()) {
                 out.append("  lengths choose the step the reduction reads; the LSTM runs over the padding too\n");
             }
+            if (model.initialState() != null) {
+                out.append("initial state: a constant, compiled in (newState starts from it)\n");
+            }
             int width = model.recurrentOutputSize();
             for (int k = 0; k < model.head().size(); k++) {
                 HeadLayer stage = model.head().get(k);

@@ -79,6 +79,9 @@ final class ModelDescription {
         if (model.scalarOutput()) {
             s.append(", scalar output");
         }
+        if (model.initialState() != null) {
+            s.append(", constant initial state");
+        }
         return s.toString();
     }
 
@@ -144,6 +147,13 @@ final class ModelDescription {
                 }
             } else if (stage instanceof HeadLayer.PRelu p) {
                 matrices.add(p.slope());
+            }
+        }
+        if (model.initialState() != null) {
+            for (int k = 0; k < model.initialState().size(); k++) {
+                for (Matrix m : new Matrix[] {model.initialState().hidden().get(k), model.initialState().cell().get(k)}) {
+                    matrices.add(m == null ? Matrix.vector(new float[] {Float.NaN}) : m);
+                }
             }
         }
         for (Matrix m : matrices) {

@@ -36,11 +36,27 @@ import io.github.lstmc.compiler.model.TimeReduction;
  * @param stateSize        the last layer's state size S
  * @param lengthsMaskRecurrence whether the drivers get the lengths
  * @param head             the head, or null for none
+ * @param initialHidden    a constant initial state: per LstmState entry the VECTOR field of its hidden state, or null
+ *                         for zeros; {@code newState(batch)} is then overridden to call
+ *                         {@code Stages.broadcast(state.hidden(k), FIELD)} (and the same for the cell) after
+ *                         {@code super.newState(batch)}. An empty list without a constant state.
+ * @param initialCell      the same for the cell states
  */
 public record NetworkStages(String embeddingField, int vocabularySize, String affineScaleField, String affineShiftField,
                             int affineBuffer, int recurrentBuffer, int recurrentWidth, TimeReduction reduction,
                             int reducedBuffer, int finalStateIndex, int directions, int stateSize,
-                            boolean lengthsMaskRecurrence, HeadPlan head) {
+                            boolean lengthsMaskRecurrence, HeadPlan head, java.util.List<String> initialHidden,
+                            java.util.List<String> initialCell) {
+
+    public NetworkStages {
+        initialHidden = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(initialHidden));
+        initialCell = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(initialCell));
+    }
+
+    /** True when {@code newState} starts from a compiled-in constant. */
+    public boolean hasInitialState() {
+        return !initialHidden.isEmpty();
+    }
 
     /** The name of the {@code io.github.lstmc.runtime.Stages} kind constant for a reduction of the output. */
     public String reduceKind() {

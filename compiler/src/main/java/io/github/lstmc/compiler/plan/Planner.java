@@ -198,10 +198,28 @@ public final class Planner {
             workspace.add(new WorkspaceBuffer("head scratch b", scratch, 0));
             head = head(model.head(), a, a + 1);
         }
+        List<String> initialHidden = new ArrayList<>();
+        List<String> initialCell = new ArrayList<>();
+        if (model.initialState() != null) {
+            for (int k = 0; k < model.initialState().size(); k++) {
+                initialHidden.add(stateField("INITIAL_HIDDEN_" + k, model.initialState().hidden().get(k)));
+                initialCell.add(stateField("INITIAL_CELL_" + k, model.initialState().cell().get(k)));
+            }
+        }
         int lastLayer = model.layers().size() - 1;
         return new NetworkStages(embeddingField, model.vocabularySize(), scale, shift, affineBuffer, recurrentBuffer,
                 width, model.reduction(), reducedBuffer, lastLayer * model.directionCount(), model.directionCount(),
-                model.layers().get(lastLayer).stateSize(), model.lengthsMaskRecurrence(), head);
+                model.layers().get(lastLayer).stateSize(), model.lengthsMaskRecurrence(), head, initialHidden,
+                initialCell);
+    }
+
+    /** A constant initial state vector as a field; null (nothing to write over the zeros) when absent or zero. */
+    private String stateField(String name, Matrix vector) {
+        if (vector == null || vector.isZero()) {
+            return null;
+        }
+        weights.add(WeightField.vector(name, vector.toArray()));
+        return name;
     }
 
     /** Layer 0 reads the transformed input, the last layer writes the stages' buffer. */

@@ -64,6 +64,9 @@ class WholeNetworkDifferentialTest {
             coverage.merge(model.embedding() != null ? "tokens" : model.inputAffine() != null ? "affine" : "features",
                     1, Integer::sum);
             coverage.merge(model.lengthsMaskRecurrence() ? "lengths mask" : "lengths pick only", 1, Integer::sum);
+            if (model.initialState() != null) {
+                coverage.merge("initial state", 1, Integer::sum);
+            }
             for (HeadLayer stage : model.head()) {
                 coverage.merge("head " + stage.getClass().getSimpleName(), 1, Integer::sum);
             }
@@ -78,7 +81,7 @@ class WholeNetworkDifferentialTest {
             assertTrue(coverage.containsKey("reduction " + r), "no " + r + " among " + coverage);
         }
         for (String kind : List.of("tokens", "affine", "features", "lengths mask", "lengths pick only", "head Dense",
-                "head Elementwise", "head PRelu", "head Softmax")) {
+                "head Elementwise", "head PRelu", "head Softmax", "initial state")) {
             assertTrue(coverage.containsKey(kind), "no " + kind + " among " + coverage);
         }
         InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources);
@@ -108,6 +111,14 @@ class WholeNetworkDifferentialTest {
             LstmState initial = reference.newState(batch);
             if (rnd.nextBoolean()) {
                 RandomModels.fillState(rnd, initial);
+            }
+            for (LstmNetwork net : List.of(source, bytecode)) {
+                LstmState fresh = net.newState(batch);
+                LstmState expectedFresh = reference.newState(batch);
+                for (int k = 0; k < fresh.size(); k++) {
+                    identical(what + " newState hidden(" + k + ")", expectedFresh.hidden(k), fresh.hidden(k));
+                    identical(what + " newState cell(" + k + ")", expectedFresh.cell(k), fresh.cell(k));
+                }
             }
             int outputs = batch * (model.reducesTime() ? 1 : steps) * model.outputSize();
             if (model.vocabularySize() > 0) {

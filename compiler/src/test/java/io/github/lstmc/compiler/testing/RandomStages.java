@@ -55,7 +55,19 @@ public final class RandomStages {
             }
         }
         boolean scalar = width == 1 && rnd.nextBoolean();
-        return model.withStages(embedding, affine, reduction, head, rnd.nextBoolean(), scalar);
+        Model staged = model.withStages(embedding, affine, reduction, head, rnd.nextBoolean(), scalar);
+        if (rnd.nextInt(4) == 0) {
+            // a constant initial state, some entries zero
+            List<Matrix> hidden = new ArrayList<>();
+            List<Matrix> cell = new ArrayList<>();
+            for (int k = 0; k < model.layers().size() * model.directionCount(); k++) {
+                io.github.lstmc.compiler.model.Layer layer = model.layers().get(k / model.directionCount());
+                hidden.add(rnd.nextBoolean() ? Matrix.vector(values(rnd, layer.stateSize(), 0.5f)) : null);
+                cell.add(rnd.nextBoolean() ? Matrix.vector(values(rnd, layer.hiddenSize(), 0.5f)) : null);
+            }
+            staged = staged.withInitialState(new io.github.lstmc.compiler.model.InitialState(hidden, cell));
+        }
+        return staged;
     }
 
     private static float[] values(Random rnd, int n, float scale) {

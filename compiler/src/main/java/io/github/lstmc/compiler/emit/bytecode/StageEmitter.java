@@ -128,6 +128,33 @@ final class StageEmitter {
             table.insn(ARETURN);
             table.finish();
         }
+        if (stages.hasInitialState()) {
+            String stateType = "L" + RuntimeTypes.STATE + ";";
+            Code code = cls.method(ACC_PUBLIC, "newState", "(I)" + stateType, "batch");
+            code.line();
+            code.load(code.local("this"));
+            code.load(code.local("batch"));
+            code.mv().visitMethodInsn(INVOKESPECIAL, RuntimeTypes.ABSTRACT_NETWORK, "newState", "(I)" + stateType, false);
+            Code.Local state = code.storeNew("state", org.objectweb.asm.Type.getType(stateType));
+            for (int k = 0; k < stages.initialHidden().size(); k++) {
+                for (boolean hidden : new boolean[] {true, false}) {
+                    String field = (hidden ? stages.initialHidden() : stages.initialCell()).get(k);
+                    if (field == null) {
+                        continue;
+                    }
+                    code.line();
+                    code.load(state);
+                    code.pushInt(k);
+                    code.invokeVirtual(RuntimeTypes.STATE, hidden ? "hidden" : "cell", "(I)[F");
+                    code.getStatic(cls.owner(), field, RuntimeTypes.FLOATS);
+                    code.invokeStatic(STAGES, "broadcast", "([F[F)V");
+                }
+            }
+            code.line();
+            code.load(state);
+            code.insn(ARETURN);
+            code.finish();
+        }
         if (stages.reducesTime()) {
             Code reduces = cls.method(ACC_PUBLIC, "reducesTime", "()Z");
             reduces.line();

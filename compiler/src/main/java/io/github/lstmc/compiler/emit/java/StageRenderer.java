@@ -57,7 +57,7 @@ final class StageRenderer {
         }
     }
 
-    /** {@code vocabularySize()}, {@code reducesTime()} and {@code embeddingTable()}, as the stages say. */
+    /** {@code vocabularySize()}, {@code embeddingTable()}, {@code newState} and {@code reducesTime()}, as the stages say. */
     static List<MethodSpec> accessors(NetworkStages s) {
         List<MethodSpec> methods = new ArrayList<>();
         if (s.embeddingField() != null) {
@@ -67,6 +67,22 @@ final class StageRenderer {
             methods.add(MethodSpec.methodBuilder("embeddingTable").addAnnotation(Override.class)
                     .addModifiers(Modifier.PROTECTED).returns(float[][].class)
                     .addStatement("return $L", s.embeddingField()).build());
+        }
+        if (s.hasInitialState()) {
+            ClassName state = ClassName.get("io.github.lstmc.runtime", "LstmState");
+            MethodSpec.Builder m = MethodSpec.methodBuilder("newState").addAnnotation(Override.class)
+                    .addJavadoc("The model's constant initial state in every row.\n")
+                    .addModifiers(Modifier.PUBLIC).returns(state).addParameter(int.class, "batch")
+                    .addStatement("$T state = super.newState(batch)", state);
+            for (int k = 0; k < s.initialHidden().size(); k++) {
+                if (s.initialHidden().get(k) != null) {
+                    m.addStatement("$T.broadcast(state.hidden($L), $L)", STAGES, k, s.initialHidden().get(k));
+                }
+                if (s.initialCell().get(k) != null) {
+                    m.addStatement("$T.broadcast(state.cell($L), $L)", STAGES, k, s.initialCell().get(k));
+                }
+            }
+            methods.add(m.addStatement("return state").build());
         }
         if (s.reducesTime()) {
             methods.add(MethodSpec.methodBuilder("reducesTime").addAnnotation(Override.class)

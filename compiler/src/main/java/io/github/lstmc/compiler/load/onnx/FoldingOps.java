@@ -242,7 +242,9 @@ final class FoldingOps {
             OnnxTensor t = cst.tensor();
             for (int i = 1; i < t.size(); i++) {
                 if (t.value(i) != t.value(0)) {
-                    return c.unsupported("Expand of a non-uniform constant is not supported");
+                    // a learned initial state expanded over the batch; anything else refuses it
+                    return t.isFloat() ? new GraphValue.Broadcast(t)
+                            : c.unsupported("Expand of a non-uniform constant is not supported");
                 }
             }
             return new Fill(t.value(0));

@@ -249,6 +249,20 @@ sealed interface GraphValue {
     }
 
     /**
+     * A non-zero constant initial state of one LSTM node, the same for every batch row: per direction
+     * a vector of the hidden size. Compiled into the model ({@code Model#initialState}).
+     */
+    record ConstState(float[][] perDirection) implements GraphValue {
+    }
+
+    /**
+     * A non-uniform constant expanded over its size-1 axes (a learned initial state {@code [D, 1, H]}
+     * expanded to {@code [D, batch, H]}); only an LSTM's initial state input takes it.
+     */
+    record Broadcast(OnnxTensor tensor) implements GraphValue {
+    }
+
+    /**
      * Final states (Y_h, or Y_c when {@code cell}) of LSTM nodes and their concatenation along the
      * first axis: the blocks of rows of LSTM nodes {@code lstms}, in order.
      */

@@ -386,6 +386,10 @@ final class GraphWalker {
             return "a tensor filled with " + f.value();
         } else if (v instanceof Seq s) {
             return "data from " + s.origin() + " with axes " + s.axes();
+        } else if (v instanceof GraphValue.ConstState) {
+            return "a constant initial state";
+        } else if (v instanceof GraphValue.Broadcast b) {
+            return "constant " + b.tensor() + " expanded";
         } else if (v instanceof StateRows r) {
             return "rows " + r.from() + ".." + (r.to() - 1) + " of graph input '" + r.input() + "'";
         } else if (v instanceof Lengths l) {

@@ -10,6 +10,7 @@ import io.github.lstmc.compiler.load.onnx.GraphValue.Lengths;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Meaning;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Seq;
 import io.github.lstmc.compiler.load.onnx.GraphValue.StateRows;
+import io.github.lstmc.compiler.model.InitialState;
 import io.github.lstmc.compiler.load.onnx.GraphWalker.LstmNode;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.GraphProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.ModelProto;
@@ -54,8 +55,9 @@ import java.util.TreeSet;
  *     they are compiled in. A weight fed by a graph input is an error.</li>
  * <li>initial_h/initial_c may be absent, all-zero constants, or a graph input ({@code [D, batch, H]},
  *     or {@code [layers*D, batch, H]} sliced per layer): the caller passes that tensor as the initial
- *     state at run time ({@link OnnxImport#initialHidden()}). A non-zero constant initial state is
- *     refused: the IR has no place for it, and silently dropping it would change the results.</li>
+ *     state at run time ({@link OnnxImport#initialHidden()}). A non-zero constant whose batch rows are
+ *     all alike is compiled in ({@link io.github.lstmc.compiler.model.Model#initialState()}: what
+ *     {@code newState} returns); one whose rows differ is refused.</li>
  * <li>sequence_lens may be absent or an integer graph input, passed as lengths at run time (then
  *     they also mask the recurrence); a constant sequence_lens is refused likewise. A lengths input
  *     that only picks the last valid step leaves the LSTM running over the padding, as the graph does.</li>
@@ -279,11 +281,41 @@ public final class OnnxLoader {
                     (int) stage.embedding().dims()[0], (int) stage.embedding().dims()[1], stage.embedding().floats()));
             InputAffine affine = stage.scale() == null ? null : inputAffine(file, stage, bare.inputSize());
             Model model = bare.withStages(embedding, affine, out.reduction(), out.head(), out.lengthsMaskRecurrence(),
-                    out.scalar());
+                    out.scalar()).withInitialState(initialState(file, lstms, h0 != null, c0 != null));
             return new OnnxImport(model, input, h0, c0, out.lengths());
         } catch (IllegalArgumentException e) {
             throw new LstmcException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The constant initial states of the LSTM nodes as one IR initial state (null when none is constant). A
+     * graph that gives some states as a graph input and others as constants is refused: the caller's
+     * initial state would have to be merged with the constant one.
+     */
+    private static InitialState initialState(String file, List<LstmNode> lstms, boolean hiddenInput,
+                                             boolean cellInput) throws LstmcException {
+        List<Matrix> hidden = new ArrayList<>();
+        List<Matrix> cell = new ArrayList<>();
+        boolean any = false;
+        for (LstmNode node : lstms) {
+            for (int dir = 0; dir < node.directions(); dir++) {
+                Matrix h = constantRow(node.initialH(), dir);
+                Matrix c = constantRow(node.initialC(), dir);
+                any |= h != null || c != null;
+                if (h != null && hiddenInput || c != null && cellInput) {
+                    throw new LstmcException(file + ": " + node.description() + " starts from a constant initial state"
+                            + " while other layers take theirs from a graph input; lstmc takes either");
+                }
+                hidden.add(h);
+                cell.add(c);
+            }
+        }
+        return any ? new InitialState(hidden, cell) : null;
+    }
+
+    private static Matrix constantRow(GraphValue state, int direction) {
+        return state instanceof GraphValue.ConstState cst ? Matrix.vector(cst.perDirection()[direction]) : null;
     }
 
     /** Exporters that unroll the recurrence into a Loop or Scan leave no LSTM node: say so. */
@@ -321,9 +353,9 @@ public final class OnnxLoader {
         int given = 0;
         for (int k = 0; k < lstms.size(); k++) {
             LstmNode node = lstms.get(k);
-            StateRows rows = (StateRows) (hidden ? node.initialH() : node.initialC());
-            if (rows == null) {
-                continue;
+            GraphValue state = hidden ? node.initialH() : node.initialC();
+            if (!(state instanceof StateRows rows)) {
+                continue; // zeros, or a constant compiled in (initialState)
             }
             given++;
             if (rows.input().equals(dataInput)) {

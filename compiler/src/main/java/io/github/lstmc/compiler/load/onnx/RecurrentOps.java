@@ -96,18 +96,55 @@ final class RecurrentOps {
                 + " node), got " + GraphWalker.describeValue(v));
     }
 
-    /** An initial state: null (zero), or a StateRows of a graph input. */
+    /**
+     * A non-zero constant {@code [D, B0, H]} (layout 1: {@code [B0, D, H]}) whose batch rows are all the same
+     * (usually {@code B0 = 1}): compiled in as the state every row starts from. Rows that differ would tie
+     * the model to one batch size, so they are refused.
+     */
+    private static GraphValue constantState(NodeContext c, String name, OnnxTensor t, int d, int h, int layout)
+            throws LstmcException {
+        long[] dims = t.dims();
+        int rows = (int) dims[layout == 0 ? 1 : 0];
+        if (!t.isFloat() || rows < 1) {
+            throw c.fail("input " + name + " " + t + " must be a float constant with at least one batch row");
+        }
+        float[][] perDirection = new float[d][h];
+        for (int dir = 0; dir < d; dir++) {
+            for (int b = 0; b < rows; b++) {
+                for (int j = 0; j < h; j++) {
+                    long at = layout == 0 ? ((long) dir * rows + b) * h + j : ((long) b * d + dir) * h + j;
+                    float value = t.floats()[(int) at];
+                    if (b == 0) {
+                        perDirection[dir][j] = value;
+                    } else if (Float.floatToIntBits(value) != Float.floatToIntBits(perDirection[dir][j])) {
+                        throw c.fail("input " + name + " " + t + " is a constant that differs between batch rows;"
+                                + " lstmc compiles in a constant initial state only when every row starts alike (pass"
+                                + " per-row states as a graph input instead)");
+                    }
+                }
+            }
+        }
+        return new GraphValue.ConstState(perDirection);
+    }
+
+    /** An initial state: null (zero), a constant (ConstState), or a StateRows of a graph input. */
     static GraphValue state(NodeContext c, int k, String name, int d, int h, int layout) throws LstmcException {
         if (!c.has(k)) {
             return null;
         }
         GraphValue v = c.in(k);
         if (v instanceof Fill f) {
-            if (f.value() != 0) {
-                throw c.fail("input " + name + " is filled with " + f.value() + "; lstmc takes non-zero initial states"
-                        + " at run time, not as constants");
+            if (f.value() == 0) {
+                return null;
             }
-            return null;
+            float[][] rows = new float[d][h];
+            for (float[] row : rows) {
+                java.util.Arrays.fill(row, (float) f.value());
+            }
+            return new GraphValue.ConstState(rows);
+        }
+        if (v instanceof GraphValue.Broadcast b) {
+            v = new Const(b.tensor());
         }
         if (v instanceof Const cst) {
             OnnxTensor t = cst.tensor();
@@ -116,11 +153,10 @@ final class RecurrentOps {
                 throw c.fail("input " + name + " " + t + " must have shape " + (layout == 0 ? "[" + d + ", batch, " + h + "]"
                         : "[batch, " + d + ", " + h + "]"));
             }
-            if (!t.isAllZero()) {
-                throw c.fail("input " + name + " " + t + " is a non-zero constant; lstmc models take their initial"
-                        + " state at run time (LstmState), so make it a graph input");
+            if (t.isAllZero()) {
+                return null;
             }
-            return null;
+            return constantState(c, name, t, d, h, layout);
         }
         if (v instanceof Seq s && s.origin().isInput()) {
             return new StateRows(s.origin().graphInput(), 0, d);

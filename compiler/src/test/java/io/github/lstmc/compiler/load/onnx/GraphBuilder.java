@@ -120,6 +120,12 @@ final class GraphBuilder {
         return LstmNodeModels.intAttr(name, value);
     }
 
+    /** A one-element float tensor attribute (ConstantOfShape's value). */
+    static AttributeProto tensorAttribute(String name, float value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR)
+                .setT(LstmNodeModels.floats(name, new float[] {value}, true, 1)).build();
+    }
+
     static AttributeProto real(String name, float value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
     }

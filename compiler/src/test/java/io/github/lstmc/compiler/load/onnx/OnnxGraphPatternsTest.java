@@ -1,5 +1,6 @@
 package io.github.lstmc.compiler.load.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -167,7 +168,7 @@ class OnnxGraphPatternsTest {
     }
 
     @Test
-    void expandOfANonZeroConstantIsRefusedAsInitialState() throws Exception {
+    void expandOfANonZeroConstantIsCompiledInAsInitialState() throws Exception {
         LstmNodeModels.Spec s = new LstmNodeModels.Spec();
         s.w = LstmNodeModels.ramp(24, 0.01f);
         s.r = LstmNodeModels.ramp(16, 0.01f);
@@ -180,7 +181,12 @@ class OnnxGraphPatternsTest {
                 .addNode(NodeProto.newBuilder().setOpType("Expand").setName("fill").addInput("half").addInput("state_shape")
                         .addOutput("h0"))
                 .addNode(lstmNode.toBuilder().setInput(5, "h0"));
-        String message = error(m.build().toByteArray());
-        assertTrue(message.contains("initial_h is filled with 0.5"), message);
+        io.github.lstmc.compiler.model.Model model = OnnxLoader.read(m.build().toByteArray(), "m.onnx").model();
+        assertEquals(io.github.lstmc.compiler.model.Matrix.vector(new float[] {0.5f, 0.5f}),
+                model.initialState().hidden().get(0));
+        assertNull(model.initialState().cell().get(0));
+        // newState starts from it
+        float[] h = io.github.lstmc.compiler.Lstmc.compiler().interpreter(model).newState(3).hidden(0);
+        assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f}, h);
     }
 }

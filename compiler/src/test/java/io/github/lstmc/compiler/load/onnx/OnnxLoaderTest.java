@@ -372,14 +372,14 @@ class OnnxLoaderTest {
     }
 
     @Test
-    void constantStatesOtherThanZeroAndConstantLengthsAreRefused() {
+    void constantStatesThatDifferPerRowAndConstantLengthsAreRefused() {
         byte[] h0 = withGraph(spec(), g -> {
             float[] v = new float[4];
             v[3] = 0.5f;
             g.addInitializer(floats("h0", v, true, 1, 2, 2));
             g.getNodeBuilder(0).setInput(5, "h0");
         });
-        assertError(() -> OnnxLoader.read(h0, FILE), FILE, "initial_h", "non-zero constant", "graph input");
+        assertError(() -> OnnxLoader.read(h0, FILE), FILE, "initial_h", "differs between batch rows", "graph input");
         byte[] lengths = withGraph(spec(), g -> {
             g.addInitializer(LstmNodeModels.longs("lens", new long[] {1, 2}, 2));
             g.getNodeBuilder(0).setInput(4, "lens");

@@ -142,14 +142,14 @@ class OnnxRefusalsTest {
     }
 
     @Test
-    void nonZeroConstantInitialState() {
+    void constantInitialStateThatDiffersPerRow() {
         GraphBuilder g = new GraphBuilder(46).input("x", DataType.FLOAT, "T", "B", F);
-        String h0 = g.init(new float[] {0.5f, 0.5f, 0.5f, 0.5f}, 1, 1, H);
+        String h0 = g.init(new float[] {0.5f, 0.5f, 0.5f, 0.5f, 0f, 0f, 0f, 0f}, 1, 2, H);
         String[] y = g.lstm("lstm", "x", F, H, "forward", null, h0, null);
         g.output(y[0], "T", 1, "B", H);
-        assertEquals("r.onnx: node 'lstm' (LSTM): input initial_h '" + h0 + "' [1, 1, 4] is a non-zero constant; lstmc"
-                + " models take their initial state at run time (LstmState), so make it a graph input",
-                refusal(g.build(14)));
+        assertEquals("r.onnx: node 'lstm' (LSTM): input initial_h '" + h0 + "' [1, 2, 4] is a constant that differs"
+                + " between batch rows; lstmc compiles in a constant initial state only when every row starts alike"
+                + " (pass per-row states as a graph input instead)", refusal(g.build(14)));
     }
 
     @Test

@@ -83,6 +83,7 @@ class OnnxWholeDifferentialTest {
         add(all, "batchNorms", WholeGraphs::batchNorms, false);
         add(all, "yhTransposed", WholeGraphs::yhTransposed, false);
         add(all, "activationZoo", WholeGraphs::activationZoo, false);
+        add(all, "constantInitialState", WholeGraphs::constantInitialState, false);
         return all.stream();
     }
 

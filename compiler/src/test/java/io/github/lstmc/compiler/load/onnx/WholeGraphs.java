@@ -53,6 +53,29 @@ final class WholeGraphs {
         return g.output(linear3(g, y, H, K), "B", "T", K).build(14);
     }
 
+    /**
+     * A learned initial state: a bidirectional sequence-first LSTM whose initial_h is a constant
+     * {@code [2, 1, H]} expanded over the batch and initial_c a constant filled by ConstantOfShape
+     * over the batch; the final states through Y_h, Linear and Tanh.
+     */
+    static byte[] constantInitialState() {
+        GraphBuilder g = new GraphBuilder(40).input("x", DataType.FLOAT, "T", "B", F);
+        float[] h0 = new float[2 * H];
+        for (int i = 0; i < h0.length; i++) {
+            h0[i] = 0.25f - 0.1f * i;
+        }
+        String batch = g.node("Gather", in(g.node("Shape", in("x")), g.ints(new long[] {1}, 1)), integer("axis", 0));
+        String shape = g.node("Concat", in(g.ints(new long[] {2}, 1), batch, g.ints(new long[] {H}, 1)), integer("axis", 0));
+        // ONNX Runtime wants initial_h of the batch's size: the learned [2, 1, H] is expanded to it
+        String initialH = g.node("Expand", in(g.init(h0, 2, 1, H), shape));
+        String initialC = g.node("ConstantOfShape", in(shape), GraphBuilder.tensorAttribute("value", 0.5f));
+        String[] y = g.lstm("lstm", "x", F, H, "bidirectional", null, initialH, initialC);
+        String hn = g.node("Transpose", in(y[1]), ints("perm", 1, 0, 2));
+        String flat = g.node("Reshape", in(hn, g.ints(new long[] {0, -1}, 2)));
+        String out = g.node("Tanh", in(gemm(g, flat, 2 * H, K)));
+        return g.output(out, "B", K).build(14);
+    }
+
     /** Classifier: out[:, -1, :] → Linear → ReLU → Linear → Softmax. */
     static byte[] lastStepClassifier(String direction) {
         int d = direction.equals("bidirectional") ? 2 : 1;
