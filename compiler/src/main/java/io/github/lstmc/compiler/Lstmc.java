@@ -15,6 +15,7 @@ import io.github.lstmc.compiler.plan.MatVec;
 import io.github.lstmc.compiler.plan.Plan;
 import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.plan.Planner;
+import io.github.lstmc.compiler.plan.Quantizer;
 import io.github.lstmc.compiler.plan.UnrolledMatVec;
 import io.github.lstmc.compiler.plan.VectorMatVec;
 import io.github.lstmc.runtime.LstmNetwork;
@@ -75,6 +76,17 @@ public final class Lstmc {
         return new Interpreter(model);
     }
 
+    /**
+     * {@code model} with its weight matrices rounded to {@code storage} and dequantized: the values a
+     * class generated with that storage computes with. Run the interpreter on it to get exactly the
+     * generated class's outputs; {@link #generate} and {@link #instantiate} apply it themselves.
+     *
+     * @throws IllegalArgumentException for fp16 when a weight exceeds fp16's range
+     */
+    public Model withWeights(Model model, WeightStorage storage) {
+        return Quantizer.quantize(model, storage);
+    }
+
     /** Lowers a model to the plan both back ends render (default {@link PlanOptions}). */
     public Plan plan(Model model) {
         return plan(model, PlanOptions.DEFAULT);
@@ -105,7 +117,7 @@ public final class Lstmc {
 
     /** {@link #generate(Model, CompileOptions)} with explicit {@link PlanOptions}. */
     public GeneratedCode generate(Model model, CompileOptions options, PlanOptions planOptions) {
-        Plan plan = plan(model, planOptions.withVectorApi(options.vectorApi()));
+        Plan plan = plan(options, model, planOptions);
         return switch (options.backend()) {
             case SOURCE -> new GeneratedCode(java.util.List.of(JavaSourceEmitter.emit(plan, options)));
             case BYTECODE -> BytecodeEmitter.emit(plan, options);
@@ -130,12 +142,18 @@ public final class Lstmc {
             throw new IllegalStateException("the Vector API tier needs the JVM option --add-modules jdk.incubator.vector"
                     + " to load the generated class");
         }
-        Plan plan = plan(model, planOptions.withVectorApi(options.vectorApi()));
+        Plan plan = plan(options, model, planOptions);
         return switch (options.backend()) {
             case SOURCE -> newInstance(compileSource(plan, options), options.qualifiedName());
             case BYTECODE -> new ModelClassLoader(BytecodeEmitter.emit(plan, options))
                     .newNetwork(options.qualifiedName());
         };
+    }
+
+    /** The plan of {@code model} quantized to the options' storage, with the options' tier and storage. */
+    private Plan plan(CompileOptions options, Model model, PlanOptions planOptions) {
+        return plan(withWeights(model, options.weights()),
+                planOptions.withVectorApi(options.vectorApi()).withWeights(options.weights()));
     }
 
     /**
