@@ -183,7 +183,12 @@ public final class Lstmc {
      * back end renders from the same plan (no Java compiler needed, and fast even for large models).
      */
     public String describePlan(Model model) {
-        Plan plan = plan(model);
+        return describePlan(model, WeightStorage.FP32);
+    }
+
+    /** {@link #describePlan(Model)} for the class generated with {@code weights} storage. */
+    public String describePlan(Model model, WeightStorage weights) {
+        Plan plan = plan(withWeights(model, weights), PlanOptions.DEFAULT.withWeights(weights));
         StringBuilder b = new StringBuilder();
         for (DirectionPlan d : plan.directions()) {
             b.append(d.method()).append(": gates ").append(describe(d.gates()));
@@ -207,6 +212,36 @@ public final class Lstmc {
                 .append(stats.largestMethod()).append(" bytes of bytecode (JIT limit ")
                 .append(ClassFileStats.JIT_METHOD_LIMIT).append("), constant pool ")
                 .append(stats.constantPoolCount()).append(" of 65535 entries\n");
+        long packed = 0;
+        java.util.Map<io.github.lstmc.compiler.plan.FloatPacking.Encoding, Integer> encodings =
+                new java.util.EnumMap<>(io.github.lstmc.compiler.plan.FloatPacking.Encoding.class);
+        for (io.github.lstmc.compiler.plan.WeightField f : plan.weights()) {
+            packed += f.packedBytes();
+            encodings.merge(f.encoding(), 1, Integer::sum);
+        }
+        b.append("weights: ").append(weights.label()).append(", ").append(plan.weights().size())
+                .append(plan.weights().size() == 1 ? " field " : " fields ").append(encodings.toString()
+                        .toLowerCase(java.util.Locale.ROOT).replace("{", "(").replace("}", ")").replace("=", " "))
+                .append(", ").append(packed).append(" bytes of constants (")
+                .append(String.format(java.util.Locale.ROOT, "%.2f", packed / (double) Math.max(1, model.parameterCount())))
+                .append(" per parameter)\n");
+        return b.toString();
+    }
+
+    /**
+     * Per storage (fp32, fp16, int8): the class size, its constants and the output difference from
+     * fp32 on a seeded random input ({@link StorageReport}), one line each; a storage the model's
+     * weights do not fit (fp16 beyond 65504) says why.
+     */
+    public String describeStorage(Model model) {
+        StringBuilder b = new StringBuilder();
+        for (WeightStorage s : WeightStorage.values()) {
+            try {
+                b.append(StorageReport.of(model, s).describe()).append('\n');
+            } catch (IllegalArgumentException e) {
+                b.append(s.label()).append(": not possible: ").append(e.getMessage()).append('\n');
+            }
+        }
         return b.toString();
     }
 

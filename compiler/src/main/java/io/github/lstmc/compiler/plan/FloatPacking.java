@@ -89,9 +89,13 @@ public final class FloatPacking {
     }
 
     private static boolean reproduces(Packed p, float[] values, int rows, int cols) {
-        float[] back;
+        // decoded with the field's shape: int8 scales depend on (row, column)
+        float[] back = new float[values.length];
         try {
-            back = PackedFloats.vector(values.length, p.chunks().toArray(new String[0]));
+            float[][] decoded = PackedFloats.rows(rows, cols, p.chunks().toArray(new String[0]));
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(decoded[r], 0, back, r * cols, cols);
+            }
         } catch (IllegalArgumentException e) {
             return false;
         }
