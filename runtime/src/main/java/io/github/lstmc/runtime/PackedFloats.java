@@ -40,10 +40,7 @@ public final class PackedFloats {
      * @throws IllegalArgumentException if the text does not hold exactly {@code length} well-formed values
      */
     public static float[] vector(int length, String[] chunks) {
-        if (length < 0) {
-            throw new IllegalArgumentException("bad packed length " + length);
-        }
-        return decode(1, length, chunks);
+        return decode(1, length, chunks)[0];
     }
 
     /**
@@ -53,65 +50,89 @@ public final class PackedFloats {
      * @throws IllegalArgumentException if the text does not hold exactly {@code rows * cols} values
      */
     public static float[][] rows(int rows, int cols, String[] chunks) {
-        multiply(rows, cols);
-        float[] flat = decode(rows, cols, chunks);
-        float[][] result = new float[rows][cols];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(flat, r * cols, result[r], 0, cols);
-        }
-        return result;
+        return decode(rows, cols, chunks);
     }
 
-    private static float[] decode(int rows, int cols, String[] chunks) {
-        float[] values = new float[multiply(rows, cols)];
+    /*
+     * The loops below read bits inline from one byte array (no call per value): class initializers
+     * run this once, mostly in the bytecode interpreter before the JIT has compiled it, so every
+     * bytecode per value counts for cold start.
+     */
+
+    private static float[][] decode(int rows, int cols, String[] chunks) {
+        multiply(rows, cols);
+        float[][] values = new float[rows][cols];
         Bits in = new Bits(chunks);
         int format = in.read(2);
         if (format == FP32 || format == FP16) {
             floats(in, values, format == FP32);
         } else if (format == INT8) {
-            int8(in, values, rows, cols);
+            int8(in, values);
         } else {
-            throw new IllegalArgumentException("unknown packed format " + format);
+            throw bad();
         }
         in.end();
         return values;
     }
 
     /** IEEE floats with a coded exponent; fp16 widened exactly. */
-    private static void floats(Bits in, float[] values, boolean single) {
+    private static void floats(Bits in, float[][] values, boolean single) {
         int mantissaBits = single ? 23 : 10;
         int k = in.read(3);
         int base = in.read(single ? 8 : 5);
         int zero = (1 << k) - 2;
         int raw = (1 << k) - 1;
         int restBits = single ? 31 : 15;
-        for (int i = 0; i < values.length; i++) {
-            int head = in.read(1 + k);
-            int sign = head >>> k;
-            int code = head & raw;
-            int rest;
-            if (k == 0 || code == raw) {
-                rest = in.read(restBits);
-            } else if (code == zero) {
-                rest = 0;
-            } else {
-                int exponent = base - code;
-                if (exponent < 0) {
-                    throw new IllegalArgumentException("packed exponent below zero");
+        int mantissaMask = (1 << mantissaBits) - 1;
+        byte[] bytes = in.bytes;
+        int position = in.position;
+        int key = in.key;
+        long buffer = in.buffer;
+        int count = in.count;
+        for (float[] row : values) {
+            for (int c = 0; c < row.length; c++) {
+                // at most 1 + 7 + 31 bits per value: top the buffer up to at least 39 bits
+                while (count < 39) {
+                    if (position == bytes.length) {
+                        break;
+                    }
+                    buffer = buffer << 7 | (bytes[position++] ^ key) & 0x7f;
+                    count += 7;
                 }
-                rest = exponent << mantissaBits | in.read(mantissaBits);
+                count -= 1 + k;
+                int head = (int) (buffer >>> count) & ((2 << k) - 1);
+                int sign = head >>> k;
+                int code = head & raw;
+                int rest;
+                if (k == 0 || code == raw) {
+                    count -= restBits;
+                    rest = (int) (buffer >>> count) & ((1 << restBits) - 1);
+                } else if (code == zero) {
+                    rest = 0;
+                } else {
+                    count -= mantissaBits;
+                    rest = base - code << mantissaBits | (int) (buffer >>> count) & mantissaMask;
+                }
+                if (count < 0 || rest < 0) { // ran out of characters, or an exponent below zero
+                    throw bad();
+                }
+                row[c] = single ? Float.intBitsToFloat(sign << 31 | rest) : half(sign << 15 | rest);
             }
-            values[i] = single ? Float.intBitsToFloat(sign << 31 | rest) : half(sign << 15 | rest);
         }
+        in.position = position;
+        in.buffer = buffer;
+        in.count = count;
     }
 
     /** Symmetric int8 codes with fp32 scales. */
-    private static void int8(Bits in, float[] values, int rows, int cols) {
+    private static void int8(Bits in, float[][] values) {
+        int rows = values.length;
+        int cols = rows == 0 ? 0 : values[0].length;
         int rowStep = in.read(32);
         int period = in.read(32);
         int count = in.read(32);
-        if (rowStep < 0 || period < 1 || count < 0 || count > values.length + rows + cols) {
-            throw new IllegalArgumentException("bad int8 header " + rowStep + ", " + period + ", " + count);
+        if (rowStep < 0 || period < 1 || count < 0 || count > (long) rows * cols + rows + cols) {
+            throw bad();
         }
         float[] scales = new float[count];
         for (int s = 0; s < count; s++) {
@@ -119,116 +140,94 @@ public final class PackedFloats {
         }
         int width = in.read(4);
         if (width < 1 || width > 8) {
-            throw new IllegalArgumentException("bad int8 width " + width);
+            throw bad();
         }
         int escape = -(1 << (width - 1));
-        int i = 0;
+        int shift = 32 - width;
         for (int r = 0; r < rows; r++) {
+            float[] row = values[r];
+            long first = (long) r * rowStep;
+            if (first + Math.min(period, cols) > count) {
+                throw bad();
+            }
+            int offset = (int) first;
             for (int c = 0; c < cols; c++) {
-                int q = in.read(width) << (32 - width) >> (32 - width);
+                int q = in.read(width) << shift >> shift;
                 if (q == escape && width < 8) {
                     q = (byte) in.read(8);
                 }
-                long index = (long) r * rowStep + c % period;
-                if (index >= count) {
-                    throw new IllegalArgumentException("int8 scale index " + index + " of " + count);
-                }
-                values[i++] = q * scales[(int) index];
+                row[c] = q * scales[offset + c % period];
             }
         }
     }
 
     /** The float of IEEE half-precision bits (exact: every half is a float). */
     static float half(int bits) {
-        int sign = bits >>> 15 & 1;
-        int exponent = bits >>> 10 & 0x1f;
-        int mantissa = bits & 0x3ff;
-        float magnitude;
-        if (exponent == 0x1f) {
-            magnitude = mantissa == 0 ? Float.POSITIVE_INFINITY : Float.NaN;
-        } else if (exponent == 0) {
-            magnitude = mantissa * 0x1p-24f;
-        } else {
-            return Float.intBitsToFloat(sign << 31 | (exponent + 112) << 23 | mantissa << 13);
-        }
-        return sign == 0 ? magnitude : -magnitude;
+        int magnitude = bits & 0x7fff;
+        float f = magnitude < 0x400 ? magnitude * 0x1p-24f // zero and subnormals
+                : Float.intBitsToFloat(magnitude >= 0x7c00 ? 0x7f800000 | (magnitude & 0x3ff) << 13 // infinity, NaN
+                : magnitude + 0x1c000 << 13);
+        return bits >= 0x8000 ? -f : f;
+    }
+
+    private static IllegalArgumentException bad() {
+        return new IllegalArgumentException("malformed packed floats");
     }
 
     private static int multiply(int a, int b) {
         long p = (long) a * b;
         if (a < 0 || b < 0 || p > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("bad packed shape " + a + " x " + b);
+            throw bad();
         }
         return (int) p;
     }
 
-    /** Reads bits, 7 per character, across the chunks; one chunk's bytes at a time. */
+    /** Reads bits, 7 per character, from the chunks' characters copied into one byte array. */
     private static final class Bits {
-        private final String[] chunks;
-        private int next;
-        private byte[] bytes = new byte[0];
-        private int position;
-        private int length;
-        private int key = -1;
-        private long buffer;
-        private int count;
+        final byte[] bytes;
+        int position;
+        final int key;
+        long buffer;
+        int count;
 
+        @SuppressWarnings("deprecation") // copies the chars' low bytes in bulk: fast even before the JIT warms up
         Bits(String[] chunks) {
-            this.chunks = chunks;
+            int total = 0;
+            for (String chunk : chunks) {
+                total += chunk.length();
+            }
+            if (total == 0) {
+                throw bad();
+            }
+            byte[] all = new byte[total];
+            int at = 0;
+            for (String chunk : chunks) {
+                chunk.getBytes(0, chunk.length(), all, at);
+                at += chunk.length();
+            }
+            // characters above U+007F are not the encoder's; their low 7 bits are read like any other
+            bytes = all;
+            key = all[0] & 0x7f;
+            position = 1;
         }
 
         /** The next {@code n} bits (1..32) as an int, most significant first. */
         int read(int n) {
             while (count < n) {
-                buffer = buffer << 7 | character();
+                if (position == bytes.length) {
+                    throw bad();
+                }
+                buffer = buffer << 7 | (bytes[position++] ^ key) & 0x7f;
                 count += 7;
             }
             count -= n;
             return (int) (buffer >>> count) & (int) (-1L >>> (64 - n));
         }
 
-        private int character() {
-            if (position == length) {
-                load();
-            }
-            int c = bytes[position++];
-            if (key < 0) {
-                key = c;
-                return character();
-            }
-            return c ^ key;
-        }
-
-        @SuppressWarnings("deprecation") // copies the chars' low bytes in bulk: fast even before the JIT warms up
-        private void load() {
-            while (next < chunks.length && chunks[next].length() == 0) {
-                next++;
-            }
-            if (next == chunks.length) {
-                throw new IllegalArgumentException("packed floats end early");
-            }
-            String chunk = chunks[next++];
-            length = chunk.length();
-            if (bytes.length < length) {
-                bytes = new byte[length];
-            }
-            chunk.getBytes(0, length, bytes, 0);
-            for (int i = 0; i < length; i++) {
-                if (bytes[i] < 0) {
-                    throw new IllegalArgumentException("invalid packed character 0x" + Integer.toHexString(chunk.charAt(i)));
-                }
-            }
-            position = 0;
-        }
-
         /** Only the final character's padding bits may remain, and no further characters. */
         void end() {
-            boolean extra = position < length;
-            while (!extra && next < chunks.length) {
-                extra = chunks[next++].length() > 0;
-            }
-            if (count >= 7 || extra) {
-                throw new IllegalArgumentException("packed floats hold more than the expected values");
+            if (count >= 7 || position < bytes.length) {
+                throw bad();
             }
         }
     }
