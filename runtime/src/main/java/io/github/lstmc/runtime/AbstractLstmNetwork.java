@@ -75,7 +75,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         requirePerStep("forward", "predict");
         int batch = rows(input);
         int steps = input[0].length;
-        float[] output = new float[Math.multiplyExact(Math.multiplyExact(batch, steps), outputSize())];
+        float[] output = new float[Sizes.multiply(Sizes.multiply(batch, steps), outputSize())];
         forward(flatten(input), batch, steps, null, newState(batch), newWorkspace(batch, steps), output);
         return unflatten(output, batch, steps);
     }
@@ -86,7 +86,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         requirePerStep("forward", "predict");
         int batch = rows(tokens);
         int steps = tokens[0].length;
-        float[] output = new float[Math.multiplyExact(Math.multiplyExact(batch, steps), outputSize())];
+        float[] output = new float[Sizes.multiply(Sizes.multiply(batch, steps), outputSize())];
         forwardTokens(flatten(tokens), batch, steps, null, newState(batch), newWorkspace(batch, steps), output);
         return unflatten(output, batch, steps);
     }
@@ -96,7 +96,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         requireReduced();
         int batch = rows(input);
         int steps = input[0].length;
-        float[] output = new float[Math.multiplyExact(batch, outputSize())];
+        float[] output = new float[Sizes.multiply(batch, outputSize())];
         forward(flatten(input), batch, steps, null, newState(batch), newWorkspace(batch, steps), output);
         return unflatten(output, batch);
     }
@@ -107,7 +107,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         requireReduced();
         int batch = rows(tokens);
         int steps = tokens[0].length;
-        float[] output = new float[Math.multiplyExact(batch, outputSize())];
+        float[] output = new float[Sizes.multiply(batch, outputSize())];
         forwardTokens(flatten(tokens), batch, steps, null, newState(batch), newWorkspace(batch, steps), output);
         return unflatten(output, batch);
     }
@@ -153,7 +153,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         int batch = input.length;
         int steps = input[0].length;
         int in = inputSize();
-        float[] flat = new float[Math.multiplyExact(Math.multiplyExact(batch, steps), in)];
+        float[] flat = new float[Sizes.multiply(Sizes.multiply(batch, steps), in)];
         boolean batchFirst = layout() == Layout.BATCH_FIRST;
         for (int b = 0; b < batch; b++) {
             if (input[b] == null || input[b].length != steps) {
@@ -175,14 +175,20 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
     private int[] flatten(int[][] tokens) {
         int batch = tokens.length;
         int steps = tokens[0].length;
-        int[] flat = new int[Math.multiplyExact(batch, steps)];
+        int[] flat = new int[Sizes.multiply(batch, steps)];
         boolean batchFirst = layout() == Layout.BATCH_FIRST;
         for (int b = 0; b < batch; b++) {
             if (tokens[b] == null || tokens[b].length != steps) {
                 throw new IllegalArgumentException("tokens[" + b + "] must have " + steps + " time steps");
             }
             for (int t = 0; t < steps; t++) {
-                flat[batchFirst ? b * steps + t : t * batch + b] = tokens[b][t];
+                int id = tokens[b][t];
+                if (id < 0 || id >= vocabularySize()) {
+                    throw new IllegalArgumentException("tokens[" + b + "][" + t + "] is token id " + id
+                            + ", outside the vocabulary of " + vocabularySize() + " ids (0.." + (vocabularySize() - 1)
+                            + ")");
+                }
+                flat[batchFirst ? b * steps + t : t * batch + b] = id;
             }
         }
         return flat;

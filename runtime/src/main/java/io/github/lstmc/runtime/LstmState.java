@@ -30,8 +30,8 @@ public final class LstmState {
         this.hidden = new float[stateSizes.length][];
         this.cell = new float[cellSizes.length][];
         for (int k = 0; k < stateSizes.length; k++) {
-            hidden[k] = new float[Math.multiplyExact(batch, stateSizes[k])];
-            cell[k] = new float[Math.multiplyExact(batch, cellSizes[k])];
+            hidden[k] = new float[Sizes.multiply(batch, stateSizes[k])];
+            cell[k] = new float[Sizes.multiply(batch, cellSizes[k])];
         }
     }
 

@@ -331,8 +331,8 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
                 long cells = (long) rows * maxSequenceLength;
                 parts[p] = new Part(net.newWorkspace(p == 0 ? batch : rows, maxSequenceLength),
                         p == 0 ? null : net.newState(rows),
-                        buffers ? new float[Math.toIntExact(cells * net.inputSize())] : null,
-                        buffers ? new float[Math.toIntExact(cells * net.outputSize())] : null);
+                        buffers ? new float[Sizes.toInt(cells * net.inputSize())] : null,
+                        buffers ? new float[Sizes.toInt(cells * net.outputSize())] : null);
             }
         }
 

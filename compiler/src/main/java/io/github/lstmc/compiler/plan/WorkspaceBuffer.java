@@ -3,7 +3,7 @@ package io.github.lstmc.compiler.plan;
 /**
  * One scratch buffer of {@code LstmWorkspace}: its length for a workspace of {@code batch} rows and
  * {@code maxSeq} steps is {@code fixed + perPosition * batch * maxSeq} (computed with
- * {@code Math.multiplyExact}).
+ * the runtime's overflow-checked {@code Sizes}).
  *
  * @param purpose     what it holds (for comments)
  * @param fixed       length independent of the call size

@@ -75,7 +75,10 @@ class WholeNetworkRuntimeTest {
         assertThrows(UnsupportedOperationException.class, () -> net.forward(new float[][][] {{{0f}}}));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> net.predict(new int[][] {{1, 7}}));
-        assertEquals("token id 7 (at index 1) is outside the vocabulary of 7 ids (0..6)", e.getMessage());
+        assertEquals("tokens[0][1] is token id 7, outside the vocabulary of 7 ids (0..6)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> net.forwardTokens(new int[] {3, 9}, 1, 2, null,
+                net.newState(1), net.newWorkspace(1, 2), new float[3]));
+        assertEquals("token id 9 (at index 1) is outside the vocabulary of 7 ids (0..6)", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> net.predict(new int[][] {{1, -1}}));
         assertThrows(IllegalArgumentException.class, () -> net.predict(new int[][] {{1, 2}, {3}}));
     }

@@ -279,7 +279,8 @@ public final class RandomModels {
         return parameters(rnd, kinds[rnd.nextInt(kinds.length)]);
     }
 
-    private static Activation parameters(Random rnd, Activation.Kind kind) {
+    /** {@code kind} with parameters drawn in a range where the function is well-behaved. */
+    public static Activation parameters(Random rnd, Activation.Kind kind) {
         return switch (kind) {
             case AFFINE -> Activation.of(kind, uniform(rnd, 0.5f, 1.5f), uniform(rnd, -0.5f, 0.5f));
             case LEAKY_RELU -> Activation.of(kind, uniform(rnd, 0.01f, 0.3f));

@@ -21,6 +21,8 @@ final class RuntimeTypes {
     static final String WORKSPACE = "io/github/lstmc/runtime/LstmWorkspace";
     static final String GENERATED = "Lio/github/lstmc/runtime/LstmcGenerated;";
     static final String PACKED_FLOATS = "io/github/lstmc/runtime/PackedFloats";
+    /** Overflow-checked size arithmetic (Android API 21 lacks {@code Math.multiplyExact}). */
+    static final String SIZES = "io/github/lstmc/runtime/Sizes";
     static final String ACTIVATIONS = ClassFiles.internalName(ActivationCall.RUNTIME_CLASS);
 
     static final String FLOATS = "[F";

@@ -190,7 +190,8 @@ final class SkeletonEmitter {
 
     /**
      * {@code protected int[] workspaceSizes(int batch, int maxSeq)}: per buffer,
-     * {@code fixed + perPosition * (batch * maxSeq)}, overflow-checked with {@code Math.*Exact}.
+     * {@code fixed + perPosition * (batch * maxSeq)}, overflow-checked with the runtime's
+     * {@code Sizes} (Android has {@code Math.*Exact} only from API 24).
      */
     void workspaceSizes() {
         Code code = cls.method(ACC_PROTECTED, "workspaceSizes", "(II)[I", "batch", "maxSeq");
@@ -198,7 +199,7 @@ final class SkeletonEmitter {
         code.line();
         code.load(code.local("batch"));
         code.load(code.local("maxSeq"));
-        code.invokeStatic(RuntimeTypes.MATH, "multiplyExact", "(II)I");
+        code.invokeStatic(RuntimeTypes.SIZES, "multiply", "(II)I");
         Code.Local positions = code.storeNewInt("positions");
         code.pushInt(buffers.size());
         code.mv().visitIntInsn(NEWARRAY, T_INT);
@@ -211,8 +212,8 @@ final class SkeletonEmitter {
             if (buffer.perPosition() != 0) {
                 code.pushInt(buffer.perPosition());
                 code.load(positions);
-                code.invokeStatic(RuntimeTypes.MATH, "multiplyExact", "(II)I");
-                code.invokeStatic(RuntimeTypes.MATH, "addExact", "(II)I");
+                code.invokeStatic(RuntimeTypes.SIZES, "multiply", "(II)I");
+                code.invokeStatic(RuntimeTypes.SIZES, "add", "(II)I");
             }
             code.insn(IASTORE);
         }

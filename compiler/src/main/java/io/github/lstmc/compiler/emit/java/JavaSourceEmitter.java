@@ -32,6 +32,7 @@ public final class JavaSourceEmitter {
     private static final ClassName WORKSPACE = ClassName.get(RUNTIME, "LstmWorkspace");
     private static final ClassName LAYOUT = ClassName.get(RUNTIME, "Layout");
     private static final ClassName PACKED = ClassName.get(RUNTIME, "PackedFloats");
+    private static final ClassName SIZES = ClassName.get(RUNTIME, "Sizes");
     private static final ClassName GENERATED = ClassName.get(RUNTIME, "LstmcGenerated");
 
     private JavaSourceEmitter() {
@@ -144,7 +145,7 @@ public final class JavaSourceEmitter {
         MethodSpec.Builder m = MethodSpec.methodBuilder("workspaceSizes").addAnnotation(Override.class)
                 .addModifiers(Modifier.PROTECTED).returns(int[].class)
                 .addParameter(int.class, "batch").addParameter(int.class, "maxSequenceLength")
-                .addStatement("int positions = Math.multiplyExact(batch, maxSequenceLength)");
+                .addStatement("int positions = $T.multiply(batch, maxSequenceLength)", SIZES);
         CodeBlock.Builder sizes = CodeBlock.builder();
         for (int i = 0; i < plan.workspace().size(); i++) {
             WorkspaceBuffer w = plan.workspace().get(i);
@@ -154,7 +155,7 @@ public final class JavaSourceEmitter {
             if (w.perPosition() == 0) {
                 sizes.add("$L", w.fixed());
             } else {
-                sizes.add("Math.addExact($L, Math.multiplyExact(positions, $L))", w.fixed(), w.perPosition());
+                sizes.add("$T.add($L, $T.multiply(positions, $L))", SIZES, w.fixed(), SIZES, w.perPosition());
             }
         }
         for (int i = 0; i < plan.workspace().size(); i++) {
