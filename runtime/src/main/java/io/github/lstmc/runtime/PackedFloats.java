@@ -24,11 +24,28 @@ package io.github.lstmc.runtime;
  * fp16 values widen exactly to fp32. Values are row-major.
  */
 public final class PackedFloats {
-    static final int FP32 = 0;
-    static final int FP16 = 1;
-    static final int INT8 = 2;
+    private final String[] chunks;
+    private int chunk;
+    /** The current chunk's characters ({@code String.getChars} exists everywhere lstmc runs, TeaVM included). */
+    private final char[] chars;
+    private int length;
+    private int position;
+    private final int key;
+    private long buffer;
+    private int count;
 
-    private PackedFloats() {
+    private PackedFloats(String[] chunks) {
+        this.chunks = chunks;
+        int longest = 0;
+        for (String s : chunks) {
+            longest = Math.max(longest, s.length());
+        }
+        chars = new char[longest];
+        if (!next()) {
+            throw bad();
+        }
+        key = chars[0] & 0x7f;
+        position = 1;
     }
 
     /**
@@ -40,7 +57,7 @@ public final class PackedFloats {
      * @throws IllegalArgumentException if the text does not hold exactly {@code length} well-formed values
      */
     public static float[] vector(int length, String[] chunks) {
-        return decode(1, length, chunks)[0];
+        return rows(1, length, chunks)[0];
     }
 
     /**
@@ -50,58 +67,61 @@ public final class PackedFloats {
      * @throws IllegalArgumentException if the text does not hold exactly {@code rows * cols} values
      */
     public static float[][] rows(int rows, int cols, String[] chunks) {
-        return decode(rows, cols, chunks);
-    }
-
-    /*
-     * The loops below read bits inline from one byte array (no call per value): class initializers
-     * run this once, mostly in the bytecode interpreter before the JIT has compiled it, so every
-     * bytecode per value counts for cold start.
-     */
-
-    private static float[][] decode(int rows, int cols, String[] chunks) {
-        multiply(rows, cols);
-        float[][] values = new float[rows][cols];
-        Bits in = new Bits(chunks);
-        int format = in.read(2);
-        if (format == FP32 || format == FP16) {
-            floats(in, values, format == FP32);
-        } else if (format == INT8) {
-            int8(in, values);
-        } else {
+        if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE) {
             throw bad();
         }
-        in.end();
+        float[][] values = new float[rows][cols];
+        new PackedFloats(chunks).decode(values);
         return values;
     }
 
-    /** IEEE floats with a coded exponent; fp16 widened exactly. */
-    private static void floats(Bits in, float[][] values, boolean single) {
+    private void decode(float[][] values) {
+        int format = read(2);
+        if (format == 2) {
+            int8(values);
+        } else if (format < 2) {
+            floats(values, format == 0);
+        } else {
+            throw bad();
+        }
+        // only the last character's padding bits may remain, and no further characters
+        if (count >= 7 || position < length || next()) {
+            throw bad();
+        }
+    }
+
+    /**
+     * IEEE floats with a coded exponent; fp16 widened exactly. Bits are read inline, with no call
+     * per value: class initializers run this once, largely in the bytecode interpreter before the
+     * JIT has compiled it, so every bytecode per value counts for cold start.
+     */
+    private void floats(float[][] values, boolean single) {
         int mantissaBits = single ? 23 : 10;
-        int k = in.read(3);
-        int base = in.read(single ? 8 : 5);
+        int k = read(3);
+        int base = read(single ? 8 : 5);
         int zero = (1 << k) - 2;
         int raw = (1 << k) - 1;
         int restBits = single ? 31 : 15;
         int mantissaMask = (1 << mantissaBits) - 1;
-        byte[] bytes = in.bytes;
-        int position = in.position;
-        int key = in.key;
-        long buffer = in.buffer;
-        int count = in.count;
+        char[] chars = this.chars;
+        int position = this.position;
+        long buffer = this.buffer;
+        int count = this.count;
         for (float[] row : values) {
             for (int c = 0; c < row.length; c++) {
                 // at most 1 + 7 + 31 bits per value: top the buffer up to at least 39 bits
                 while (count < 39) {
-                    if (position == bytes.length) {
-                        break;
+                    if (position == length) {
+                        if (!next()) {
+                            break;
+                        }
+                        position = 0;
                     }
-                    buffer = buffer << 7 | (bytes[position++] ^ key) & 0x7f;
+                    buffer = buffer << 7 | (chars[position++] ^ key) & 0x7f;
                     count += 7;
                 }
                 count -= 1 + k;
                 int head = (int) (buffer >>> count) & ((2 << k) - 1);
-                int sign = head >>> k;
                 int code = head & raw;
                 int rest;
                 if (k == 0 || code == raw) {
@@ -116,49 +136,72 @@ public final class PackedFloats {
                 if (count < 0 || rest < 0) { // ran out of characters, or an exponent below zero
                     throw bad();
                 }
-                row[c] = single ? Float.intBitsToFloat(sign << 31 | rest) : half(sign << 15 | rest);
+                row[c] = single ? Float.intBitsToFloat(head >>> k << 31 | rest) : half(head >>> k << 15 | rest);
             }
         }
-        in.position = position;
-        in.buffer = buffer;
-        in.count = count;
+        this.position = position;
+        this.buffer = buffer;
+        this.count = count;
     }
 
     /** Symmetric int8 codes with fp32 scales. */
-    private static void int8(Bits in, float[][] values) {
-        int rows = values.length;
-        int cols = rows == 0 ? 0 : values[0].length;
-        int rowStep = in.read(32);
-        int period = in.read(32);
-        int count = in.read(32);
-        if (rowStep < 0 || period < 1 || count < 0 || count > (long) rows * cols + rows + cols) {
+    private void int8(float[][] values) {
+        int rowStep = read(32);
+        int period = read(32);
+        int scaleCount = read(32);
+        if (rowStep < 0 || period < 1 || scaleCount < 0 || scaleCount > 1 << 28) {
             throw bad();
         }
-        float[] scales = new float[count];
-        for (int s = 0; s < count; s++) {
-            scales[s] = Float.intBitsToFloat(in.read(32));
+        float[] scales = new float[scaleCount];
+        for (int s = 0; s < scaleCount; s++) {
+            scales[s] = Float.intBitsToFloat(read(32));
         }
-        int width = in.read(4);
+        int width = read(4);
         if (width < 1 || width > 8) {
             throw bad();
         }
-        int escape = -(1 << (width - 1));
         int shift = 32 - width;
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; r < values.length; r++) {
             float[] row = values[r];
             long first = (long) r * rowStep;
-            if (first + Math.min(period, cols) > count) {
+            if (first + Math.min(period, row.length) > scaleCount) {
                 throw bad();
             }
-            int offset = (int) first;
-            for (int c = 0; c < cols; c++) {
-                int q = in.read(width) << shift >> shift;
-                if (q == escape && width < 8) {
-                    q = (byte) in.read(8);
+            for (int c = 0; c < row.length; c++) {
+                int q = read(width) << shift >> shift;
+                if (q == -1 << (width - 1) && width < 8) {
+                    q = (byte) read(8);
                 }
-                row[c] = q * scales[offset + c % period];
+                row[c] = q * scales[(int) first + c % period];
             }
         }
+    }
+
+    /** Loads the next non-empty chunk into {@link #chars} at position 0; false after the last. */
+    private boolean next() {
+        while (chunk < chunks.length) {
+            String s = chunks[chunk++];
+            if (s.length() > 0) {
+                s.getChars(0, s.length(), chars, 0);
+                length = s.length();
+                position = 0;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The next {@code n} bits (1..32) as an int, most significant first. */
+    private int read(int n) {
+        while (count < n) {
+            if (position == length && !next()) {
+                throw bad();
+            }
+            buffer = buffer << 7 | (chars[position++] ^ key) & 0x7f;
+            count += 7;
+        }
+        count -= n;
+        return (int) (buffer >>> count) & (int) (-1L >>> (64 - n));
     }
 
     /** The float of IEEE half-precision bits (exact: every half is a float). */
@@ -172,63 +215,5 @@ public final class PackedFloats {
 
     private static IllegalArgumentException bad() {
         return new IllegalArgumentException("malformed packed floats");
-    }
-
-    private static int multiply(int a, int b) {
-        long p = (long) a * b;
-        if (a < 0 || b < 0 || p > Integer.MAX_VALUE) {
-            throw bad();
-        }
-        return (int) p;
-    }
-
-    /** Reads bits, 7 per character, from the chunks' characters copied into one byte array. */
-    private static final class Bits {
-        final byte[] bytes;
-        int position;
-        final int key;
-        long buffer;
-        int count;
-
-        @SuppressWarnings("deprecation") // copies the chars' low bytes in bulk: fast even before the JIT warms up
-        Bits(String[] chunks) {
-            int total = 0;
-            for (String chunk : chunks) {
-                total += chunk.length();
-            }
-            if (total == 0) {
-                throw bad();
-            }
-            byte[] all = new byte[total];
-            int at = 0;
-            for (String chunk : chunks) {
-                chunk.getBytes(0, chunk.length(), all, at);
-                at += chunk.length();
-            }
-            // characters above U+007F are not the encoder's; their low 7 bits are read like any other
-            bytes = all;
-            key = all[0] & 0x7f;
-            position = 1;
-        }
-
-        /** The next {@code n} bits (1..32) as an int, most significant first. */
-        int read(int n) {
-            while (count < n) {
-                if (position == bytes.length) {
-                    throw bad();
-                }
-                buffer = buffer << 7 | (bytes[position++] ^ key) & 0x7f;
-                count += 7;
-            }
-            count -= n;
-            return (int) (buffer >>> count) & (int) (-1L >>> (64 - n));
-        }
-
-        /** Only the final character's padding bits may remain, and no further characters. */
-        void end() {
-            if (count >= 7 || position < bytes.length) {
-                throw bad();
-            }
-        }
     }
 }
