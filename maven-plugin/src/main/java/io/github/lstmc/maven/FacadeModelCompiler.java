@@ -25,7 +25,8 @@ final class FacadeModelCompiler implements ModelCompiler {
         Lstmc lstmc = Lstmc.compiler();
         try {
             LoadResult loaded = lstmc.loadResult(source.file(),
-                    new LoadOptions(source.config(), source.prefix(), source.layout()));
+                    new LoadOptions(source.config(), source.prefix(), source.layout(), source.from(),
+                            source.to()));
             loaded.warnings().forEach(warnings);
             return lstmc.generate(loaded.model(), options);
         } catch (LstmcException e) {

@@ -192,6 +192,11 @@ final class IncrementalGenerator {
             // only when not the default, so that digests recorded before the option existed still match
             header.append("weights ").append(options.weights().label()).append('\n');
         }
+        if (model.from() != null || model.to() != null) {
+            // Only cut models add these lines, so that the digests of existing models stay the same.
+            header.append("from ").append(model.from() == null ? "-" : model.from()).append('\n')
+                    .append("to ").append(model.to() == null ? "-" : model.to()).append('\n');
+        }
         md.update(header.toString().getBytes(StandardCharsets.UTF_8));
         for (Path input : model.inputs()) {
             // Length-prefixed, so that moving bytes between the model and its config changes the digest.

@@ -10,6 +10,8 @@ package io.github.lstmc.maven;
  *     <prefix>encoder.lstm</prefix>           <!-- tensor name prefix when a file holds several -->
  *     <config>tagger_config.json</config>     <!-- Burn LstmConfig for Burn weights -->
  *     <layout>batch_first</layout>            <!-- or sequence_first; default: the format's -->
+ *     <from>conv_out</from>                   <!-- ONNX: compile from this tensor (the input) -->
+ *     <to>logits</to>                         <!-- ONNX: compile up to this tensor (the output) -->
  *   </model>
  * </models>
  * }</pre>
@@ -26,6 +28,26 @@ public class ModelConfiguration {
     private String config;
     /** {@code batch_first} or {@code sequence_first}: the layout of the flat forward buffers; default the format's. */
     private String layout;
+    /** ONNX: the tensor to compile from, read as the model's float input; default the graph inputs. */
+    private String from;
+    /** ONNX: the tensor to compile up to, the model's output; default the graph outputs. */
+    private String to;
+
+    public String getFrom() {
+        return from;
+    }
+
+    public void setFrom(String from) {
+        this.from = from;
+    }
+
+    public String getTo() {
+        return to;
+    }
+
+    public void setTo(String to) {
+        this.to = to;
+    }
 
     public String getLayout() {
         return layout;

@@ -145,7 +145,9 @@ final class ModelScanner {
             } catch (IllegalArgumentException e) {
                 throw new LstmcException("lstmc configuration: " + e.getMessage() + " (model " + file + ")");
             }
-            models.add(new ModelSource(file, sourceDirectory.resolve(file), config, prefix, className, layout));
+            String from = o == null || o.getFrom() == null || o.getFrom().isBlank() ? null : o.getFrom().trim();
+            String to = o == null || o.getTo() == null || o.getTo().isBlank() ? null : o.getTo().trim();
+            models.add(new ModelSource(file, sourceDirectory.resolve(file), config, prefix, className, layout, from, to));
         }
         return models;
     }

@@ -15,12 +15,20 @@ import java.util.List;
  * @param prefix       the tensor name prefix of the LSTM inside the file, or null
  * @param className    the simple name of the generated class
  * @param layout       the flat buffer layout of the generated class, or null for the format's default
+ * @param from         ONNX: the tensor to compile from (the model input), or null
+ * @param to           ONNX: the tensor to compile up to (the model output), or null
  */
-record ModelSource(String relativePath, Path file, Path config, String prefix, String className, Layout layout) {
+record ModelSource(String relativePath, Path file, Path config, String prefix, String className, Layout layout,
+                   String from, String to) {
 
     /** A model with the format's default layout. */
     ModelSource(String relativePath, Path file, Path config, String prefix, String className) {
-        this(relativePath, file, config, prefix, className, null);
+        this(relativePath, file, config, prefix, className, null, null, null);
+    }
+
+    /** A whole model (no cut). */
+    ModelSource(String relativePath, Path file, Path config, String prefix, String className, Layout layout) {
+        this(relativePath, file, config, prefix, className, layout, null, null);
     }
 
     /**

@@ -101,6 +101,19 @@ class ModelScannerTest {
     }
 
     @Test
+    void cutTensorsComeFromTheModelConfiguration() throws Exception {
+        touch("a.onnx", "b.onnx");
+        ModelConfiguration o = new ModelConfiguration().with("a.onnx", null, null, null);
+        o.setFrom(" conv_out ");
+        o.setTo("logits");
+        List<ModelSource> models = new ModelScanner(dir, null, null, List.of(o)).scan();
+        assertEquals("conv_out", models.get(0).from());
+        assertEquals("logits", models.get(0).to());
+        assertNull(models.get(1).from());
+        assertNull(models.get(1).to());
+    }
+
+    @Test
     void overrideIncludesAFileThePatternsLeaveOut() throws Exception {
         touch("weights.bin");
         ModelConfiguration o = new ModelConfiguration().with("weights.bin", null, null, null);

@@ -3,6 +3,7 @@ package io.github.lstmc.compiler.cli;
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.WeightStorage;
 import io.github.lstmc.compiler.load.LoadResult;
+import io.github.lstmc.compiler.load.onnx.OnnxLoader;
 import io.github.lstmc.compiler.model.Model;
 import java.io.PrintWriter;
 import java.util.List;
@@ -33,9 +34,15 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws LstmcException {
-        LoadResult loaded = modelArguments.loadResult(spec.commandLine().getErr());
-        Model model = loaded.model();
         PrintWriter out = spec.commandLine().getOut();
+        LoadResult loaded;
+        try {
+            loaded = modelArguments.loadResult(spec.commandLine().getErr());
+        } catch (LstmcException refused) {
+            listCutPoints(out);
+            throw refused;
+        }
+        Model model = loaded.model();
         out.println("file: " + modelArguments.model);
         out.println(Toolchain.describeModel(model).stripTrailing());
         List<String> uncompiled = loaded.uncompiledTensors();
@@ -58,5 +65,30 @@ final class InspectCommand implements Callable<Integer> {
         Toolchain.describeStorage(model).stripTrailing().lines().forEach(l -> out.println("  " + l));
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * For a refused ONNX graph: the tensors where {@code --from}/{@code --to} would cut out a part lstmc
+     * compiles, before the error itself is reported (nothing when none would, or the file is unreadable).
+     */
+    private void listCutPoints(PrintWriter out) {
+        String name = String.valueOf(modelArguments.model.getFileName());
+        if (!name.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx") || modelArguments.hasCut()) {
+            return;
+        }
+        OnnxLoader.CutPoints cuts;
+        try {
+            cuts = OnnxLoader.cutPoints(modelArguments.model);
+        } catch (LstmcException | RuntimeException e) {
+            return;
+        }
+        if (cuts.from().isEmpty() && cuts.to().isEmpty()) {
+            out.println("file: " + modelArguments.model + ": no --from/--to cut makes a graph lstmc compiles");
+        } else {
+            out.println("file: " + modelArguments.model + ": refused as a whole; tensors where a cut works (one --from and/or one --to):");
+            cuts.from().forEach(t -> out.println("  --from " + ErrorHandler.oneLine(t)));
+            cuts.to().forEach(t -> out.println("  --to " + ErrorHandler.oneLine(t)));
+        }
+        out.flush();
     }
 }

@@ -31,6 +31,16 @@ final class ModelArguments {
             description = "Tensor name prefix of the LSTM when the file holds several modules, e.g. encoder.lstm.")
     String prefix;
 
+    @Option(names = "--from", paramLabel = "TENSOR",
+            description = "ONNX: compile the graph from this tensor on; it becomes the float input ([batch, seq, "
+                    + "features] or [seq, batch, features] as the graph uses it). For front ends lstmc does not "
+                    + "compile (convolutions, STFT); 'inspect' on a refused graph lists where a cut works.")
+    String from;
+
+    @Option(names = "--to", paramLabel = "TENSOR",
+            description = "ONNX: compile the graph up to this tensor, which becomes the output.")
+    String to;
+
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     LayoutChoice layoutChoice;
 
@@ -66,12 +76,17 @@ final class ModelArguments {
             CliFiles.requireReadableFile(config, "config");
         }
         Layout layout = layoutChoice == null ? null : layoutChoice.chosen();
-        LoadResult result = Lstmc.compiler().loadResult(model, new LoadOptions(config, prefix, layout));
+        LoadResult result = Lstmc.compiler().loadResult(model, new LoadOptions(config, prefix, layout, from, to));
         for (String warning : result.warnings()) {
             err.println("warning: " + ErrorHandler.oneLine(warning));
         }
         err.flush();
         return result;
+    }
+
+    /** True when --from or --to was given. */
+    boolean hasCut() {
+        return from != null || to != null;
     }
 
     /** The model file's name, e.g. {@code speech_tagger.safetensors}. */

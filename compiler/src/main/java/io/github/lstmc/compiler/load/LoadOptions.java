@@ -11,26 +11,46 @@ import java.nio.file.Path;
  *               a trailing dot is optional), or null to find the only one
  * @param layout the layout of the model's flat input/output buffers, or null for the format's default
  *               (PyTorch: sequence-first; Burn: the config's {@code batch_first}; ONNX: the node's layout)
+ * @param from   ONNX only: compile the graph from this tensor on, read as the float input ({@code [batch,
+ *               seq, features]} or {@code [seq, batch, features]} as the graph uses it), or null for the
+ *               graph's inputs
+ * @param to     ONNX only: compile the graph up to this tensor, the model's output, or null for the
+ *               graph's outputs
  */
-public record LoadOptions(Path config, String prefix, Layout layout) {
+public record LoadOptions(Path config, String prefix, Layout layout, String from, String to) {
 
-    /** No config, no prefix, the format's layout. */
-    public static final LoadOptions DEFAULT = new LoadOptions(null, null, null);
+    /** No config, no prefix, the format's layout, the whole graph. */
+    public static final LoadOptions DEFAULT = new LoadOptions(null, null, null, null, null);
 
     /** A config and/or prefix with the format's default layout. */
     public LoadOptions(Path config, String prefix) {
-        this(config, prefix, null);
+        this(config, prefix, null, null, null);
+    }
+
+    /** A config, prefix and layout; the whole graph. */
+    public LoadOptions(Path config, String prefix, Layout layout) {
+        this(config, prefix, layout, null, null);
     }
 
     public LoadOptions withConfig(Path newConfig) {
-        return new LoadOptions(newConfig, prefix, layout);
+        return new LoadOptions(newConfig, prefix, layout, from, to);
     }
 
     public LoadOptions withPrefix(String newPrefix) {
-        return new LoadOptions(config, newPrefix, layout);
+        return new LoadOptions(config, newPrefix, layout, from, to);
     }
 
     public LoadOptions withLayout(Layout newLayout) {
-        return new LoadOptions(config, prefix, newLayout);
+        return new LoadOptions(config, prefix, newLayout, from, to);
+    }
+
+    /** These options with a cut: the tensors to compile from and to (either may be null). */
+    public LoadOptions withCut(String newFrom, String newTo) {
+        return new LoadOptions(config, prefix, layout, newFrom, newTo);
+    }
+
+    /** True when a part of the graph is cut out ({@code from} or {@code to} given). */
+    public boolean cuts() {
+        return from != null || to != null;
     }
 }

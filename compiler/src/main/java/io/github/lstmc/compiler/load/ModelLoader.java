@@ -40,6 +40,9 @@ public final class ModelLoader {
         LoadOptions opts = options == null ? LoadOptions.DEFAULT : options;
         requireReadableFile(file);
         String name = LoaderSupport.fileName(file);
+        if (opts.cuts() && !LoaderSupport.extension(file).equals("onnx")) {
+            throw new LstmcException(name + ": --from/--to cut ONNX graphs; this is not an .onnx file");
+        }
         switch (LoaderSupport.extension(file)) {
             case "safetensors":
                 if (opts.config() != null) {

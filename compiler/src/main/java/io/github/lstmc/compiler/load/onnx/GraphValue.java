@@ -1,5 +1,7 @@
 package io.github.lstmc.compiler.load.onnx;
 
+import io.github.lstmc.compiler.model.HeadLayer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -80,19 +82,142 @@ sealed interface GraphValue {
         }
     }
 
+    /**
+     * The shape of a tensor lstmc does not compute (upstream of a {@code --from} cut): good for
+     * zero states and expansions, which do not depend on what the sizes are.
+     */
+    record UnknownShape(String tensor) implements GraphValue {
+    }
+
     /** A tensor filled with one value (ConstantOfShape, Expand of a uniform constant). */
     record Fill(double value) implements GraphValue {
     }
 
-    /** Sequence data: the model input or an LSTM output, with its axes. */
-    record Seq(Origin origin, List<Axis> axes) implements GraphValue {
+    /**
+     * Sequence data: the model input or an LSTM output, with its axes and what has been computed
+     * from it so far ({@link Meaning}: an input stage before the LSTM; a direction, a choice of time
+     * step or a reduction, and head stages after it).
+     */
+    record Seq(Origin origin, List<Axis> axes, Meaning meaning) implements GraphValue {
         public Seq {
             axes = List.copyOf(axes);
+        }
+
+        Seq(Origin origin, List<Axis> axes) {
+            this(origin, axes, Meaning.RAW);
         }
 
         int rank() {
             return axes.size();
         }
+
+        Seq withAxes(List<Axis> newAxes) {
+            return new Seq(origin, newAxes, meaning);
+        }
+
+        Seq with(List<Axis> newAxes, Meaning newMeaning) {
+            return new Seq(origin, newAxes, newMeaning);
+        }
+    }
+
+    /** What an LSTM's output shows per direction and time: every step, or one step or summary per row. */
+    enum Pick {
+        /** Every time step. */
+        ALL,
+        /** Y[T-1]. */
+        LAST,
+        /** Y[0]. */
+        FIRST,
+        /** The final hidden state (Y_h). */
+        FINAL,
+        /** Y[max(len-1, 0)] for a lengths input. */
+        LAST_VALID,
+        /** The mean over time. */
+        MEAN,
+        /** The maximum over time. */
+        MAX
+    }
+
+    /**
+     * What sequence data holds beyond its origin. Before the LSTM: a token lookup ({@code embedding},
+     * the table {@code [vocab, dim]}) or a per-feature affine transform ({@code x * scale + shift};
+     * arrays of one value broadcast). After it: {@code direction} (-1: all directions; else only that
+     * direction's features), {@code pick} (which time step(s)), {@code lengths} (the lengths input a
+     * LAST_VALID pick reads), the head stages applied so far and whether the feature axis was squeezed
+     * away ({@code scalar}).
+     */
+    record Meaning(OnnxTensor embedding, double[] scale, double[] shift, int direction, Pick pick, String lengths,
+                   List<HeadLayer> head, boolean scalar) {
+        static final Meaning RAW = new Meaning(null, null, null, -1, Pick.ALL, null, List.of(), false);
+
+        public Meaning {
+            head = List.copyOf(head);
+        }
+
+        Meaning withEmbedding(OnnxTensor table) {
+            return new Meaning(table, scale, shift, direction, pick, lengths, head, scalar);
+        }
+
+        Meaning withAffine(double[] newScale, double[] newShift) {
+            return new Meaning(embedding, newScale, newShift, direction, pick, lengths, head, scalar);
+        }
+
+        Meaning withDirection(int d) {
+            return new Meaning(embedding, scale, shift, d, pick, lengths, head, scalar);
+        }
+
+        Meaning withPick(Pick p, String lengthsInput) {
+            return new Meaning(embedding, scale, shift, direction, p, lengthsInput, head, scalar);
+        }
+
+        Meaning withHead(HeadLayer stage) {
+            List<HeadLayer> h = new ArrayList<>(head);
+            h.add(stage);
+            return new Meaning(embedding, scale, shift, direction, pick, lengths, h, scalar);
+        }
+
+        /** The head with its last stage replaced. */
+        Meaning withLastHead(HeadLayer stage) {
+            List<HeadLayer> h = new ArrayList<>(head);
+            h.set(h.size() - 1, stage);
+            return new Meaning(embedding, scale, shift, direction, pick, lengths, h, scalar);
+        }
+
+        Meaning withScalar() {
+            return new Meaning(embedding, scale, shift, direction, pick, lengths, head, true);
+        }
+
+        boolean hasInputStage() {
+            return embedding != null || scale != null;
+        }
+    }
+
+    /**
+     * Part of an elementwise expression of sequence data {@code x} that only means something once
+     * complete (the Div/Erf/Add/Mul/Mul chain of an exported GELU); {@code form} says how far it got.
+     * {@code plain} is the same value read as an ordinary stage (a scaling folded into a dense
+     * layer), or null.
+     */
+    record Expr(Seq x, String form, Seq plain) implements GraphValue {
+    }
+
+    /** Token ids: an integer (or float, cast later) graph input {@code [batch, seq]} or {@code [seq, batch]}. */
+    record Ids(String input, boolean floating) implements GraphValue {
+    }
+
+    /**
+     * {@code lengths - 1} from an integer graph input, clamped at 0 when {@code clamped}; with
+     * {@code rowStride} (the time axis), plus {@code row * T}: an index into the LSTM output
+     * flattened to {@code [batch * seq, features]} (torch's lowering of {@code out[arange(B), lengths - 1]}).
+     */
+    record LengthIndex(String input, boolean clamped, Axis rowStride) implements GraphValue {
+        LengthIndex(String input, boolean clamped) {
+            this(input, clamped, null);
+        }
+    }
+
+    /** {@code 0, 1, ..., n - 1} over the size n of data axis {@code axis}, times the size of {@code stride} if not null. */
+    record Arange(Axis axis, Axis stride) implements GraphValue {
     }
 
     /** Where sequence data comes from: a graph input (lstm -1) or the Y output of LSTM node {@code lstm}. */
@@ -123,8 +248,18 @@ sealed interface GraphValue {
     record Lengths(String input) implements GraphValue {
     }
 
-    /** Final states (Y_h, Y_c) of LSTM nodes and their concatenations. */
-    record StateOut(int lstm) implements GraphValue {
+    /**
+     * Final states (Y_h, or Y_c when {@code cell}) of LSTM nodes and their concatenation along the
+     * first axis: the blocks of rows of LSTM nodes {@code lstms}, in order.
+     */
+    record StateOut(List<Integer> lstms, boolean cell) implements GraphValue {
+        public StateOut {
+            lstms = List.copyOf(lstms);
+        }
+
+        int lastLstm() {
+            return lstms.get(lstms.size() - 1);
+        }
     }
 
     /** Something the importer does not understand; {@code message} says what (file and node). */

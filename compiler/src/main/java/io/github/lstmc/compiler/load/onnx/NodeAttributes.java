@@ -99,6 +99,12 @@ final class NodeAttributes {
         return a == null ? null : a.getT();
     }
 
+    /** The subgraph, or null if absent. */
+    io.github.lstmc.compiler.load.onnx.proto.Onnx.GraphProto getGraph(String name) throws LstmcException {
+        AttributeProto a = get(name, AttributeType.GRAPH);
+        return a == null ? null : a.getG();
+    }
+
     /** "file: node 'x' (Op) attribute 'a' ". */
     String prefix(String attribute) {
         return file + ": " + node + " attribute '" + attribute + "' ";

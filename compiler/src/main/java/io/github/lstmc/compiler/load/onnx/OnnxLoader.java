@@ -7,16 +7,17 @@ import io.github.lstmc.compiler.load.LoadOptions;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Axis;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Factor;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Lengths;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Meaning;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Seq;
-import io.github.lstmc.compiler.load.onnx.GraphValue.StateOut;
 import io.github.lstmc.compiler.load.onnx.GraphValue.StateRows;
-import io.github.lstmc.compiler.load.onnx.GraphValue.Unsupported;
 import io.github.lstmc.compiler.load.onnx.GraphWalker.LstmNode;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.GraphProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.ModelProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.OperatorSetIdProto;
-import io.github.lstmc.compiler.load.onnx.proto.Onnx.ValueInfoProto;
+import io.github.lstmc.compiler.model.Embedding;
+import io.github.lstmc.compiler.model.InputAffine;
 import io.github.lstmc.compiler.model.Layer;
+import io.github.lstmc.compiler.model.Matrix;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.runtime.Layout;
 import java.io.IOException;
@@ -29,27 +30,41 @@ import java.util.Objects;
 import java.util.TreeSet;
 
 /**
- * Imports an ONNX model holding an LSTM stack: a single LSTM node (opset 7 to 22, every attribute
- * and input), or a whole graph as {@code torch.onnx.export} writes {@code nn.LSTM} (one LSTM node per
- * layer, any number of layers, bidirectional, batch_first, with the Transpose/Squeeze/Reshape glue
- * and the Shape/Gather/ConstantOfShape zero initial states around them).
+ * Imports an ONNX model holding an LSTM stack and what surrounds it: a single LSTM node (opset 7
+ * to 22, every attribute and input), or a whole network as {@code torch.onnx.export} (opsets 7–18)
+ * and tf2onnx (Keras 2 and 3) write it:
+ * <ul>
+ * <li>input stage: token ids looked up in an embedding table ({@code Gather} on an initializer,
+ *     with Keras's Cast/Clip/Max/Min clamping), or float features with constant per-feature
+ *     {@code Sub/Div/Mul/Add} or an eval-mode BatchNormalization folded into an input transform;</li>
+ * <li>the LSTM nodes with their layout glue (Transpose/Squeeze/Unsqueeze/Reshape/Flatten), zero
+ *     initial states built from Shape/Gather/ConstantOfShape/Expand, If nodes with constant
+ *     conditions, tf2onnx's split of a bidirectional Y per direction and its join;</li>
+ * <li>a choice of time step or reduction: the last step ({@code Gather}/{@code Slice} -1 on the time
+ *     axis), the last valid step from a lengths input (GatherElements, or torch's arange index),
+ *     the final states (Y_h rows, or forward's last step with reverse's first), mean or max over time;</li>
+ * <li>a head: Gemm, MatMul+Add, the elementwise functions of {@link io.github.lstmc.compiler.model.Activation}
+ *     (GELU also as its Erf or Tanh chain, Softplus(beta) as Mul/Softplus/Div), PRelu, Softmax and
+ *     LogSoftmax over the features, Dropout and Identity folded away.</li>
+ * </ul>
  *
  * <p>What the model holds and what it takes at run time:
  * <ul>
  * <li>W, R, B and P must be constants (initializers, possibly behind Constant/Identity/Cast nodes);
  *     they are compiled in. A weight fed by a graph input is an error.</li>
- * <li>initial_h/initial_c may be absent, all-zero constants (a Fill or zero initializer; the same as
- *     starting from the default zero state), or a graph input ({@code [D, batch, H]}, or
- *     {@code [layers*D, batch, H]} sliced per layer as torch exports h0/c0): then the caller passes
- *     that tensor as the initial state at run time ({@link OnnxImport#initialHidden()}). A non-zero
- *     constant initial state is refused: the IR has no place for it, and silently dropping it
- *     would change the results.</li>
- * <li>sequence_lens may be absent or an integer graph input, passed as lengths at run time. A
- *     constant sequence_lens is refused for the same reason.</li>
+ * <li>initial_h/initial_c may be absent, all-zero constants, or a graph input ({@code [D, batch, H]},
+ *     or {@code [layers*D, batch, H]} sliced per layer): the caller passes that tensor as the initial
+ *     state at run time ({@link OnnxImport#initialHidden()}). A non-zero constant initial state is
+ *     refused: the IR has no place for it, and silently dropping it would change the results.</li>
+ * <li>sequence_lens may be absent or an integer graph input, passed as lengths at run time (then
+ *     they also mask the recurrence); a constant sequence_lens is refused likewise. A lengths input
+ *     that only picks the last valid step leaves the LSTM running over the padding, as the graph does.</li>
  * </ul>
  *
- * <p>Every problem is an {@link LstmcException} naming the file and the node, attribute or tensor.
- * Sizes are checked before anything is allocated.
+ * <p>{@link LoadOptions#from()}/{@link LoadOptions#to()} compile the part of a graph between two
+ * tensors; {@link #cutPoints(Path)} lists where such cuts work. Every problem is one line, an
+ * {@link LstmcException} naming the file and the node (its operator, and whether a cut can avoid
+ * it), attribute or tensor. Sizes are checked before anything is allocated.
  */
 public final class OnnxLoader {
     /** The oldest opset whose LSTM (LSTM-7) lstmc reads; later versions only add layout (14) and types. */
@@ -60,23 +75,32 @@ public final class OnnxLoader {
 
     /**
      * Reads {@code file} and returns its model. The model's layout is the graph input's unless
-     * {@code options} names one; a config or tensor prefix is an error (ONNX files need neither).
+     * {@code options} names one; a config or tensor prefix is an error (ONNX files need neither);
+     * {@code from}/{@code to} cut out the part of the graph between two tensors.
      */
     public static Model load(Path file, LoadOptions options) throws LstmcException {
         if (options != null && (options.config() != null || options.prefix() != null)) {
             throw new LstmcException(file + ": ONNX models take no config or tensor prefix");
         }
-        Model model = read(file).model();
+        Model model = read(file, options).model();
         if (options != null && options.layout() != null && options.layout() != model.layout()) {
-            return new Model(model.name(), model.layers(), options.layout());
+            return new Model(model.name(), model.embedding(), model.inputAffine(), model.layers(), options.layout(),
+                    model.reduction(), model.head(), model.lengthsMaskRecurrence(), model.scalarOutput());
         }
         return model;
     }
 
     /** Reads {@code file}, with the names of the graph inputs the model takes at run time. */
     public static OnnxImport read(Path file) throws LstmcException {
-        String name = String.valueOf(file.getFileName());
-        byte[] bytes;
+        return read(file, null);
+    }
+
+    /** Reads {@code file} (cut as {@code options} says, if it does), with the graph inputs the model takes. */
+    public static OnnxImport read(Path file, LoadOptions options) throws LstmcException {
+        return read(readBytes(file), String.valueOf(file.getFileName()), options);
+    }
+
+    private static byte[] readBytes(Path file) throws LstmcException {
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             // Files.size is 0 for a device such as /dev/zero, which readAllBytes would read forever
             throw new LstmcException(file + ": is not a regular file (a device, pipe or socket?)");
@@ -86,13 +110,12 @@ public final class OnnxLoader {
             if (size > Integer.MAX_VALUE - 8) {
                 throw new LstmcException(file + ": " + size + " bytes is more than lstmc reads from one ONNX file (2 GiB)");
             }
-            bytes = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new LstmcException(file + ": no such file");
         } catch (IOException e) {
             throw new LstmcException(file + ": cannot read (" + e.getMessage() + ")", e);
         }
-        return read(bytes, name);
     }
 
     /**
@@ -102,8 +125,21 @@ public final class OnnxLoader {
      * @param fileName the name used in messages and as the model's name (extension stripped)
      */
     public static OnnxImport read(byte[] bytes, String fileName) throws LstmcException {
+        return read(bytes, fileName, null);
+    }
+
+    /** Imports a serialized {@code ModelProto}, cut as {@code options} says (null: the whole graph). */
+    public static OnnxImport read(byte[] bytes, String fileName, LoadOptions options) throws LstmcException {
         Objects.requireNonNull(bytes, "bytes");
         String file = fileName == null ? "model.onnx" : fileName;
+        ModelProto model = parse(bytes, file);
+        long opset = checkOpset(file, model);
+        String from = options == null ? null : options.from();
+        String to = options == null ? null : options.to();
+        return importGraph(file, model.getGraph(), opset, from, to);
+    }
+
+    private static ModelProto parse(byte[] bytes, String file) throws LstmcException {
         ModelProto model;
         try {
             CodedInputStream in = CodedInputStream.newInstance(bytes);
@@ -117,11 +153,40 @@ public final class OnnxLoader {
         if (!model.hasGraph()) {
             throw new LstmcException(file + ": not an ONNX model (no graph)");
         }
-        checkOpset(file, model);
-        return importGraph(file, model.getGraph());
+        return model;
     }
 
-    private static void checkOpset(String file, ModelProto model) throws LstmcException {
+    /**
+     * Where {@code --from}/{@code --to} cuts of {@code file} give a model lstmc compiles: tensors
+     * before the first LSTM node that can be the input, and tensors after the last one that can be
+     * the output (for {@code lstmc inspect} on a refused graph). Empty lists when the graph has no
+     * LSTM node.
+     */
+    public static CutPoints cutPoints(Path file) throws LstmcException {
+        return cutPoints(readBytes(file), String.valueOf(file.getFileName()));
+    }
+
+    /** {@link #cutPoints(Path)} of a serialized {@code ModelProto}. */
+    public static CutPoints cutPoints(byte[] bytes, String fileName) throws LstmcException {
+        String file = fileName == null ? "model.onnx" : fileName;
+        ModelProto model = parse(bytes, file);
+        return Cuts.find(file, model.getGraph(), checkOpset(file, model));
+    }
+
+    /**
+     * Tensors a graph can be cut at.
+     *
+     * @param from tensors that work as {@code --from} (the float input), in graph order
+     * @param to   tensors that work as {@code --to} (the output), in graph order
+     */
+    public record CutPoints(List<String> from, List<String> to) {
+        public CutPoints {
+            from = List.copyOf(from);
+            to = List.copyOf(to);
+        }
+    }
+
+    private static long checkOpset(String file, ModelProto model) throws LstmcException {
         Long opset = null;
         for (OperatorSetIdProto id : model.getOpsetImportList()) {
             if (id.getDomain().isEmpty() || id.getDomain().equals("ai.onnx")) {
@@ -135,17 +200,29 @@ public final class OnnxLoader {
             throw new LstmcException(file + ": opset_import is " + opset + "; lstmc reads LSTM from opset " + MIN_OPSET
                     + " on (re-export with a newer opset)");
         }
+        return opset;
     }
 
-    private static OnnxImport importGraph(String file, GraphProto graph) throws LstmcException {
-        GraphWalker walker = new GraphWalker(file, graph);
+    static OnnxImport importGraph(String file, GraphProto graph, long opset, String from, String to)
+            throws LstmcException {
+        return importGraph(file, graph, opset, from, to, false, new java.util.HashMap<>());
+    }
+
+    /**
+     * {@code stackOnly}: check the input side and the LSTM stack, not the outputs; {@code decoded}:
+     * initializers decoded so far, shared between imports of one graph (for finding cut points).
+     */
+    static OnnxImport importGraph(String file, GraphProto graph, long opset, String from, String to, boolean stackOnly,
+                                  java.util.Map<String, OnnxTensor> decoded) throws LstmcException {
+        refuseLoweredRecurrence(file, graph);
+        GraphWalker walker = new GraphWalker(file, graph, opset, from, to, decoded);
         walker.walk();
         List<LstmNode> lstms = walker.lstms();
         if (lstms.isEmpty()) {
             TreeSet<String> ops = new TreeSet<>();
             graph.getNodeList().forEach(n -> ops.add(n.getOpType()));
-            throw new LstmcException(file + ": the graph has no LSTM node (operators: "
-                    + (ops.isEmpty() ? "none" : String.join(", ", ops)) + ")");
+            throw new LstmcException(file + ": the graph" + (from != null || to != null ? " between the cut tensors" : "")
+                    + " has no LSTM node (operators: " + (ops.isEmpty() ? "none" : String.join(", ", ops)) + ")");
         }
         LstmNode first = lstms.get(0);
         Seq x0 = first.input();
@@ -153,11 +230,14 @@ public final class OnnxLoader {
             throw new LstmcException(file + ": " + first.description() + " input X must come from a graph input");
         }
         String input = x0.origin().graphInput();
-        Axis time = x0.axes().get(first.layout() == 0 ? 0 : 1);
-        Axis batch = x0.axes().get(first.layout() == 0 ? 1 : 0);
+        Axis time = walker.time();
+        Axis batch = walker.batch();
         Factor timeFactor = time.factors().get(0);
         Layout layout = timeFactor.id().equals(input + ":0") ? Layout.SEQUENCE_FIRST : Layout.BATCH_FIRST;
-        if (!x0.axes().get(2).factors().equals(List.of(new Factor(input + ":2", -1)))) {
+        Meaning stage = x0.meaning();
+        List<Factor> inputFeatures = stage.embedding() != null
+                ? List.of(new Factor("emb:" + input, stage.embedding().dims()[1])) : List.of(new Factor(input + ":2", -1));
+        if (!x0.axes().get(2).factors().equals(inputFeatures)) {
             throw new LstmcException(file + ": " + first.description() + " input X must have the features of graph input '"
                     + input + "' on its last axis, got axes " + x0.axes());
         }
@@ -177,9 +257,9 @@ public final class OnnxLoader {
                     throw new LstmcException(file + ": " + node.description() + " input X has its sequence and batch"
                             + " axes swapped relative to the first LSTM (axes " + x.axes() + ")");
                 }
-                if (!x.axes().get(2).factors().equals(features(previous))) {
+                if (!x.axes().get(2).factors().equals(walker.features(k - 1))) {
                     throw new LstmcException(file + ": " + node.description() + " input X must have the previous"
-                            + " layer's output features (" + new Axis(features(previous)) + ") on its last axis, got "
+                            + " layer's output features (" + new Axis(walker.features(k - 1)) + ") on its last axis, got "
                             + x.axes().get(2));
                 }
             }
@@ -187,24 +267,51 @@ public final class OnnxLoader {
         }
         String h0 = stateInput(file, lstms, true, input);
         String c0 = stateInput(file, lstms, false, input);
-        String lengths = lengthsInput(file, lstms);
-        checkOutputs(file, graph, walker, lstms, time, batch, layout);
+        String lstmLengths = lengthsInput(file, lstms);
+        if (stackOnly) {
+            return null;
+        }
+        NetworkOutput.Stages out = NetworkOutput.find(file, walker, layout, lstmLengths);
         String name = file.endsWith(".onnx") ? file.substring(0, file.length() - 5) : file;
         try {
-            return new OnnxImport(new Model(name, layers, layout), input, h0, c0, lengths);
+            Model bare = new Model(name, layers, layout);
+            Embedding embedding = stage.embedding() == null ? null : new Embedding(Matrix.of(
+                    (int) stage.embedding().dims()[0], (int) stage.embedding().dims()[1], stage.embedding().floats()));
+            InputAffine affine = stage.scale() == null ? null : inputAffine(file, stage, bare.inputSize());
+            Model model = bare.withStages(embedding, affine, out.reduction(), out.head(), out.lengthsMaskRecurrence(),
+                    out.scalar());
+            return new OnnxImport(model, input, h0, c0, out.lengths());
         } catch (IllegalArgumentException e) {
             throw new LstmcException(file + ": " + e.getMessage(), e);
         }
     }
 
-    /** The factors of an LSTM node's output features: (direction,) hidden. */
-    private static List<Factor> features(LstmNode node) {
-        List<Factor> f = new ArrayList<>();
-        if (node.directions() == 2) {
-            f.add(new Factor("dir:" + node.index(), 2));
+    /** Exporters that unroll the recurrence into a Loop or Scan leave no LSTM node: say so. */
+    private static void refuseLoweredRecurrence(String file, GraphProto graph) throws LstmcException {
+        TreeSet<String> ops = new TreeSet<>();
+        graph.getNodeList().forEach(n -> ops.add(n.getOpType()));
+        if (!ops.contains("LSTM") && (ops.contains("Loop") || ops.contains("Scan"))) {
+            throw new LstmcException(file + ": the graph has no LSTM node: its recurrence was lowered into a "
+                    + (ops.contains("Loop") ? "Loop" : "Scan") + " (operators: " + String.join(", ", ops) + "); lstmc"
+                    + " compiles the ONNX LSTM operator, so re-export the model with an LSTM op");
         }
-        f.add(new Factor("hid:" + node.index(), node.hidden()));
-        return f;
+    }
+
+    private static InputAffine inputAffine(String file, Meaning stage, int features) throws LstmcException {
+        double[] scale = stage.scale();
+        double[] shift = stage.shift();
+        int n = Math.max(scale.length, shift.length);
+        if (n != 1 && n != features) {
+            throw new LstmcException(file + ": the input transform has " + n + " values per position, the first LSTM"
+                    + " takes " + features + " features");
+        }
+        float[] s = new float[features];
+        float[] b = new float[features];
+        for (int i = 0; i < features; i++) {
+            s[i] = (float) scale[scale.length == 1 ? 0 : i];
+            b[i] = (float) shift[shift.length == 1 ? 0 : i];
+        }
+        return new InputAffine(Matrix.vector(s), Matrix.vector(b));
     }
 
     private static String stateInput(String file, List<LstmNode> lstms, boolean hidden, String dataInput)
@@ -256,45 +363,5 @@ public final class OnnxLoader {
             input = name;
         }
         return input;
-    }
-
-    private static void checkOutputs(String file, GraphProto graph, GraphWalker walker, List<LstmNode> lstms,
-                                     Axis time, Axis batch, Layout layout) throws LstmcException {
-        LstmNode last = lstms.get(lstms.size() - 1);
-        for (ValueInfoProto out : graph.getOutputList()) {
-            String name = out.getName();
-            GraphValue v = walker.value(name, "graph output '" + name + "'");
-            if (v instanceof Unsupported u) {
-                throw new LstmcException(u.message());
-            }
-            if (v instanceof StateOut) {
-                continue;
-            }
-            if (!(v instanceof Seq s) || s.origin().isInput()) {
-                throw new LstmcException(file + ": graph output '" + name + "' is not an output of the LSTM stack (it is "
-                        + GraphWalker.describeValue(v) + ")");
-            }
-            if (s.origin().lstm() != last.index()) {
-                throw new LstmcException(file + ": graph output '" + name + "' is the sequence output of "
-                        + lstms.get(s.origin().lstm()).description() + "; lstmc models output only the last layer's");
-            }
-            int t = s.axes().indexOf(time);
-            int b = s.axes().indexOf(batch);
-            List<Factor> rest = new ArrayList<>();
-            for (int k = 0; k < s.rank(); k++) {
-                if (k != t && k != b) {
-                    rest.addAll(s.axes().get(k).factors());
-                }
-            }
-            if (t < 0 || b < 0 || !rest.equals(features(last))) {
-                throw new LstmcException(file + ": graph output '" + name + "' has axes " + s.axes()
-                        + ", which lstmc cannot map to [seq, batch, features] or [batch, seq, features]");
-            }
-            Layout outLayout = t < b ? Layout.SEQUENCE_FIRST : Layout.BATCH_FIRST;
-            if (outLayout != layout) {
-                throw new LstmcException(file + ": graph output '" + name + "' is " + outLayout + " but the input is "
-                        + layout + "; lstmc models use one layout for both");
-            }
-        }
     }
 }

@@ -10,6 +10,16 @@
  * only relabel data; {@code LstmNodeImporter} turns each LSTM node into a
  * {@link io.github.lstmc.compiler.model.Layer} (gate blocks i,o,f,c to i,f,g,o; B split into input
  * and recurrent bias; peepholes i,o,f to i,f,o; activations with ONNX Runtime's parameter rules);
- * {@code OnnxLoader} checks that the nodes form one stack and that the graph outputs are its outputs.
+ * {@code OnnxLoader} checks that the nodes form one stack, and {@code NetworkOutput} maps the graph
+ * outputs onto the stages after it (time reduction, head, lengths, scalar output).
+ *
+ * <p>The walker's operators are small handlers registered by family in {@code OpTable}:
+ * {@code FoldingOps} (constants, shapes, Cast, If, Where, Range), {@code AxisOps} (Transpose,
+ * Squeeze, Unsqueeze, Reshape), {@code SelectOps} (Gather, Slice, Concat) with {@code StepOps}
+ * (time steps, directions, final-state rows), {@code RecurrentOps} (LSTM), {@code InputOps}
+ * (embedding, input transform), {@code ArithOps} (Add/Sub/Mul/Div, GELU chains), {@code ClampOps}
+ * (Clip/Max/Min/Equal/Not), {@code HeadOps} (dense layers, activations, softmax, BatchNormalization)
+ * and {@code ReductionOps} (ReduceMean/ReduceMax, last valid step). {@code Cuts} finds where
+ * {@code --from}/{@code --to} cuts work.
  */
 package io.github.lstmc.compiler.load.onnx;

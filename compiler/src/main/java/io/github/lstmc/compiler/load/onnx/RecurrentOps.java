@@ -1,0 +1,144 @@
+package io.github.lstmc.compiler.load.onnx;
+
+import io.github.lstmc.compiler.LstmcException;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Axis;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Const;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Factor;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Fill;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Lengths;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Origin;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Seq;
+import io.github.lstmc.compiler.load.onnx.GraphValue.StateOut;
+import io.github.lstmc.compiler.load.onnx.GraphValue.StateRows;
+import io.github.lstmc.compiler.load.onnx.GraphValue.Unsupported;
+import io.github.lstmc.compiler.model.Layer;
+import java.util.List;
+
+/** The LSTM node: its weights compiled in, its inputs checked, its outputs as symbolic values. */
+final class RecurrentOps {
+    private RecurrentOps() {
+    }
+
+    static void register(OpTable table) {
+        table.addRaw("LSTM", RecurrentOps::lstm);
+    }
+
+    static List<GraphValue> lstm(NodeContext c) throws LstmcException {
+        int index = c.walker.lstms().size();
+        String where = c.file() + ": " + c.description;
+        LstmNodeImporter.Attributes a = LstmNodeImporter.attributes(c.attrs);
+        if (c.node.getInputCount() > 8) {
+            throw c.fail("has " + c.node.getInputCount() + " inputs, an LSTM takes at most 8");
+        }
+        OnnxTensor w = weight(c, 1, "W", true);
+        OnnxTensor r = weight(c, 2, "R", true);
+        OnnxTensor b = weight(c, 3, "B", false);
+        OnnxTensor p = weight(c, 7, "P", false);
+        Layer layer = LstmNodeImporter.layer(where, a, w, r, b, p);
+        int d = a.directions();
+        int h = layer.hiddenSize();
+
+        GraphValue x = c.in(0);
+        if (x instanceof Unsupported u) {
+            throw new LstmcException(u.message());
+        }
+        if (!(x instanceof Seq seq) || seq.rank() != 3) {
+            throw c.fail("input X must be sequence data of rank 3 computed from a graph input or an earlier LSTM, got "
+                    + GraphWalker.describeValue(x));
+        }
+        GraphValue.Meaning m = seq.meaning();
+        if (m.pick() != GraphValue.Pick.ALL || m.direction() >= 0 || !m.head().isEmpty()) {
+            throw c.fail("input X is " + GraphWalker.describeValue(x) + " after a time step choice, direction split or"
+                    + " head operator; lstmc stacks LSTM layers on whole sequences");
+        }
+        for (Axis axis : seq.axes().subList(0, 2)) {
+            if (axis.factors().size() != 1 || axis.size() >= 0) {
+                throw c.fail("input X has axes " + seq.axes() + "; lstmc cannot tell its sequence and batch axes apart");
+            }
+        }
+        GraphValue lengths = c.has(4) ? c.in(4) : null;
+        if (lengths != null && !(lengths instanceof Lengths)) {
+            throw c.fail("input sequence_lens must be an integer graph input (lstmc takes lengths at run time), got "
+                    + GraphWalker.describeValue(lengths));
+        }
+        GraphValue initialH = state(c, 5, "initial_h", d, h, a.layout());
+        GraphValue initialC = state(c, 6, "initial_c", d, h, a.layout());
+        c.walker.addLstm(new GraphWalker.LstmNode(index, c.description, layer, d, h, a.layout(), seq, initialH, initialC, lengths));
+
+        Axis time = seq.axes().get(a.layout() == 0 ? 0 : 1);
+        Axis batch = seq.axes().get(a.layout() == 0 ? 1 : 0);
+        Axis dirs = d == 1 ? new Axis(List.of()) : Axis.of(new Factor("dir:" + index, d));
+        Axis hidden = Axis.of(new Factor("hid:" + index, h));
+        List<Axis> yAxes = a.layout() == 0 ? List.of(time, dirs, batch, hidden) : List.of(batch, time, dirs, hidden);
+        Seq y = new Seq(Origin.lstm(index), yAxes);
+        return List.of(y, new StateOut(List.of(index), false), new StateOut(List.of(index), true));
+    }
+
+    static OnnxTensor weight(NodeContext c, int k, String name, boolean required) throws LstmcException {
+        if (!c.has(k)) {
+            if (required) {
+                throw c.fail("input " + name + " is missing");
+            }
+            return null;
+        }
+        GraphValue v = c.in(k);
+        if (v instanceof Const cst) {
+            return cst.tensor();
+        }
+        if (v instanceof Seq s && s.origin().isInput() || v instanceof Lengths) {
+            throw c.fail("input " + name + " ('" + c.node.getInput(k) + "') is fed by a graph input; lstmc compiles"
+                    + " weights in, so they must be constants (initializers or Constant nodes)");
+        }
+        if (v instanceof Unsupported u) {
+            throw new LstmcException(u.message());
+        }
+        throw c.fail("input " + name + " ('" + c.node.getInput(k) + "') must be a constant (initializer or Constant"
+                + " node), got " + GraphWalker.describeValue(v));
+    }
+
+    /** An initial state: null (zero), or a StateRows of a graph input. */
+    static GraphValue state(NodeContext c, int k, String name, int d, int h, int layout) throws LstmcException {
+        if (!c.has(k)) {
+            return null;
+        }
+        GraphValue v = c.in(k);
+        if (v instanceof Fill f) {
+            if (f.value() != 0) {
+                throw c.fail("input " + name + " is filled with " + f.value() + "; lstmc takes non-zero initial states"
+                        + " at run time, not as constants");
+            }
+            return null;
+        }
+        if (v instanceof Const cst) {
+            OnnxTensor t = cst.tensor();
+            long[] dims = t.dims();
+            if (dims.length != 3 || dims[layout == 0 ? 0 : 1] != d || dims[2] != h) {
+                throw c.fail("input " + name + " " + t + " must have shape " + (layout == 0 ? "[" + d + ", batch, " + h + "]"
+                        : "[batch, " + d + ", " + h + "]"));
+            }
+            if (!t.isAllZero()) {
+                throw c.fail("input " + name + " " + t + " is a non-zero constant; lstmc models take their initial"
+                        + " state at run time (LstmState), so make it a graph input");
+            }
+            return null;
+        }
+        if (v instanceof Seq s && s.origin().isInput()) {
+            return new StateRows(s.origin().graphInput(), 0, d);
+        }
+        if (v instanceof StateRows r) {
+            if (layout != 0) {
+                throw c.fail("input " + name + " is a slice of graph input '" + r.input() + "', which lstmc does not"
+                        + " support with layout=1");
+            }
+            if (r.to() - r.from() != d) {
+                throw c.fail("input " + name + " takes rows " + r.from() + ".." + (r.to() - 1) + " of graph input '"
+                        + r.input() + "', expected " + d + " row(s)");
+            }
+            return r;
+        }
+        if (v instanceof Unsupported u) {
+            throw new LstmcException(u.message());
+        }
+        throw c.fail("input " + name + " must be zero, a graph input or a slice of one, got " + GraphWalker.describeValue(v));
+    }
+}
