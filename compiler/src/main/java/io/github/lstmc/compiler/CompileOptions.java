@@ -14,11 +14,14 @@ package io.github.lstmc.compiler;
  *                      (same bits as its scalar form). Needs {@code targetRelease} 17, and the generated class then needs
  *                      JDK 17 or later run with {@code --add-modules jdk.incubator.vector} (to compile
  *                      its source, too). Off by default: the default output runs on Java 8.
+ * @param weights       how the weight matrices are stored in the class ({@link WeightStorage}: fp32, fp16 or
+ *                      int8); computation stays fp32, and the facade quantizes the model first so that the
+ *                      interpreter can run the same values ({@link Lstmc#withWeights})
  * @throws IllegalArgumentException naming the option when a name is not a valid Java identifier, or
  *                                  when {@code vectorApi} is asked for with a target below 17
  */
 public record CompileOptions(String packageName, String className, Backend backend, int targetRelease,
-                             boolean vectorApi) {
+                             boolean vectorApi, WeightStorage weights) {
 
     /** The package used when none is given. */
     public static final String DEFAULT_PACKAGE = "lstmc.generated";
@@ -32,6 +35,9 @@ public record CompileOptions(String packageName, String className, Backend backe
             throw new IllegalArgumentException("class name '" + printable(className)
                     + "' is not a valid Java identifier (or is a keyword)");
         }
+        if (weights == null) {
+            throw new IllegalArgumentException("weight storage must not be null");
+        }
         if (backend == null) {
             throw new IllegalArgumentException("backend must not be null");
         }
@@ -41,6 +47,12 @@ public record CompileOptions(String packageName, String className, Backend backe
         if (vectorApi && targetRelease < 17) {
             throw new IllegalArgumentException("the Vector API tier needs target release 17, got " + targetRelease);
         }
+    }
+
+    /** With fp32 weights. */
+    public CompileOptions(String packageName, String className, Backend backend, int targetRelease,
+                          boolean vectorApi) {
+        this(packageName, className, backend, targetRelease, vectorApi, WeightStorage.FP32);
     }
 
     /** Without the Vector API tier. */
@@ -54,12 +66,12 @@ public record CompileOptions(String packageName, String className, Backend backe
     }
 
     public CompileOptions withBackend(Backend newBackend) {
-        return new CompileOptions(packageName, className, newBackend, targetRelease, vectorApi);
+        return new CompileOptions(packageName, className, newBackend, targetRelease, vectorApi, weights);
     }
 
     /** These options with another class-file level (the Vector API tier needs 17). */
     public CompileOptions withTargetRelease(int release) {
-        return new CompileOptions(packageName, className, backend, release, vectorApi);
+        return new CompileOptions(packageName, className, backend, release, vectorApi, weights);
     }
 
     /**
@@ -67,7 +79,12 @@ public record CompileOptions(String packageName, String className, Backend backe
      * (its only valid level).
      */
     public CompileOptions withVectorApi(boolean on) {
-        return new CompileOptions(packageName, className, backend, on ? 17 : targetRelease, on);
+        return new CompileOptions(packageName, className, backend, on ? 17 : targetRelease, on, weights);
+    }
+
+    /** These options with another weight storage. */
+    public CompileOptions withWeights(WeightStorage storage) {
+        return new CompileOptions(packageName, className, backend, targetRelease, vectorApi, storage);
     }
 
     /** The binary name, e.g. {@code lstmc.generated.SpeechTagger}. */

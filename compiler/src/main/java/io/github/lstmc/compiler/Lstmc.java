@@ -15,6 +15,7 @@ import io.github.lstmc.compiler.plan.MatVec;
 import io.github.lstmc.compiler.plan.Plan;
 import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.plan.Planner;
+import io.github.lstmc.compiler.plan.Quantizer;
 import io.github.lstmc.compiler.plan.UnrolledMatVec;
 import io.github.lstmc.compiler.plan.VectorMatVec;
 import io.github.lstmc.runtime.LstmNetwork;
@@ -75,6 +76,17 @@ public final class Lstmc {
         return new Interpreter(model);
     }
 
+    /**
+     * {@code model} with its weight matrices rounded to {@code storage} and dequantized: the values a
+     * class generated with that storage computes with. Run the interpreter on it to get exactly the
+     * generated class's outputs; {@link #generate} and {@link #instantiate} apply it themselves.
+     *
+     * @throws IllegalArgumentException for fp16 when a weight exceeds fp16's range
+     */
+    public Model withWeights(Model model, WeightStorage storage) {
+        return Quantizer.quantize(model, storage);
+    }
+
     /** Lowers a model to the plan both back ends render (default {@link PlanOptions}). */
     public Plan plan(Model model) {
         return plan(model, PlanOptions.DEFAULT);
@@ -105,7 +117,7 @@ public final class Lstmc {
 
     /** {@link #generate(Model, CompileOptions)} with explicit {@link PlanOptions}. */
     public GeneratedCode generate(Model model, CompileOptions options, PlanOptions planOptions) {
-        Plan plan = plan(model, planOptions.withVectorApi(options.vectorApi()));
+        Plan plan = plan(options, model, planOptions);
         return switch (options.backend()) {
             case SOURCE -> new GeneratedCode(java.util.List.of(JavaSourceEmitter.emit(plan, options)));
             case BYTECODE -> BytecodeEmitter.emit(plan, options);
@@ -130,12 +142,18 @@ public final class Lstmc {
             throw new IllegalStateException("the Vector API tier needs the JVM option --add-modules jdk.incubator.vector"
                     + " to load the generated class");
         }
-        Plan plan = plan(model, planOptions.withVectorApi(options.vectorApi()));
+        Plan plan = plan(options, model, planOptions);
         return switch (options.backend()) {
             case SOURCE -> newInstance(compileSource(plan, options), options.qualifiedName());
             case BYTECODE -> new ModelClassLoader(BytecodeEmitter.emit(plan, options))
                     .newNetwork(options.qualifiedName());
         };
+    }
+
+    /** The plan of {@code model} quantized to the options' storage, with the options' tier and storage. */
+    private Plan plan(CompileOptions options, Model model, PlanOptions planOptions) {
+        return plan(withWeights(model, options.weights()),
+                planOptions.withVectorApi(options.vectorApi()).withWeights(options.weights()));
     }
 
     /**
@@ -165,7 +183,12 @@ public final class Lstmc {
      * back end renders from the same plan (no Java compiler needed, and fast even for large models).
      */
     public String describePlan(Model model) {
-        Plan plan = plan(model);
+        return describePlan(model, WeightStorage.FP32);
+    }
+
+    /** {@link #describePlan(Model)} for the class generated with {@code weights} storage. */
+    public String describePlan(Model model, WeightStorage weights) {
+        Plan plan = plan(withWeights(model, weights), PlanOptions.DEFAULT.withWeights(weights));
         StringBuilder b = new StringBuilder();
         for (DirectionPlan d : plan.directions()) {
             b.append(d.method()).append(": gates ").append(describe(d.gates()));
@@ -189,6 +212,36 @@ public final class Lstmc {
                 .append(stats.largestMethod()).append(" bytes of bytecode (JIT limit ")
                 .append(ClassFileStats.JIT_METHOD_LIMIT).append("), constant pool ")
                 .append(stats.constantPoolCount()).append(" of 65535 entries\n");
+        long packed = 0;
+        java.util.Map<io.github.lstmc.compiler.plan.FloatPacking.Encoding, Integer> encodings =
+                new java.util.EnumMap<>(io.github.lstmc.compiler.plan.FloatPacking.Encoding.class);
+        for (io.github.lstmc.compiler.plan.WeightField f : plan.weights()) {
+            packed += f.packedBytes();
+            encodings.merge(f.encoding(), 1, Integer::sum);
+        }
+        b.append("weights: ").append(weights.label()).append(", ").append(plan.weights().size())
+                .append(plan.weights().size() == 1 ? " field " : " fields ").append(encodings.toString()
+                        .toLowerCase(java.util.Locale.ROOT).replace("{", "(").replace("}", ")").replace("=", " "))
+                .append(", ").append(packed).append(" bytes of constants (")
+                .append(String.format(java.util.Locale.ROOT, "%.2f", packed / (double) Math.max(1, model.parameterCount())))
+                .append(" per parameter)\n");
+        return b.toString();
+    }
+
+    /**
+     * Per storage (fp32, fp16, int8): the class size, its constants and the output difference from
+     * fp32 on a seeded random input ({@link StorageReport}), one line each; a storage the model's
+     * weights do not fit (fp16 beyond 65504) says why.
+     */
+    public String describeStorage(Model model) {
+        StringBuilder b = new StringBuilder();
+        for (WeightStorage s : WeightStorage.values()) {
+            try {
+                b.append(StorageReport.of(model, s).describe()).append('\n');
+            } catch (IllegalArgumentException e) {
+                b.append(s.label()).append(": not possible: ").append(e.getMessage()).append('\n');
+            }
+        }
         return b.toString();
     }
 

@@ -1,6 +1,7 @@
 package io.github.lstmc.maven;
 
 import io.github.lstmc.compiler.Backend;
+import io.github.lstmc.compiler.WeightStorage;
 import io.github.lstmc.compiler.JavaNames;
 import io.github.lstmc.compiler.Lstmc;
 import io.github.lstmc.compiler.LstmcException;
@@ -50,6 +51,14 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
      */
     @Parameter(property = "lstm.vectorApi", defaultValue = "false")
     protected boolean vectorApi;
+
+    /**
+     * How the generated classes store their weight matrices: {@code fp32} (default), {@code fp16}
+     * (IEEE half floats, about half the class size) or {@code int8} (symmetric, one fp32 scale per
+     * output row, under a third). Computation stays fp32; see the README's "Weight storage".
+     */
+    @Parameter(property = "lstm.weights", defaultValue = "fp32")
+    protected String weights;
 
     /**
      * Layout of the generated classes' flat forward buffers: {@code batch_first} or
@@ -138,7 +147,8 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
         IncrementalGenerator.Result result;
         try {
             result = new IncrementalGenerator(modelCompiler(), Lstmc.VERSION)
-                    .run(found, new IncrementalGenerator.Settings(packageName, chosen, release, vectorApi), output, stateFile);
+                    .run(found, new IncrementalGenerator.Settings(packageName, chosen, release, vectorApi,
+                            parseWeights()), output, stateFile);
         } catch (IOException e) {
             throw new MojoExecutionException("lstmc: cannot write generated code to " + output + ": " + e, e);
         }
@@ -184,6 +194,15 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
                     + "</targetRelease>; remove <targetRelease> or set it to 17");
         }
         return configured;
+    }
+
+    private WeightStorage parseWeights() throws MojoFailureException {
+        try {
+            return WeightStorage.parse(weights == null ? "fp32" : weights);
+        } catch (IllegalArgumentException e) {
+            throw new MojoFailureException("lstmc configuration: <weights>" + weights
+                    + "</weights> must be 'fp32', 'fp16' or 'int8'");
+        }
     }
 
     private Backend parseBackend() throws MojoFailureException {

@@ -2,6 +2,7 @@ package io.github.lstmc.maven;
 
 import io.github.lstmc.compiler.Backend;
 import io.github.lstmc.compiler.CompileOptions;
+import io.github.lstmc.compiler.WeightStorage;
 import io.github.lstmc.compiler.GeneratedCode;
 import io.github.lstmc.compiler.GeneratedFile;
 import io.github.lstmc.compiler.LstmcException;
@@ -42,8 +43,15 @@ final class IncrementalGenerator {
      * @param backend       source or bytecode
      * @param targetRelease class file level for bytecode
      * @param vectorApi     the opt-in Vector API tier (needs {@code targetRelease} 17)
+     * @param weights       how the weight matrices are stored (fp32, fp16, int8)
      */
-    record Settings(String packageName, Backend backend, int targetRelease, boolean vectorApi) {
+    record Settings(String packageName, Backend backend, int targetRelease, boolean vectorApi,
+                    WeightStorage weights) {
+
+        /** With fp32 weights. */
+        Settings(String packageName, Backend backend, int targetRelease, boolean vectorApi) {
+            this(packageName, backend, targetRelease, vectorApi, WeightStorage.FP32);
+        }
 
         /** Without the Vector API tier. */
         Settings(String packageName, Backend backend, int targetRelease) {
@@ -52,7 +60,7 @@ final class IncrementalGenerator {
 
         /** The options for one model; IllegalArgumentException naming the option when invalid. */
         CompileOptions optionsFor(ModelSource model) {
-            return new CompileOptions(packageName, model.className(), backend, targetRelease, vectorApi);
+            return new CompileOptions(packageName, model.className(), backend, targetRelease, vectorApi, weights);
         }
     }
 
@@ -180,6 +188,10 @@ final class IncrementalGenerator {
                 .append("vector ").append(options.vectorApi()).append('\n')
                 .append("prefix ").append(model.prefix() == null ? "-" : model.prefix()).append('\n')
                 .append("layout ").append(model.layout() == null ? "-" : model.layout()).append('\n');
+        if (options.weights() != WeightStorage.FP32) {
+            // only when not the default, so that digests recorded before the option existed still match
+            header.append("weights ").append(options.weights().label()).append('\n');
+        }
         if (model.from() != null || model.to() != null) {
             // Only cut models add these lines, so that the digests of existing models stay the same.
             header.append("from ").append(model.from() == null ? "-" : model.from()).append('\n')

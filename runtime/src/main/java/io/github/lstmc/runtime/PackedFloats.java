@@ -5,14 +5,47 @@ package io.github.lstmc.runtime;
  * weights as string constants keeps {@code <clinit>} small (an array initializer costs about 7
  * bytes of bytecode per element) and the constant pool short (one entry per chunk).
  *
- * <p><b>Encoding</b> (the encoder is the compiler's {@code FloatPacking}): 5 characters per float,
- * the unsigned 32-bit raw IEEE-754 bits in base 85, most significant digit first; digit {@code d}
- * is the character {@code '#' + d} for {@code d < 57} and {@code '#' + d + 1} otherwise (ASCII
- * {@code 0x23..0x78} without the backslash). Values are row-major; a value may not straddle chunks
- * (every chunk's length is a multiple of 5).
+ * <p><b>Encoding</b> (the encoder is the compiler's {@code FloatPacking}). The chunks, concatenated,
+ * are one stream of characters {@code 0..127}: a class file stores each in one byte of modified
+ * UTF-8 (except {@code U+0000}, two bytes). The first character is a key {@code K}; every later
+ * character {@code c} carries the 7 bits {@code c ^ K}, most significant first (the encoder picks
+ * the {@code K} that makes {@code U+0000} rarest). The bits, most significant first in each field:
+ * <pre>
+ *   format 2             0 = fp32, 1 = fp16, 2 = int8
+ *   fp32 / fp16:  k 3, base 8 (fp32) or 5 (fp16), then per value:
+ *       sign 1, code k   code &lt; 2^k - 2: exponent field base - code, then the mantissa (23 or 10 bits)
+ *                        code = 2^k - 2: a signed zero
+ *                        code = 2^k - 1: the rest of the raw bits (31 or 15)
+ *                        (k = 0: every value is sign + raw rest)
+ *   int8:  rowStep 32, columnPeriod 32, scaleCount 32, scaleCount raw fp32 scales, width b 4 (1..8),
+ *       per value q: b bits two's complement; q = -2^(b-1) with b &lt; 8 escapes to 8 raw bits.
+ *       Element (r, c) of a rows x cols matrix is q * scale[r * rowStep + c % columnPeriod] (fp32).
+ * </pre>
+ * fp16 values widen exactly to fp32. Values are row-major.
  */
 public final class PackedFloats {
-    private PackedFloats() {
+    private final String[] chunks;
+    private int chunk;
+    /** The current chunk's characters ({@code String.getChars} exists everywhere lstmc runs, TeaVM included). */
+    private final char[] chars;
+    private int length;
+    private int position;
+    private final int key;
+    private long buffer;
+    private int count;
+
+    private PackedFloats(String[] chunks) {
+        this.chunks = chunks;
+        int longest = 0;
+        for (String s : chunks) {
+            longest = Math.max(longest, s.length());
+        }
+        chars = new char[longest];
+        if (!next()) {
+            throw bad();
+        }
+        key = chars[0] & 0x7f;
+        position = 1;
     }
 
     /**
@@ -24,15 +57,7 @@ public final class PackedFloats {
      * @throws IllegalArgumentException if the text does not hold exactly {@code length} well-formed values
      */
     public static float[] vector(int length, String[] chunks) {
-        float[] values = new float[length];
-        int n = 0;
-        for (String chunk : chunks) {
-            n = decodeInto(chunk, values, n);
-        }
-        if (n != length) {
-            throw new IllegalArgumentException("packed floats hold " + n + " values, expected " + length);
-        }
-        return values;
+        return rows(1, length, chunks)[0];
     }
 
     /**
@@ -42,44 +67,153 @@ public final class PackedFloats {
      * @throws IllegalArgumentException if the text does not hold exactly {@code rows * cols} values
      */
     public static float[][] rows(int rows, int cols, String[] chunks) {
-        float[] flat = vector(multiply(rows, cols), chunks);
-        float[][] result = new float[rows][cols];
-        for (int r = 0; r < rows; r++) {
-            System.arraycopy(flat, r * cols, result[r], 0, cols);
+        if (rows < 0 || cols < 0 || (long) rows * cols > Integer.MAX_VALUE) {
+            throw bad();
         }
-        return result;
+        float[][] values = new float[rows][cols];
+        new PackedFloats(chunks).decode(values);
+        return values;
     }
 
-    private static int decodeInto(String chunk, float[] values, int n) {
-        if (chunk.length() % 5 != 0) {
-            throw new IllegalArgumentException("packed chunk length " + chunk.length() + " is not a multiple of 5");
+    private void decode(float[][] values) {
+        int format = read(2);
+        if (format == 2) {
+            int8(values);
+        } else if (format < 2) {
+            floats(values, format == 0);
+        } else {
+            throw bad();
         }
-        if (n + chunk.length() / 5 > values.length) {
-            throw new IllegalArgumentException("packed floats hold more than " + values.length + " values");
+        // only the last character's padding bits may remain, and no further characters
+        if (count >= 7 || position < length || next()) {
+            throw bad();
         }
-        for (int i = 0; i < chunk.length(); i += 5) {
-            int bits = 0;
-            for (int k = 0; k < 5; k++) {
-                bits = bits * 85 + digit(chunk.charAt(i + k));
+    }
+
+    /**
+     * IEEE floats with a coded exponent; fp16 widened exactly. Bits are read inline, with no call
+     * per value: class initializers run this once, largely in the bytecode interpreter before the
+     * JIT has compiled it, so every bytecode per value counts for cold start.
+     */
+    private void floats(float[][] values, boolean single) {
+        int mantissaBits = single ? 23 : 10;
+        int k = read(3);
+        int base = read(single ? 8 : 5);
+        int zero = (1 << k) - 2;
+        int raw = (1 << k) - 1;
+        int restBits = single ? 31 : 15;
+        int mantissaMask = (1 << mantissaBits) - 1;
+        char[] chars = this.chars;
+        int position = this.position;
+        long buffer = this.buffer;
+        int count = this.count;
+        for (float[] row : values) {
+            for (int c = 0; c < row.length; c++) {
+                // at most 1 + 7 + 31 bits per value: top the buffer up to at least 39 bits
+                while (count < 39) {
+                    if (position == length) {
+                        if (!next()) {
+                            break;
+                        }
+                        position = 0;
+                    }
+                    buffer = buffer << 7 | (chars[position++] ^ key) & 0x7f;
+                    count += 7;
+                }
+                count -= 1 + k;
+                int head = (int) (buffer >>> count) & ((2 << k) - 1);
+                int code = head & raw;
+                int rest;
+                if (k == 0 || code == raw) {
+                    count -= restBits;
+                    rest = (int) (buffer >>> count) & ((1 << restBits) - 1);
+                } else if (code == zero) {
+                    rest = 0;
+                } else {
+                    count -= mantissaBits;
+                    rest = base - code << mantissaBits | (int) (buffer >>> count) & mantissaMask;
+                }
+                if (count < 0 || rest < 0) { // ran out of characters, or an exponent below zero
+                    throw bad();
+                }
+                row[c] = single ? Float.intBitsToFloat(head >>> k << 31 | rest) : half(head >>> k << 15 | rest);
             }
-            values[n++] = Float.intBitsToFloat(bits);
         }
-        return n;
+        this.position = position;
+        this.buffer = buffer;
+        this.count = count;
     }
 
-    private static int digit(char c) {
-        int d = c < '\\' ? c - '#' : c - '#' - 1;
-        if (c == '\\' || d < 0 || d > 84) {
-            throw new IllegalArgumentException("invalid packed character 0x" + Integer.toHexString(c));
+    /** Symmetric int8 codes with fp32 scales. */
+    private void int8(float[][] values) {
+        int rowStep = read(32);
+        int period = read(32);
+        int scaleCount = read(32);
+        if (rowStep < 0 || period < 1 || scaleCount < 0 || scaleCount > 1 << 28) {
+            throw bad();
         }
-        return d;
+        float[] scales = new float[scaleCount];
+        for (int s = 0; s < scaleCount; s++) {
+            scales[s] = Float.intBitsToFloat(read(32));
+        }
+        int width = read(4);
+        if (width < 1 || width > 8) {
+            throw bad();
+        }
+        int shift = 32 - width;
+        for (int r = 0; r < values.length; r++) {
+            float[] row = values[r];
+            long first = (long) r * rowStep;
+            if (first + Math.min(period, row.length) > scaleCount) {
+                throw bad();
+            }
+            for (int c = 0; c < row.length; c++) {
+                int q = read(width) << shift >> shift;
+                if (q == -1 << (width - 1) && width < 8) {
+                    q = (byte) read(8);
+                }
+                row[c] = q * scales[(int) first + c % period];
+            }
+        }
     }
 
-    private static int multiply(int a, int b) {
-        long p = (long) a * b;
-        if (a < 0 || b < 0 || p > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("bad packed shape " + a + " x " + b);
+    /** Loads the next non-empty chunk into {@link #chars} at position 0; false after the last. */
+    private boolean next() {
+        while (chunk < chunks.length) {
+            String s = chunks[chunk++];
+            if (s.length() > 0) {
+                s.getChars(0, s.length(), chars, 0);
+                length = s.length();
+                position = 0;
+                return true;
+            }
         }
-        return (int) p;
+        return false;
+    }
+
+    /** The next {@code n} bits (1..32) as an int, most significant first. */
+    private int read(int n) {
+        while (count < n) {
+            if (position == length && !next()) {
+                throw bad();
+            }
+            buffer = buffer << 7 | (chars[position++] ^ key) & 0x7f;
+            count += 7;
+        }
+        count -= n;
+        return (int) (buffer >>> count) & (int) (-1L >>> (64 - n));
+    }
+
+    /** The float of IEEE half-precision bits (exact: every half is a float). */
+    static float half(int bits) {
+        int magnitude = bits & 0x7fff;
+        float f = magnitude < 0x400 ? magnitude * 0x1p-24f // zero and subnormals
+                : Float.intBitsToFloat(magnitude >= 0x7c00 ? 0x7f800000 | (magnitude & 0x3ff) << 13 // infinity, NaN
+                : magnitude + 0x1c000 << 13);
+        return bits >= 0x8000 ? -f : f;
+    }
+
+    private static IllegalArgumentException bad() {
+        return new IllegalArgumentException("malformed packed floats");
     }
 }

@@ -6,6 +6,7 @@ import io.github.lstmc.compiler.GeneratedCode;
 import io.github.lstmc.compiler.GeneratedFile;
 import io.github.lstmc.compiler.JavaNames;
 import io.github.lstmc.compiler.LstmcException;
+import io.github.lstmc.compiler.WeightStorage;
 import io.github.lstmc.compiler.model.Model;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -57,6 +58,11 @@ final class CompileCommand implements Callable<Integer> {
                     + " and --add-modules jdk.incubator.vector to compile and run the generated class; implies --target 17.")
     boolean vectorApi;
 
+    @Option(names = "--weights", paramLabel = "STORAGE", defaultValue = "fp32", converter = Engine.WeightsConverter.class,
+            description = "How the class stores its weight matrices: fp32, fp16 (half floats) or int8 (one scale per"
+                    + " output row); computation stays fp32 (default: ${DEFAULT-VALUE}).")
+    WeightStorage weights;
+
     @Override
     public Integer call() throws LstmcException {
         // Arguments first: a bad name should not wait for (or be hidden by) loading a large model.
@@ -92,7 +98,7 @@ final class CompileCommand implements Callable<Integer> {
         }
         int release = targetRelease != null ? targetRelease : vectorApi ? 17 : 8;
         try {
-            return new CompileOptions(packageName, cls, backend, release, vectorApi);
+            return new CompileOptions(packageName, cls, backend, release, vectorApi, weights);
         } catch (IllegalArgumentException e) {
             throw new LstmcException("invalid option: " + e.getMessage(), e);
         }

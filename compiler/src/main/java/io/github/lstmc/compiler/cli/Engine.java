@@ -70,4 +70,17 @@ enum Engine {
             };
         }
     }
+
+    /** Parses {@code --weights}: fp32, fp16 or int8. */
+    static final class WeightsConverter implements ITypeConverter<io.github.lstmc.compiler.WeightStorage> {
+        @Override
+        public io.github.lstmc.compiler.WeightStorage convert(String value) {
+            try {
+                return io.github.lstmc.compiler.WeightStorage.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("unknown weight storage '" + ErrorHandler.oneLine(value)
+                        + "' (expected fp32, fp16 or int8)");
+            }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.lstmc.compiler.cli;
 
 import io.github.lstmc.compiler.LstmcException;
+import io.github.lstmc.compiler.WeightStorage;
 import io.github.lstmc.compiler.load.LoadResult;
 import io.github.lstmc.compiler.load.onnx.OnnxLoader;
 import io.github.lstmc.compiler.model.Model;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -24,6 +26,11 @@ final class InspectCommand implements Callable<Integer> {
 
     @Mixin
     ModelArguments modelArguments;
+
+    @Option(names = "--weights", paramLabel = "STORAGE", defaultValue = "fp32", converter = Engine.WeightsConverter.class,
+            description = "The weight storage whose plan is shown: fp32, fp16 (half floats) or int8 (one scale per"
+                    + " output row); computation stays fp32 (default: ${DEFAULT-VALUE}).")
+    WeightStorage weights;
 
     @Override
     public Integer call() throws LstmcException {
@@ -45,7 +52,7 @@ final class InspectCommand implements Callable<Integer> {
                     + " of the file outside the model");
             uncompiled.forEach(name -> out.println("  " + ErrorHandler.oneLine(name)));
         }
-        Optional<String> plan = Toolchain.describePlan(model);
+        Optional<String> plan = Toolchain.describePlan(model, weights);
         out.println();
         if (plan.isPresent()) {
             out.println("code generation plan:");
@@ -53,6 +60,9 @@ final class InspectCommand implements Callable<Integer> {
         } else {
             out.println("code generation plan: not available (needs a JDK and the source back end)");
         }
+        out.println();
+        out.println("weight storage (output difference from fp32 on a seeded random input):");
+        Toolchain.describeStorage(model).stripTrailing().lines().forEach(l -> out.println("  " + l));
         out.flush();
         return ExitCodes.OK;
     }

@@ -1,6 +1,7 @@
 package io.github.lstmc.compiler.cli;
 
 import io.github.lstmc.compiler.CompileOptions;
+import io.github.lstmc.compiler.WeightStorage;
 import io.github.lstmc.compiler.JavaNames;
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.model.Model;
@@ -44,6 +45,11 @@ final class RunCommand implements Callable<Integer> {
             description = "interpreter, source or bytecode (default: ${DEFAULT-VALUE}).")
     Engine engine;
 
+    @Option(names = "--weights", paramLabel = "STORAGE", defaultValue = "fp32", converter = Engine.WeightsConverter.class,
+            description = "How the generated class stores its weight matrices: fp32, fp16 (half floats) or int8 (one scale per"
+                    + " output row); the interpreter runs the same dequantized weights; computation stays fp32 (default: ${DEFAULT-VALUE}).")
+    WeightStorage weights;
+
     @Override
     public Integer call() throws LstmcException {
         CliFiles.requireReadableFile(input, "input");
@@ -51,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
         Model model = modelArguments.load(spec.commandLine().getErr());
         RunInput data = RunInput.read(input);
         CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE,
-                JavaNames.classNameFor(modelArguments.fileName()));
+                JavaNames.classNameFor(modelArguments.fileName())).withWeights(weights);
         LstmNetwork network = Toolchain.network(model, engine, options);
         long start = System.nanoTime();
         RunOutput result = Runner.run(network, data, String.valueOf(input.getFileName()), model.scalarOutput());

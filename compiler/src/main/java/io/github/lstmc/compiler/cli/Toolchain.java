@@ -23,7 +23,8 @@ final class Toolchain {
     /** A ready-to-run network for {@code model} on {@code engine}; generated classes are compiled and loaded in memory. */
     static LstmNetwork network(Model model, Engine engine, CompileOptions options) throws LstmcException {
         if (engine == Engine.INTERPRETER) {
-            return Lstmc.compiler().interpreter(model);
+            // the values a class generated with this storage computes with
+            return Lstmc.compiler().interpreter(Lstmc.compiler().withWeights(model, options.weights()));
         }
         if (engine == Engine.SOURCE && !hasJavaCompiler()) {
             throw EngineUnavailableException.needsJdk("the source engine");
@@ -58,14 +59,19 @@ final class Toolchain {
      * How {@code model} is compiled (unrolled or looped products, methods, largest method), if the
      * build can say; the class statistics come from compiling the source, so this needs a JDK.
      */
-    static Optional<String> describePlan(Model model) {
+    static Optional<String> describePlan(Model model, io.github.lstmc.compiler.WeightStorage weights) {
         if (!hasJavaCompiler()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Lstmc.compiler().describePlan(model));
+            return Optional.of(Lstmc.compiler().describePlan(model, weights));
         } catch (UnsupportedOperationException e) {
             return Optional.empty();
         }
+    }
+
+    /** Class size and output difference from fp32 per weight storage. */
+    static String describeStorage(Model model) {
+        return Lstmc.compiler().describeStorage(model);
     }
 }

@@ -1,5 +1,7 @@
 package io.github.lstmc.compiler.plan;
 
+import io.github.lstmc.compiler.WeightStorage;
+
 /**
  * The knobs of the {@link Planner}: where unrolling stops paying and how large generated methods may grow.
  *
@@ -63,9 +65,13 @@ package io.github.lstmc.compiler.plan;
  * step at 8x16, and about 10-15% faster at 32x64.
  * @param vectorApi             render looped products (and cell updates, when possible) with the Vector API
  *                              ({@link VectorMatVec}, {@link CellUpdate#vectorized()})
+ * @param weights               how weight fields are stored ({@link WeightStorage}): the planner stores each
+ *                              field in it when that reproduces the field's values exactly (the facade
+ *                              quantizes the model first, {@link Quantizer}), else in a wider encoding
  */
 public record PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, int methodBytecodeBudget,
-                          int precomputeTile, int accumulationBlock, int batchGroup, boolean vectorApi) {
+                          int precomputeTile, int accumulationBlock, int batchGroup, boolean vectorApi,
+                          WeightStorage weights) {
 
     public static final int DEFAULT_MAX_UNROLLED_PER_PRODUCT = 128;
     public static final int DEFAULT_MAX_UNROLLED_PER_CLASS = 32768;
@@ -107,31 +113,47 @@ public record PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, in
                 batchGroup, false);
     }
 
+    /** With fp32 weights. */
+    public PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, int methodBytecodeBudget,
+                       int precomputeTile, int accumulationBlock, int batchGroup, boolean vectorApi) {
+        this(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile, accumulationBlock,
+                batchGroup, vectorApi, WeightStorage.FP32);
+    }
+
     /** These options with another pre-pass tile (0: none). */
     public PlanOptions withPrecomputeTile(int tile) {
         return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, tile,
-                accumulationBlock, batchGroup, vectorApi);
+                accumulationBlock, batchGroup, vectorApi, weights);
     }
 
     /** These options with another accumulation block (input elements per pass, 1..8). */
     public PlanOptions withAccumulationBlock(int block) {
         return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile,
-                block, batchGroup, vectorApi);
+                block, batchGroup, vectorApi, weights);
     }
 
     /** These options with another batch group (rows per pass over the gate weights, 1..6). */
     public PlanOptions withBatchGroup(int group) {
         return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile,
-                accumulationBlock, group, vectorApi);
+                accumulationBlock, group, vectorApi, weights);
     }
 
     /** These options with the Vector API tier on or off. */
     public PlanOptions withVectorApi(boolean on) {
         return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile,
-                accumulationBlock, batchGroup, on);
+                accumulationBlock, batchGroup, on, weights);
+    }
+
+    /** These options with another weight storage. */
+    public PlanOptions withWeights(WeightStorage storage) {
+        return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile,
+                accumulationBlock, batchGroup, vectorApi, storage);
     }
 
     public PlanOptions {
+        if (weights == null) {
+            throw new IllegalArgumentException("weight storage must not be null");
+        }
         if (batchGroup < 1 || batchGroup > BatchGroup.MAX_SIZE) {
             throw new IllegalArgumentException("batch group must be in 1.." + BatchGroup.MAX_SIZE + ", got " + batchGroup);
         }

@@ -161,7 +161,8 @@ public final class Planner {
         if (model.embedding() != null) {
             Matrix table = model.embedding().table();
             embeddingField = "EMBEDDING";
-            weights.add(WeightField.rows(embeddingField, table.rows(), table.cols(), table.toArray()));
+            weights.add(WeightField.rows(embeddingField, table.rows(), table.cols(), table.toArray(), options.weights(),
+                    FloatPacking.ScaleMap.PER_ROW));
         }
         String scale = null;
         String shift = null;
@@ -169,8 +170,8 @@ public final class Planner {
         if (model.inputAffine() != null) {
             scale = "INPUT_SCALE";
             shift = "INPUT_SHIFT";
-            weights.add(WeightField.vector(scale, model.inputAffine().scale().toArray()));
-            weights.add(WeightField.vector(shift, model.inputAffine().shift().toArray()));
+            weights.add(WeightField.vector(scale, model.inputAffine().scale().toArray(), options.weights()));
+            weights.add(WeightField.vector(shift, model.inputAffine().shift().toArray(), options.weights()));
             affineBuffer = workspace.size();
             workspace.add(new WorkspaceBuffer("input after the per-feature transform", 0, model.inputSize()));
         }
@@ -269,7 +270,7 @@ public final class Planner {
                 }
             } else if (stage instanceof HeadLayer.PRelu prelu) {
                 String field = "HEAD" + k + "_SLOPE";
-                weights.add(WeightField.vector(field, prelu.slope().toArray()));
+                weights.add(WeightField.vector(field, prelu.slope().toArray(), options.weights()));
                 steps.add(new HeadPlan.PRelu(field, current, prelu.inputSize()));
             } else if (stage instanceof HeadLayer.Softmax softmax) {
                 steps.add(new HeadPlan.Softmax(softmax.log(), current, softmax.size()));
@@ -391,7 +392,7 @@ public final class Planner {
             return null;
         }
         String name = field + "_BIAS";
-        weights.add(WeightField.vector(name, start));
+        weights.add(WeightField.vector(name, start, options.weights()));
         return name;
     }
 
@@ -414,7 +415,9 @@ public final class Planner {
         }
         String name = field + "_WEIGHTS_STRIPS";
         weights.add(WeightField.rows(name, (rows + VectorMatVec.STRIP - 1) / VectorMatVec.STRIP,
-                Math.multiplyExact(cols, VectorMatVec.STRIP), VectorMatVec.pack(side, rows, cols)));
+                Math.multiplyExact(cols, VectorMatVec.STRIP), VectorMatVec.pack(side, rows, cols), options.weights(),
+                // strip s, column k * STRIP + j holds row s * STRIP + j: one scale per row
+                new FloatPacking.ScaleMap(VectorMatVec.STRIP, VectorMatVec.STRIP)));
         return new VectorMatVec(rows, method, startField, List.of(operands), lengths, name, count);
     }
 
@@ -427,7 +430,7 @@ public final class Planner {
             return null;
         }
         String name = field + "_PEEPHOLE_" + which.name();
-        weights.add(WeightField.vector(name, p));
+        weights.add(WeightField.vector(name, p, options.weights()));
         return name;
     }
 
@@ -507,7 +510,9 @@ public final class Planner {
                 }
             }
             String name = field + "_" + operands[op].name() + "_WEIGHTS_T";
-            weights.add(WeightField.rows(name, cols, rows, transposed));
+            // column r of W^T is row r of W: one int8 scale per column
+            weights.add(WeightField.rows(name, cols, rows, transposed, options.weights(),
+                    FloatPacking.ScaleMap.perColumn(rows)));
             ops.add(new LoopedMatVec.LoopedOperand(operands[op], cols, name));
         }
         return new LoopedMatVec(rows, method, startField, ops, count, options.accumulationBlock());

@@ -19,6 +19,8 @@ import io.github.lstmc.compiler.model.TimeReduction;
 import io.github.lstmc.compiler.plan.Plan;
 import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.plan.Planner;
+import io.github.lstmc.compiler.plan.Quantizer;
+import io.github.lstmc.compiler.WeightStorage;
 import io.github.lstmc.compiler.testing.RandomModels;
 import io.github.lstmc.compiler.testing.RandomStages;
 import io.github.lstmc.runtime.LstmNetwork;
@@ -59,7 +61,9 @@ class WholeNetworkDifferentialTest {
             // rounding difference into a different branch
             Model stack = RandomModels.model(rnd, RandomModels.Features.all().withMaxSize(seed % 5 == 0 ? 40 : 12)
                     .withMaxLayers(2).without(RandomModels.Feature.ACTIVATIONS));
-            Model model = RandomStages.around(rnd, stack);
+            // fp32, fp16 and int8 storage: the interpreter runs the dequantized model the class stores exactly
+            WeightStorage storage = WeightStorage.values()[(int) (seed / 2 % 3)];
+            Model model = Quantizer.quantize(RandomStages.around(rnd, stack), storage);
             coverage.merge("reduction " + model.reduction(), 1, Integer::sum);
             coverage.merge(model.embedding() != null ? "tokens" : model.inputAffine() != null ? "affine" : "features",
                     1, Integer::sum);
@@ -70,7 +74,7 @@ class WholeNetworkDifferentialTest {
             for (HeadLayer stage : model.head()) {
                 coverage.merge("head " + stage.getClass().getSimpleName(), 1, Integer::sum);
             }
-            PlanOptions options = seed % 2 == 0 ? PlanOptions.DEFAULT : PlanOptions.LOOPS_ONLY;
+            PlanOptions options = (seed % 2 == 0 ? PlanOptions.DEFAULT : PlanOptions.LOOPS_ONLY).withWeights(storage);
             Plan plan = Planner.plan(model, options);
             String className = "W" + seed;
             cases.add(new Case(seed, model, className, BytecodeEmitter.emit(plan,

@@ -179,10 +179,10 @@ class PlannerTest {
         values[2] = Float.intBitsToFloat(0xffffffff);
         values[3] = Float.MIN_VALUE;
         List<String> chunks = FloatPacking.encode(values);
-        assertEquals(3, chunks.size(), "13,000 floats per chunk");
+        assertTrue(chunks.size() >= 2, "random bits take 33 bits a float: more than one constant");
         for (String chunk : chunks) {
-            assertTrue(chunk.length() <= FloatPacking.MAX_CHUNK_CHARS);
-            assertTrue(chunk.chars().allMatch(ch -> ch >= '#' && ch <= 'x' && ch != '\\'), "alphabet");
+            assertTrue(FloatPacking.utf8Length(chunk) <= FloatPacking.MAX_CHUNK_BYTES);
+            assertTrue(chunk.chars().allMatch(ch -> ch <= 0x7f), "7-bit characters");
         }
         float[] decoded = PackedFloats.vector(values.length, chunks.toArray(new String[0]));
         for (int i = 0; i < values.length; i++) {

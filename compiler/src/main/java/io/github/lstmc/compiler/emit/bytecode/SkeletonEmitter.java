@@ -36,12 +36,31 @@ final class SkeletonEmitter {
         av.visitEnd();
     }
 
-    /** {@code private static final float[] NAME} or {@code float[][] NAME}, in plan order. */
+    /**
+     * {@code private static final float[] NAME} or {@code float[][] NAME}, in plan order, and one
+     * {@code private static String $packedN} per chunk whose value is a {@code ConstantValue}
+     * attribute, not an {@code ldc}: the JVM sets such a field from an interned string when it
+     * prepares the class, without keeping the string in the class's resolved constants, so once
+     * {@code <clinit>} has decoded the weights and cleared the field, the string is garbage
+     * (an {@code ldc}'d string stays reachable as long as the class, as much heap again as the weights).
+     */
     void fields() {
         for (WeightField field : plan.weights()) {
             cls.visitor().visitField(ACC_PRIVATE | ACC_STATIC | ACC_FINAL, field.name(), descriptor(field), null, null)
                     .visitEnd();
         }
+        int n = 0;
+        for (WeightField field : plan.weights()) {
+            for (String chunk : field.chunks()) {
+                cls.visitor().visitField(ACC_PRIVATE | ACC_STATIC | ACC_SYNTHETIC, chunkField(n++),
+                        "L" + RuntimeTypes.STRING + ";", null, chunk).visitEnd();
+            }
+        }
+    }
+
+    /** The name of the field holding the {@code n}th chunk (a {@code $} keeps it apart from weight names). */
+    static String chunkField(int n) {
+        return "$packed" + n;
     }
 
     private static String descriptor(WeightField field) {
@@ -49,14 +68,17 @@ final class SkeletonEmitter {
     }
 
     /**
-     * {@code NAME = PackedFloats.vector(cols, new String[] {chunks})} or
-     * {@code PackedFloats.rows(rows, cols, ...)}, one line per field, in declaration order.
+     * {@code NAME = PackedFloats.vector(cols, new String[] {$packed0, ...})} or
+     * {@code PackedFloats.rows(rows, cols, ...)}, one line per field, in declaration order, each
+     * chunk field cleared ({@code $packedN = null}) once decoded.
      */
     void staticInitializer() {
         if (plan.weights().isEmpty()) {
             return;
         }
         Code code = cls.method(ACC_STATIC, "<clinit>", "()V");
+        String stringType = "L" + RuntimeTypes.STRING + ";";
+        int n = 0;
         for (WeightField field : plan.weights()) {
             code.line();
             boolean vector = field.shape() == WeightField.Shape.VECTOR;
@@ -70,12 +92,17 @@ final class SkeletonEmitter {
             for (int i = 0; i < chunks.size(); i++) {
                 code.insn(DUP);
                 code.pushInt(i);
-                code.pushString(chunks.get(i));
+                code.getStatic(cls.owner(), chunkField(n + i), stringType);
                 code.insn(AASTORE);
             }
             code.invokeStatic(RuntimeTypes.PACKED_FLOATS, vector ? "vector" : "rows",
                     vector ? RuntimeTypes.PACKED_VECTOR : RuntimeTypes.PACKED_ROWS);
             code.putStatic(cls.owner(), field.name(), descriptor(field));
+            for (int i = 0; i < chunks.size(); i++) {
+                code.insn(ACONST_NULL);
+                code.putStatic(cls.owner(), chunkField(n + i), stringType);
+            }
+            n += chunks.size();
         }
         code.insn(RETURN);
         code.finish();

@@ -95,7 +95,7 @@ public final class JavaSourceEmitter {
     private static FieldSpec weightField(WeightField field) {
         CodeBlock.Builder chunks = CodeBlock.builder().add("new String[] {");
         for (int i = 0; i < field.chunks().size(); i++) {
-            chunks.add(i == 0 ? "$W$S" : ",$W$S", field.chunks().get(i));
+            chunks.add(i == 0 ? "$W$L" : ",$W$L", JavaText.packedLiteral(field.chunks().get(i)));
         }
         chunks.add("}");
         boolean vector = field.shape() == WeightField.Shape.VECTOR;

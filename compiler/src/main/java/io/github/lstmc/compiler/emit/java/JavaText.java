@@ -44,4 +44,29 @@ public final class JavaText {
         }
         return b.toString();
     }
+
+    /**
+     * A string literal of packed weight characters (U+0000..U+007F): printable ASCII as itself,
+     * quote and backslash escaped, other characters as three-digit octal escapes (backslash 001), never
+     * as unicode escapes (javac translates those before lexing, so backslash u000a would end the
+     * line) and never split into a concatenation.
+     */
+    public static String packedLiteral(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c > 0x7f) {
+                throw new IllegalArgumentException("packed text holds U+" + Integer.toHexString(c));
+            }
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c >= 0x20 && c < 0x7f) {
+                b.append(c);
+            } else {
+                b.append('\\').append((char) ('0' + (c >> 6))).append((char) ('0' + (c >> 3 & 7)))
+                        .append((char) ('0' + (c & 7)));
+            }
+        }
+        return b.append('"').toString();
+    }
 }

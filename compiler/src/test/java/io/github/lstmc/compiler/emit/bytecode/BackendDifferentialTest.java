@@ -19,6 +19,8 @@ import io.github.lstmc.compiler.plan.MatVec;
 import io.github.lstmc.compiler.plan.Plan;
 import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.plan.Planner;
+import io.github.lstmc.compiler.plan.Quantizer;
+import io.github.lstmc.compiler.WeightStorage;
 import io.github.lstmc.compiler.plan.UnrolledMatVec;
 import io.github.lstmc.compiler.plan.VectorMatVec;
 import io.github.lstmc.compiler.testing.RandomModels;
@@ -65,7 +67,10 @@ class BackendDifferentialTest {
         for (long seed = 0; seed < MODELS; seed++) {
             // every size up to 64 appears, most models stay small so that javac stays fast
             int maxSize = seed % 10 == 0 ? 64 : seed % 3 == 0 ? 24 : 8;
-            Model model = RandomModels.model(new Random(seed), RandomModels.Features.all().withMaxSize(maxSize));
+            // fp32, fp16 and int8 storage: the interpreter runs the dequantized model the class stores exactly
+            WeightStorage storage = WeightStorage.values()[(int) (seed / 4 % 3)];
+            Model model = Quantizer.quantize(
+                    RandomModels.model(new Random(seed), RandomModels.Features.all().withMaxSize(maxSize)), storage);
             PlanOptions options = switch ((int) (seed % 4)) {
                 case 0 -> PlanOptions.LOOPS_ONLY.withPrecomputeTile(8); // looped products with the input pre-pass
                 case 1 -> new PlanOptions(4096, 32768, 500);        // many small unrolled methods
@@ -74,7 +79,7 @@ class BackendDifferentialTest {
                 default -> seed % 8 == 3 ? PlanOptions.LOOPS_ONLY.withBatchGroup(2 + (int) (seed / 8 % 3))
                         : PlanOptions.LOOPS_ONLY.withPrecomputeTile(3);
             };
-            Plan plan = Planner.plan(model, options);
+            Plan plan = Planner.plan(model, options.withWeights(storage));
             for (DirectionPlan direction : plan.directions()) {
                 coverage.merge(direction.inputProjection() != null ? "pre-pass"
                         : direction.batchGroup() != null ? "grouped"
@@ -121,12 +126,14 @@ class BackendDifferentialTest {
         Map<String, String> sources = new LinkedHashMap<>();
         for (long seed = 0; seed < VECTOR_MODELS; seed++) {
             int maxSize = seed % 4 == 0 ? 64 : 24;
-            Model model = RandomModels.model(new Random(5000 + seed), RandomModels.Features.all().withMaxSize(maxSize));
+            WeightStorage storage = WeightStorage.values()[(int) (seed % 3)];
+            Model model = Quantizer.quantize(
+                    RandomModels.model(new Random(5000 + seed), RandomModels.Features.all().withMaxSize(maxSize)), storage);
             // Vector API products with batch groups, the same with the input pre-pass, and with the
             // default unroll threshold (tiny products stay unrolled)
             PlanOptions options = (seed % 3 == 0 ? PlanOptions.DEFAULT
                     : seed % 3 == 1 ? PlanOptions.LOOPS_ONLY : PlanOptions.LOOPS_ONLY.withPrecomputeTile(1))
-                    .withVectorApi(true);
+                    .withVectorApi(true).withWeights(storage);
             Plan plan = Planner.plan(model, options);
             for (DirectionPlan direction : plan.directions()) {
                 if (direction.batchGroup() != null && direction.gates() instanceof VectorMatVec) {

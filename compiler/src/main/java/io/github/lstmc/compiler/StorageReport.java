@@ -1,0 +1,114 @@
+package io.github.lstmc.compiler;
+
+import io.github.lstmc.compiler.emit.bytecode.BytecodeEmitter;
+import io.github.lstmc.compiler.interpret.Interpreter;
+import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.plan.Plan;
+import io.github.lstmc.compiler.plan.PlanOptions;
+import io.github.lstmc.compiler.plan.Planner;
+import io.github.lstmc.compiler.plan.Quantizer;
+import io.github.lstmc.compiler.plan.WeightField;
+import io.github.lstmc.runtime.LstmNetwork;
+import java.util.Random;
+
+/**
+ * What a weight storage costs and changes for one model: the size of the class the bytecode back
+ * end renders, the bytes of its packed weight constants, and how far the outputs move from fp32's
+ * on a seeded random input (computed by the interpreter on the dequantized weights, which the
+ * generated class reproduces exactly).
+ *
+ * @param storage        the storage
+ * @param classBytes     bytes of the generated class file
+ * @param packedBytes    bytes of its weight constants
+ * @param parameters     the model's parameter count ({@code 4 * parameters} bytes as fp32)
+ * @param maxAbsDiff     largest absolute output difference from fp32
+ * @param meanAbsDiff    mean absolute output difference from fp32
+ */
+public record StorageReport(WeightStorage storage, long classBytes, long packedBytes, long parameters,
+                            double maxAbsDiff, double meanAbsDiff) {
+
+    /** Batch rows and steps of the seeded random input. */
+    static final int BATCH = 2;
+    static final int STEPS = 8;
+
+    /** Class bytes per fp32 weight byte ({@code classBytes / (4 * parameters)}). */
+    public double classRatio() {
+        return classBytes / (4.0 * Math.max(1, parameters));
+    }
+
+    /** Measures {@code storage} on {@code model}. */
+    public static StorageReport of(Model model, WeightStorage storage) {
+        Model stored = Quantizer.quantize(model, storage);
+        Plan plan = Planner.plan(stored, PlanOptions.DEFAULT.withWeights(storage));
+        long packed = 0;
+        for (WeightField f : plan.weights()) {
+            packed += f.packedBytes();
+        }
+        CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE, "Measured")
+                .withBackend(Backend.BYTECODE);
+        long classBytes = BytecodeEmitter.emit(plan, options).files().get(0).content().length;
+        double max = 0;
+        double sum = 0;
+        long n = 0;
+        if (storage != WeightStorage.FP32) {
+            float[] reference = outputs(new Interpreter(model));
+            float[] got = outputs(new Interpreter(stored));
+            for (int i = 0; i < reference.length; i++) {
+                double d = Math.abs((double) got[i] - reference[i]);
+                max = Math.max(max, d);
+                sum += d;
+                n++;
+            }
+        }
+        return new StorageReport(storage, classBytes, packed, model.parameterCount(), max, n == 0 ? 0 : sum / n);
+    }
+
+    /** Every output of {@code network} on the seeded random input, flattened. */
+    static float[] outputs(LstmNetwork network) {
+        Random random = new Random(13);
+        int vocabulary = network.vocabularySize();
+        int[][] tokens = new int[BATCH][STEPS];
+        float[][][] input = new float[BATCH][STEPS][network.inputSize()];
+        for (int b = 0; b < BATCH; b++) {
+            for (int t = 0; t < STEPS; t++) {
+                if (vocabulary > 0) {
+                    tokens[b][t] = random.nextInt(vocabulary);
+                } else {
+                    for (int k = 0; k < input[b][t].length; k++) {
+                        input[b][t][k] = random.nextFloat() * 2 - 1;
+                    }
+                }
+            }
+        }
+        float[] flat = new float[0];
+        if (network.reducesTime()) {
+            float[][] out = vocabulary > 0 ? network.predict(tokens) : network.predict(input);
+            for (float[] row : out) {
+                flat = concat(flat, row);
+            }
+        } else {
+            float[][][] out = vocabulary > 0 ? network.forward(tokens) : network.forward(input);
+            for (float[][] seq : out) {
+                for (float[] row : seq) {
+                    flat = concat(flat, row);
+                }
+            }
+        }
+        return flat;
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    /** One line: storage, class bytes and ratio, constants, differences. */
+    public String describe() {
+        String diff = storage == WeightStorage.FP32 ? "reference"
+                : String.format(java.util.Locale.ROOT, "max |diff| %.3g, mean %.3g", maxAbsDiff, meanAbsDiff);
+        return String.format(java.util.Locale.ROOT, "%-5s class %,d bytes (%.3fx the fp32 weights), constants %.2f bytes"
+                + " per parameter, %s", storage.label(), classBytes, classRatio(),
+                packedBytes / (double) Math.max(1, parameters), diff);
+    }
+}
