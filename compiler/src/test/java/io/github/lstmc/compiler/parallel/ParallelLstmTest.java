@@ -151,10 +151,32 @@ class ParallelLstmTest {
         });
     }
 
+    /**
+     * The caller claims parts itself right after queueing the others, so on a busy machine it can
+     * take every part before a pool thread wakes up. Its first part therefore waits until a pool
+     * thread has started one: if the parts never reach the pool, that wait fails.
+     */
     @Test
     void aCallerSuppliedPoolIsUsedAndNotShutDown() throws Exception {
         LstmNetwork net = bytecode(RandomModels.model(6, Features.plain().withMaxSize(8)), "Pool");
-        Probe probe = new Probe(net);
+        Thread caller = Thread.currentThread();
+        CountDownLatch poolStarted = new CountDownLatch(1);
+        Probe probe = new Probe(net) {
+            @Override
+            public void forward(float[] input, int batch, int steps, int[] lengths, LstmState state,
+                                LstmWorkspace workspace, float[] output) {
+                if (Thread.currentThread() != caller) {
+                    poolStarted.countDown();
+                } else {
+                    try {
+                        assertTrue(poolStarted.await(60, TimeUnit.SECONDS), "no part ran on the pool in 60 s");
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+                super.forward(input, batch, steps, lengths, state, workspace, output);
+            }
+        };
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             ParallelLstm parallel = ParallelLstm.of(probe, 3, pool, 0);
@@ -167,8 +189,7 @@ class ParallelLstmTest {
             }
             parallel.close();
             assertFalse(pool.isShutdown(), "close() must leave a caller's executor alone");
-            assertTrue(probe.threads.stream().anyMatch(t -> t != Thread.currentThread()),
-                    "20 calls of 3 parts each never ran a part on the pool");
+            assertTrue(probe.threads.stream().anyMatch(t -> t != caller), "no part ran on the pool");
             assertThrows(IllegalStateException.class, () -> parallel.forward(new float[8 * 3 * net.inputSize()], 8, 3,
                     null, parallel.newState(8), ws, new float[8 * 3 * net.outputSize()]));
         } finally {
