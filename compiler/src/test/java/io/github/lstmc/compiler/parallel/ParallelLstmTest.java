@@ -71,6 +71,11 @@ class ParallelLstmTest {
         return args.stream();
     }
 
+    /** The networks of {@link #networks()} that can step (not the bidirectional ones). */
+    static Stream<Arguments> streamableNetworks() {
+        return networks().filter(args -> ((LstmNetwork) args.get()[1]).isStreamable());
+    }
+
     private static LstmNetwork bytecode(Model model, String className) {
         return Lstmc.compiler().instantiate(model, CompileOptions.of("lstmc.parallel", className).withBackend(Backend.BYTECODE));
     }
@@ -99,11 +104,8 @@ class ParallelLstmTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("networks")
+    @MethodSource("streamableNetworks")
     void stepMatchesTheWrappedNetworkBitwise(String name, LstmNetwork net) {
-        if (!net.isStreamable()) {
-            return;
-        }
         Random rnd = new Random(name.hashCode() + 1);
         for (int threads = 1; threads <= 4; threads++) {
             try (ParallelLstm parallel = ParallelLstm.of(net, threads, 0)) {
@@ -372,9 +374,11 @@ class ParallelLstmTest {
     }
 
     /**
-     * Per-part scratch lives in the workspace: once warm, the calling thread allocates (next to)
-     * nothing per call. A little slack is left for the JDK's queue and lock internals, which may
-     * allocate a node when a worker and the caller contend.
+     * Per-part scratch lives in the workspace: once warm, a call allocates nothing. Measured with an
+     * executor that never runs its tasks, so the caller computes every part itself and every part's
+     * allocations are counted on it; a JDK pool would add its queue's, which the class comment allows
+     * (its lock allocates a node on the caller whenever a worker contends for it, so how much
+     * depends on scheduling, and on a busy machine it exceeded any fixed slack).
      */
     @Test
     void theCallerAllocatesNothingPerCallOnceWarm() {
