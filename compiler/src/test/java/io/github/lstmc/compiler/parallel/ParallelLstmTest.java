@@ -389,7 +389,7 @@ class ParallelLstmTest {
         Model base = RandomModels.model(13, Features.plain().withMaxSize(8).withMaxLayers(2));
         for (Layout layout : Layout.values()) {
             LstmNetwork net = bytecode(new Model("random", base.layers(), layout), "Alloc" + layout.ordinal());
-            try (ParallelLstm parallel = ParallelLstm.of(net, 3, 0)) {
+            try (ParallelLstm parallel = ParallelLstm.of(net, 3, task -> { }, 0)) {
                 int batch = 8;
                 int steps = 5;
                 float[] input = random(new Random(13), batch * steps * net.inputSize());
@@ -409,8 +409,8 @@ class ParallelLstmTest {
                     parallel.step(input, state, ws, stepOutput);
                 }
                 long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-                assertTrue(allocated <= 32L * calls, layout + ": " + allocated + " bytes in " + calls
-                        + " forward and step calls");
+                // One array per call would already be 400 allocations of 16+ bytes.
+                assertTrue(allocated < 512, layout + ": " + allocated + " bytes in " + calls + " forward and step calls");
             }
         }
     }
