@@ -32,8 +32,8 @@ import java.util.Map;
  * }</pre>
  */
 public final class Lstmc {
-    /** The compiler version written into generated code. */
-    public static final String VERSION = "0.1.0-SNAPSHOT";
+    /** The compiler version written into generated code: {@link Version#CURRENT}. */
+    public static final String VERSION = Version.CURRENT;
 
     private static final Lstmc INSTANCE = new Lstmc();
     /** Whether this JVM resolved the incubating Vector API module (the Vector API tier needs it to load classes). */

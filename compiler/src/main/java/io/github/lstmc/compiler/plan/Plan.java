@@ -59,7 +59,7 @@ public record Plan(Header header, Layout layout, int inputSize, int outputSize, 
      * @param summary         lines describing the model (sizes, activations, features), trusted ASCII
      * @param parameterCount  stored parameters
      * @param weightDigest    SHA-256 (hex) over the model's configuration and weights
-     * @param compilerVersion {@code Lstmc.VERSION}
+     * @param compilerVersion {@link io.github.lstmc.compiler.Version#CURRENT}
      */
     public record Header(String modelName, List<String> summary, long parameterCount, String weightDigest,
                          String compilerVersion) {

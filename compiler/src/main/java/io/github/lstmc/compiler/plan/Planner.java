@@ -1,6 +1,6 @@
 package io.github.lstmc.compiler.plan;
 
-import io.github.lstmc.compiler.Lstmc;
+import io.github.lstmc.compiler.Version;
 import io.github.lstmc.compiler.model.Activation;
 import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.model.DirectionCell;
@@ -147,7 +147,7 @@ public final class Planner {
             }
         }
         Plan.Header header = new Plan.Header(model.name(), summary, model.parameterCount(),
-                ModelDescription.digest(model), Lstmc.VERSION);
+                ModelDescription.digest(model), Version.CURRENT);
         return new Plan(header, model.layout(), model.inputSize(), model.outputSize(), directions, model.streamable(),
                 layers, weights, workspace, stages);
     }

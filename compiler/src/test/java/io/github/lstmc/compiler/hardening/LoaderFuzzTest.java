@@ -37,19 +37,24 @@ import org.junit.jupiter.api.io.TempDir;
  * taking longer than {@value #TIMEOUT_SECONDS} s to load is a failure; the offending input is saved
  * under {@code target/fuzz-failures/} and the report gives the seed that reproduces it.
  *
- * <p>{@code mvn verify} runs a few seconds per loader. For release checks run longer, e.g.
+ * <p>{@code mvn verify} tries a fixed number of inputs per loader ({@value #DEFAULT_ITERATIONS}, a few
+ * seconds), never a time budget: the same build must try the same inputs on a fast machine and on a
+ * busy one, or a failing seed would turn up only now and then. For release checks run longer, e.g.
  * {@code mvn -B -pl compiler -am test -Dtest=LoaderFuzzTest -Dsurefire.failIfNoSpecifiedTests=false
- * -Dlstmc.fuzz.iterations=1000000} (a fixed number of inputs per loader instead of a time budget;
- * a few hundred to a few thousand inputs per second per loader); {@code -Dlstmc.fuzz.seconds=N} sets the
- * budget and {@code -Dlstmc.fuzz.seed=S} the first seed.
+ * -Dlstmc.fuzz.iterations=1000000} (a few hundred to a few thousand inputs per second per loader);
+ * {@code -Dlstmc.fuzz.seconds=N} runs for a time budget instead (for local runs only) and
+ * {@code -Dlstmc.fuzz.seed=S} sets the first seed.
  *
  * <p>Jazzer's JUnit integration was not used: it is not in the offline Maven repository this
  * project builds from, and a seeded mutation loop needs no agent and reproduces from a seed.
  */
 class LoaderFuzzTest {
     static final int TIMEOUT_SECONDS = 20;
-    private static final long ITERATIONS = Long.getLong("lstmc.fuzz.iterations", 0);
-    private static final double SECONDS = Double.parseDouble(System.getProperty("lstmc.fuzz.seconds", "3"));
+    static final long DEFAULT_ITERATIONS = 1500;
+    /** A time budget in seconds when set (and no iteration count is), else 0. */
+    private static final double SECONDS = Double.parseDouble(System.getProperty("lstmc.fuzz.seconds", "0"));
+    private static final long ITERATIONS = Long.getLong("lstmc.fuzz.iterations",
+            System.getProperty("lstmc.fuzz.seconds") == null ? DEFAULT_ITERATIONS : 0);
     private static final long FIRST_SEED = Long.getLong("lstmc.fuzz.seed", 20261129L);
     /** Distinct failure signatures reported at most, so a report stays readable. */
     private static final int MAX_REPORTED = 10;

@@ -71,6 +71,11 @@ class ParallelLstmTest {
         return args.stream();
     }
 
+    /** The networks of {@link #networks()} that can step (not the bidirectional ones). */
+    static Stream<Arguments> streamableNetworks() {
+        return networks().filter(args -> ((LstmNetwork) args.get()[1]).isStreamable());
+    }
+
     private static LstmNetwork bytecode(Model model, String className) {
         return Lstmc.compiler().instantiate(model, CompileOptions.of("lstmc.parallel", className).withBackend(Backend.BYTECODE));
     }
@@ -99,11 +104,8 @@ class ParallelLstmTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("networks")
+    @MethodSource("streamableNetworks")
     void stepMatchesTheWrappedNetworkBitwise(String name, LstmNetwork net) {
-        if (!net.isStreamable()) {
-            return;
-        }
         Random rnd = new Random(name.hashCode() + 1);
         for (int threads = 1; threads <= 4; threads++) {
             try (ParallelLstm parallel = ParallelLstm.of(net, threads, 0)) {
@@ -151,10 +153,32 @@ class ParallelLstmTest {
         });
     }
 
+    /**
+     * The caller claims parts itself right after queueing the others, so on a busy machine it can
+     * take every part before a pool thread wakes up. Its first part therefore waits until a pool
+     * thread has started one: if the parts never reach the pool, that wait fails.
+     */
     @Test
     void aCallerSuppliedPoolIsUsedAndNotShutDown() throws Exception {
         LstmNetwork net = bytecode(RandomModels.model(6, Features.plain().withMaxSize(8)), "Pool");
-        Probe probe = new Probe(net);
+        Thread caller = Thread.currentThread();
+        CountDownLatch poolStarted = new CountDownLatch(1);
+        Probe probe = new Probe(net) {
+            @Override
+            public void forward(float[] input, int batch, int steps, int[] lengths, LstmState state,
+                                LstmWorkspace workspace, float[] output) {
+                if (Thread.currentThread() != caller) {
+                    poolStarted.countDown();
+                } else {
+                    try {
+                        assertTrue(poolStarted.await(60, TimeUnit.SECONDS), "no part ran on the pool in 60 s");
+                    } catch (InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+                super.forward(input, batch, steps, lengths, state, workspace, output);
+            }
+        };
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             ParallelLstm parallel = ParallelLstm.of(probe, 3, pool, 0);
@@ -167,8 +191,7 @@ class ParallelLstmTest {
             }
             parallel.close();
             assertFalse(pool.isShutdown(), "close() must leave a caller's executor alone");
-            assertTrue(probe.threads.stream().anyMatch(t -> t != Thread.currentThread()),
-                    "20 calls of 3 parts each never ran a part on the pool");
+            assertTrue(probe.threads.stream().anyMatch(t -> t != caller), "no part ran on the pool");
             assertThrows(IllegalStateException.class, () -> parallel.forward(new float[8 * 3 * net.inputSize()], 8, 3,
                     null, parallel.newState(8), ws, new float[8 * 3 * net.outputSize()]));
         } finally {
@@ -351,9 +374,11 @@ class ParallelLstmTest {
     }
 
     /**
-     * Per-part scratch lives in the workspace: once warm, the calling thread allocates (next to)
-     * nothing per call. A little slack is left for the JDK's queue and lock internals, which may
-     * allocate a node when a worker and the caller contend.
+     * Per-part scratch lives in the workspace: once warm, a call allocates nothing. Measured with an
+     * executor that never runs its tasks, so the caller computes every part itself and every part's
+     * allocations are counted on it; a JDK pool would add its queue's, which the class comment allows
+     * (its lock allocates a node on the caller whenever a worker contends for it, so how much
+     * depends on scheduling, and on a busy machine it exceeded any fixed slack).
      */
     @Test
     void theCallerAllocatesNothingPerCallOnceWarm() {
@@ -364,7 +389,7 @@ class ParallelLstmTest {
         Model base = RandomModels.model(13, Features.plain().withMaxSize(8).withMaxLayers(2));
         for (Layout layout : Layout.values()) {
             LstmNetwork net = bytecode(new Model("random", base.layers(), layout), "Alloc" + layout.ordinal());
-            try (ParallelLstm parallel = ParallelLstm.of(net, 3, 0)) {
+            try (ParallelLstm parallel = ParallelLstm.of(net, 3, task -> { }, 0)) {
                 int batch = 8;
                 int steps = 5;
                 float[] input = random(new Random(13), batch * steps * net.inputSize());
@@ -384,8 +409,8 @@ class ParallelLstmTest {
                     parallel.step(input, state, ws, stepOutput);
                 }
                 long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-                assertTrue(allocated <= 32L * calls, layout + ": " + allocated + " bytes in " + calls
-                        + " forward and step calls");
+                // One array per call would already be 400 allocations of 16+ bytes.
+                assertTrue(allocated < 512, layout + ": " + allocated + " bytes in " + calls + " forward and step calls");
             }
         }
     }

@@ -266,6 +266,7 @@ class BackendDifferentialTest {
                 Run[] runs = new Run[nets.length];
                 for (int n = 0; n < nets.length; n++) {
                     float[] out = new float[batch * model.outputSize()];
+                    java.util.Arrays.fill(out, Float.NaN); // every element must be written
                     nets[n].step(x, states[n], nets[n].newWorkspace(batch, 1), out);
                     runs[n] = new Run(out, states[n]);
                 }
@@ -285,6 +286,7 @@ class BackendDifferentialTest {
                                LstmState initial) {
         LstmState state = copy(net, initial);
         float[] output = new float[batch * steps * net.outputSize()];
+        java.util.Arrays.fill(output, Float.NaN); // every element must be written: a NaN left over fails close()
         net.forward(input, batch, steps, lengths == null ? null : lengths.clone(), state,
                 net.newWorkspace(batch, steps), output);
         return new Run(output, state);

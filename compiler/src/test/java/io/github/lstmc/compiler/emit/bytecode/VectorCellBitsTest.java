@@ -2,6 +2,7 @@ package io.github.lstmc.compiler.emit.bytecode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.lstmc.compiler.Backend;
 import io.github.lstmc.compiler.CompileOptions;
@@ -19,10 +20,15 @@ import io.github.lstmc.compiler.plan.CellUpdate;
 import io.github.lstmc.compiler.plan.Plan;
 import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.plan.Planner;
+import io.github.lstmc.compiler.testing.Jit;
 import io.github.lstmc.runtime.Activations;
 import io.github.lstmc.runtime.Layout;
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,16 +46,22 @@ import org.junit.jupiter.api.Test;
  *
  * <p>H = 19: two whole vectors and a 3-element scalar remainder per pass (the merged gate pass over
  * 3H = 57 has 7 vectors and 1 remainder element); every position is compared. Each kernel is checked
- * on its first calls (interpreter and C1, where the Vector API runs its Java fallback), then after
- * warm-ups long enough for C2 to compile it (its Vector API intrinsics are what could deviate from
- * the specified lanewise semantics), then once more.
+ * on its first calls (interpreter and C1, where the Vector API runs its Java fallback), then once C2
+ * has compiled it (its Vector API intrinsics are what could deviate from the specified lanewise
+ * semantics), then once more. A warm-up runs until the kernel stops allocating, the sign that C2's
+ * code runs (the fallback boxes every vector), however many calls that takes on a busy machine;
+ * without C2 the test is skipped rather than passed with the fallback checked three times.
  */
 class VectorCellBitsTest {
     private static final String PACKAGE = "lstmc.vbits";
     private static final int H = 19;
-    /** Check rounds; between two, every kernel runs WARM_UP times. */
+    /** Check rounds; between two, every kernel runs until C2's code runs it. */
     private static final int ROUNDS = 3;
-    private static final int WARM_UP = 6000;
+    /** Calls per warm-up batch; a batch allocating less than {@link #COMPILED_BYTES} ends the warm-up. */
+    private static final int WARM_UP = 1000;
+    private static final long COMPILED_BYTES = 512;
+    /** For all warm-ups of the test together: C2 takes seconds even on a busy machine. */
+    private static final Duration WARM_UP_BOUND = Duration.ofMinutes(3);
 
     /** One activation to check: its IR form and the runtime function as oracle. */
     private record Case(String name, Activation activation, Oracle oracle) {
@@ -78,12 +90,12 @@ class VectorCellBitsTest {
     private static final float PRE_CLIP = 1.25f;
     private static final float CELL_CLIP = 3f;
 
-    /** The generated cell method of one model in one back end. */
-    private record Kernel(String what, Method method) {
+    /** The generated cell method of one model in one back end (a method handle: reflection would allocate per call). */
+    private record Kernel(String what, MethodHandle method) {
         void run(float[] z, float[] c, float[] out) {
             try {
-                method.invoke(null, z, c, 0, out, 0);
-            } catch (IllegalAccessException | InvocationTargetException e) {
+                method.invokeExact(z, c, 0, out, 0);
+            } catch (Throwable e) {
                 throw new AssertionError(what + ": " + e, e);
             }
         }
@@ -91,6 +103,10 @@ class VectorCellBitsTest {
 
     @Test
     void vectorActivationsAndClipsGiveTheRuntimesScalarBits() throws Exception {
+        assumeTrue(Jit.c2Available(), Jit.NO_C2);
+        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
+                "needs HotSpot's allocation counter");
+        long deadline = System.nanoTime() + WARM_UP_BOUND.toNanos();
         float[] inputs = inputs();
         Map<String, Model> models = new LinkedHashMap<>();
         for (Case c : CASES) {
@@ -107,40 +123,47 @@ class VectorCellBitsTest {
         List<Kernel> kernels = kernels(models);
         assertEquals(2 * models.size(), kernels.size());
 
-        // checked as first run (interpreter, C1), then after warm-ups long enough for C2 to compile the kernel
+        // checked as first run (interpreter, C1), then once C2's code runs the kernel, then once more
         for (int round = 0; round < ROUNDS; round++) {
             int k = 0;
             for (Case c : CASES) {
                 for (int backEnd = 0; backEnd < 2; backEnd++) {
                     Kernel kernel = kernels.get(k++);
                     checkGateAndCell(kernel, c, inputs);
-                    warmUp(kernel, round);
+                    warmUp(kernel, round, deadline);
                 }
                 for (int backEnd = 0; backEnd < 2; backEnd++) {
                     Kernel kernel = kernels.get(k++);
                     checkHidden(kernel, c, inputs);
-                    warmUp(kernel, round);
+                    warmUp(kernel, round, deadline);
                 }
             }
             for (int backEnd = 0; backEnd < 2; backEnd++) {
                 Kernel kernel = kernels.get(k++);
                 checkClips(kernel, inputs);
-                warmUp(kernel, round);
+                warmUp(kernel, round, deadline);
             }
         }
     }
 
-    /** Calls the kernel WARM_UP times on ordinary values, unless this was the last round. */
-    private static void warmUp(Kernel kernel, int round) {
+    /**
+     * Unless this was the last round, calls the kernel on ordinary values until C2's code runs it
+     * (a batch of calls allocates nothing), failing once the deadline of all warm-ups has passed.
+     */
+    private static void warmUp(Kernel kernel, int round, long deadline) {
         if (round == ROUNDS - 1) {
             return;
         }
         float[] z = gatesForCellChecks();
         float[] c = new float[H];
         float[] out = new float[H];
-        for (int n = 0; n < WARM_UP; n++) {
-            kernel.run(z, c, out);
-        }
+        long allocated = Jit.runUntilAllocationFree(() -> {
+            for (int n = 0; n < WARM_UP; n++) {
+                kernel.run(z, c, out);
+            }
+        }, COMPILED_BYTES, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        assertTrue(allocated < COMPILED_BYTES, () -> kernel.what() + " still allocates " + allocated + " bytes per "
+                + WARM_UP + " calls: C2 did not compile it within " + WARM_UP_BOUND.toSeconds() + " s of warm-ups");
     }
 
     /** A one-layer forward model, I = 1, H = 19, with these activations and clips (the weights do not matter). */
@@ -175,10 +198,11 @@ class VectorCellBitsTest {
         return kernels;
     }
 
-    private static Kernel kernel(String what, Class<?> type, String method) throws NoSuchMethodException {
+    private static Kernel kernel(String what, Class<?> type, String method) throws ReflectiveOperationException {
         Method m = type.getDeclaredMethod(method, float[].class, float[].class, int.class, float[].class, int.class);
         m.setAccessible(true);
-        return new Kernel(what, m);
+        return new Kernel(what, MethodHandles.lookup().unreflect(m).asType(
+                MethodType.methodType(void.class, float[].class, float[].class, int.class, float[].class, int.class)));
     }
 
     /**

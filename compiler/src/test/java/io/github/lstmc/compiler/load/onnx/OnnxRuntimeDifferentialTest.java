@@ -58,6 +58,11 @@ class OnnxRuntimeDifferentialTest {
         return IntStream.range(0, CASES).boxed();
     }
 
+    /** Half of the cases suffices for the layout check: layout does not interact with the cell math. */
+    static Stream<Integer> layoutCases() {
+        return cases().filter(index -> index % 4 == 0 || index % 4 == 3);
+    }
+
     /** One case: a node, an input, and the ORT feeds for it. */
     record Case(LstmNodeModels.Spec spec, RunInput input, String description) {
     }
@@ -152,11 +157,8 @@ class OnnxRuntimeDifferentialTest {
     }
 
     @ParameterizedTest(name = "case {0}")
-    @MethodSource("cases")
+    @MethodSource("layoutCases")
     void layoutOneMatchesLayoutZeroThroughTheBatchFirstPath(int index) throws Exception {
-        if (index % 4 != 0 && index % 4 != 3) {
-            return; // a third of the cases suffices: layout does not interact with the cell math
-        }
         Case c = randomCase(index);
         LstmNodeModels.Spec spec = c.spec();
         spec.layout = 0;
