@@ -136,7 +136,7 @@ public final class Runner {
         if (in.tokens() != null) {
             return checkTokens(network, in, source);
         }
-        if (network.vocabularySize() > 0 && network.inputSize() != 0) {
+        if (network.vocabularySize() > 0) {
             // a token network also takes embedded vectors; say which input it expects when the width is off
             float[][][] x = in.input();
             if (x.length > 0 && x[0] != null && x[0].length > 0 && x[0][0] != null
