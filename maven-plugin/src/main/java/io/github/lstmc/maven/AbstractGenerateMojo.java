@@ -3,7 +3,6 @@ package io.github.lstmc.maven;
 import io.github.lstmc.compiler.Backend;
 import io.github.lstmc.compiler.WeightStorage;
 import io.github.lstmc.compiler.JavaNames;
-import io.github.lstmc.compiler.Lstmc;
 import io.github.lstmc.compiler.LstmcException;
 import java.io.File;
 import java.io.IOException;
@@ -146,7 +145,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
 
         IncrementalGenerator.Result result;
         try {
-            result = new IncrementalGenerator(modelCompiler(), Lstmc.VERSION)
+            result = new IncrementalGenerator(modelCompiler(), CompilerBuild.id())
                     .run(found, new IncrementalGenerator.Settings(packageName, chosen, release, vectorApi,
                             parseWeights()), output, stateFile);
         } catch (IOException e) {
