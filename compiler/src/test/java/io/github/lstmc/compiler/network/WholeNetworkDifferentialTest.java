@@ -3,7 +3,6 @@ package io.github.lstmc.compiler.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.lstmc.compiler.Backend;
 import io.github.lstmc.compiler.CompileOptions;
@@ -21,6 +20,7 @@ import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.plan.Planner;
 import io.github.lstmc.compiler.plan.Quantizer;
 import io.github.lstmc.compiler.WeightStorage;
+import io.github.lstmc.compiler.testing.NetworkRun;
 import io.github.lstmc.compiler.testing.RandomModels;
 import io.github.lstmc.compiler.testing.RandomStages;
 import io.github.lstmc.runtime.LstmNetwork;
@@ -130,11 +130,11 @@ class WholeNetworkDifferentialTest {
                 for (int i = 0; i < tokens.length; i++) {
                     tokens[i] = rnd.nextInt(model.vocabularySize());
                 }
-                Run expected = run(reference, outputs, initial, (n, s, o) -> n.forwardTokens(tokens, batch, steps, lengths, s,
+                NetworkRun expected = run(reference, outputs, initial, (n, s, o) -> n.forwardTokens(tokens, batch, steps, lengths, s,
                         n.newWorkspace(batch, steps), o));
-                Run fromBytecode = run(bytecode, outputs, initial, (n, s, o) -> n.forwardTokens(tokens, batch, steps, lengths,
+                NetworkRun fromBytecode = run(bytecode, outputs, initial, (n, s, o) -> n.forwardTokens(tokens, batch, steps, lengths,
                         s, n.newWorkspace(batch, steps), o));
-                Run fromSource = run(source, outputs, initial, (n, s, o) -> n.forwardTokens(tokens, batch, steps, lengths, s,
+                NetworkRun fromSource = run(source, outputs, initial, (n, s, o) -> n.forwardTokens(tokens, batch, steps, lengths, s,
                         n.newWorkspace(batch, steps), o));
                 close(what + " tokens", expected, fromBytecode);
                 identical(what + " tokens", fromSource, fromBytecode);
@@ -150,11 +150,11 @@ class WholeNetworkDifferentialTest {
             for (int i = 0; i < input.length; i++) {
                 input[i] = (float) rnd.nextGaussian();
             }
-            Run expected = run(reference, outputs, initial, (n, s, o) -> n.forward(input, batch, steps, lengths, s,
+            NetworkRun expected = run(reference, outputs, initial, (n, s, o) -> n.forward(input, batch, steps, lengths, s,
                     n.newWorkspace(batch, steps), o));
-            Run fromBytecode = run(bytecode, outputs, initial, (n, s, o) -> n.forward(input, batch, steps, lengths, s,
+            NetworkRun fromBytecode = run(bytecode, outputs, initial, (n, s, o) -> n.forward(input, batch, steps, lengths, s,
                     n.newWorkspace(batch, steps), o));
-            Run fromSource = run(source, outputs, initial, (n, s, o) -> n.forward(input, batch, steps, lengths, s,
+            NetworkRun fromSource = run(source, outputs, initial, (n, s, o) -> n.forward(input, batch, steps, lengths, s,
                     n.newWorkspace(batch, steps), o));
             close(what + " features", expected, fromBytecode);
             identical(what + " features", fromSource, fromBytecode);
@@ -171,12 +171,12 @@ class WholeNetworkDifferentialTest {
                 for (int i = 0; i < x.length; i++) {
                     x[i] = (float) rnd.nextGaussian();
                 }
-                Run[] runs = new Run[3];
+                NetworkRun[] runs = new NetworkRun[3];
                 for (int n = 0; n < 3; n++) {
                     float[] out = new float[batch * model.outputSize()];
                     Arrays.fill(out, Float.NaN);
                     nets[n].step(x, states[n], nets[n].newWorkspace(batch, 1), out);
-                    runs[n] = new Run(out, states[n]);
+                    runs[n] = new NetworkRun(out, states[n]);
                 }
                 close(what + " step " + s, runs[0], runs[1]);
                 identical(what + " step " + s, runs[2], runs[1]);
@@ -193,10 +193,8 @@ class WholeNetworkDifferentialTest {
         void run(LstmNetwork net, LstmState state, float[] output);
     }
 
-    private record Run(float[] output, LstmState state) {
-    }
 
-    private static Run run(LstmNetwork net, int outputs, LstmState initial, Call call) {
+    private static NetworkRun run(LstmNetwork net, int outputs, LstmState initial, Call call) {
         LstmState state = net.newState(initial.batch());
         for (int k = 0; k < initial.size(); k++) {
             System.arraycopy(initial.hidden(k), 0, state.hidden(k), 0, initial.hidden(k).length);
@@ -205,40 +203,18 @@ class WholeNetworkDifferentialTest {
         float[] output = new float[outputs];
         Arrays.fill(output, Float.NaN);
         call.run(net, state, output);
-        return new Run(output, state);
+        return new NetworkRun(output, state);
     }
 
-    private static void close(String what, Run expected, Run actual) {
-        close(what + " output", expected.output(), actual.output());
-        for (int k = 0; k < expected.state().size(); k++) {
-            close(what + " hidden(" + k + ")", expected.state().hidden(k), actual.state().hidden(k));
-            close(what + " cell(" + k + ")", expected.state().cell(k), actual.state().cell(k));
-        }
+    private static void close(String what, NetworkRun expected, NetworkRun actual) {
+        NetworkRun.assertClose(what, expected, actual, TOLERANCE);
     }
 
-    private static void close(String what, float[] expected, float[] actual) {
-        for (int i = 0; i < expected.length; i++) {
-            double e = expected[i];
-            double a = actual[i];
-            if (Double.isNaN(a) || Math.abs(e - a) > TOLERANCE * Math.max(1, Math.abs(e))) {
-                fail(what + "[" + i + "]: expected " + e + ", got " + a);
-            }
-        }
+    private static void identical(String what, NetworkRun source, NetworkRun bytecode) {
+        NetworkRun.assertIdentical(what, source, bytecode);
     }
 
-    private static void identical(String what, Run expected, Run actual) {
-        identical(what + " output", expected.output(), actual.output());
-        for (int k = 0; k < expected.state().size(); k++) {
-            identical(what + " hidden(" + k + ")", expected.state().hidden(k), actual.state().hidden(k));
-            identical(what + " cell(" + k + ")", expected.state().cell(k), actual.state().cell(k));
-        }
-    }
-
-    private static void identical(String what, float[] expected, float[] actual) {
-        for (int i = 0; i < expected.length; i++) {
-            if (Float.floatToRawIntBits(expected[i]) != Float.floatToRawIntBits(actual[i])) {
-                fail(what + "[" + i + "]: source " + expected[i] + ", bytecode " + actual[i]);
-            }
-        }
+    private static void identical(String what, float[] source, float[] bytecode) {
+        NetworkRun.assertIdentical(what, source, bytecode);
     }
 }

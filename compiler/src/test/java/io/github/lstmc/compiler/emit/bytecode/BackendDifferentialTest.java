@@ -2,7 +2,6 @@ package io.github.lstmc.compiler.emit.bytecode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.lstmc.compiler.Backend;
 import io.github.lstmc.compiler.CompileOptions;
@@ -23,6 +22,7 @@ import io.github.lstmc.compiler.plan.Quantizer;
 import io.github.lstmc.compiler.WeightStorage;
 import io.github.lstmc.compiler.plan.UnrolledMatVec;
 import io.github.lstmc.compiler.plan.VectorMatVec;
+import io.github.lstmc.compiler.testing.NetworkRun;
 import io.github.lstmc.compiler.testing.RandomModels;
 import io.github.lstmc.runtime.Layout;
 import io.github.lstmc.runtime.LstmNetwork;
@@ -247,8 +247,8 @@ class BackendDifferentialTest {
         if (rnd.nextBoolean()) {
             RandomModels.fillState(rnd, initial);
         }
-        Run expected = forward(reference, input, batch, steps, lengths, initial);
-        Run fromBytecode = forward(bytecode, input, batch, steps, lengths, initial);
+        NetworkRun expected = forward(reference, input, batch, steps, lengths, initial);
+        NetworkRun fromBytecode = forward(bytecode, input, batch, steps, lengths, initial);
         close(what + " forward", expected, fromBytecode);
         if (source != null) {
             identical(what + " forward", forward(source, input, batch, steps, lengths, initial), fromBytecode);
@@ -263,12 +263,12 @@ class BackendDifferentialTest {
             }
             for (int s = 0; s < 3; s++) {
                 float[] x = flatten(RandomModels.input(rnd, batch, 1, model.inputSize()), model.layout());
-                Run[] runs = new Run[nets.length];
+                NetworkRun[] runs = new NetworkRun[nets.length];
                 for (int n = 0; n < nets.length; n++) {
                     float[] out = new float[batch * model.outputSize()];
                     java.util.Arrays.fill(out, Float.NaN); // every element must be written
                     nets[n].step(x, states[n], nets[n].newWorkspace(batch, 1), out);
-                    runs[n] = new Run(out, states[n]);
+                    runs[n] = new NetworkRun(out, states[n]);
                 }
                 close(what + " step " + s, runs[0], runs[1]);
                 if (source != null) {
@@ -279,17 +279,15 @@ class BackendDifferentialTest {
     }
 
     /** An output buffer and the final state. */
-    private record Run(float[] output, LstmState state) {
-    }
 
-    private static Run forward(LstmNetwork net, float[] input, int batch, int steps, int[] lengths,
+    private static NetworkRun forward(LstmNetwork net, float[] input, int batch, int steps, int[] lengths,
                                LstmState initial) {
         LstmState state = copy(net, initial);
         float[] output = new float[batch * steps * net.outputSize()];
         java.util.Arrays.fill(output, Float.NaN); // every element must be written: a NaN left over fails close()
         net.forward(input, batch, steps, lengths == null ? null : lengths.clone(), state,
                 net.newWorkspace(batch, steps), output);
-        return new Run(output, state);
+        return new NetworkRun(output, state);
     }
 
     private static LstmState copy(LstmNetwork net, LstmState from) {
@@ -315,41 +313,11 @@ class BackendDifferentialTest {
         return flat;
     }
 
-    private static void close(String what, Run expected, Run actual) {
-        close(what + " output", expected.output(), actual.output());
-        for (int k = 0; k < expected.state().size(); k++) {
-            close(what + " hidden(" + k + ")", expected.state().hidden(k), actual.state().hidden(k));
-            close(what + " cell(" + k + ")", expected.state().cell(k), actual.state().cell(k));
-        }
+    private static void close(String what, NetworkRun expected, NetworkRun actual) {
+        NetworkRun.assertClose(what, expected, actual, TOLERANCE);
     }
 
-    private static void close(String what, float[] expected, float[] actual) {
-        assertEquals(expected.length, actual.length, what);
-        for (int i = 0; i < expected.length; i++) {
-            double tolerance = TOLERANCE * Math.max(1, Math.abs(expected[i]));
-            if (!(Math.abs(expected[i] - actual[i]) <= tolerance)) {
-                fail(what + "[" + i + "]: expected " + expected[i] + ", got " + actual[i]);
-            }
-        }
-    }
-
-    private static void identical(String what, Run source, Run bytecode) {
-        identical(what + " output", source.output(), bytecode.output());
-        for (int k = 0; k < source.state().size(); k++) {
-            identical(what + " hidden(" + k + ")", source.state().hidden(k), bytecode.state().hidden(k));
-            identical(what + " cell(" + k + ")", source.state().cell(k), bytecode.state().cell(k));
-        }
-    }
-
-    private static void identical(String what, float[] source, float[] bytecode) {
-        assertEquals(source.length, bytecode.length, what);
-        for (int i = 0; i < source.length; i++) {
-            if (Float.floatToRawIntBits(source[i]) != Float.floatToRawIntBits(bytecode[i])) {
-                fail(what + "[" + i + "]: source back end " + source[i] + " (0x"
-                        + Integer.toHexString(Float.floatToRawIntBits(source[i])) + "), bytecode " + bytecode[i]
-                        + " (0x" + Integer.toHexString(Float.floatToRawIntBits(bytecode[i])) + ")");
-            }
-        }
-        assertTrue(source.length > 0, what + " is empty");
+    private static void identical(String what, NetworkRun source, NetworkRun bytecode) {
+        NetworkRun.assertIdentical(what, source, bytecode);
     }
 }
