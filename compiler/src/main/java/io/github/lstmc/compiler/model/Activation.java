@@ -72,7 +72,9 @@ public record Activation(Kind kind, float alpha, float beta) {
          */
         SHRINK(2, null, "lambda", "bias"),
         /** x - tanh(x) (Burn and PyTorch {@code Tanhshrink}). */
-        TANH_SHRINK(0);
+        TANH_SHRINK(0),
+        /** x * sigmoid(x) = x / (1 + e^-x) (PyTorch {@code SiLU}, Keras {@code swish}). */
+        SILU(0, "SiLU");
 
         private final int parameterCount;
         private final String displayName;

@@ -84,6 +84,7 @@ class OnnxWholeDifferentialTest {
         add(all, "yhTransposed", WholeGraphs::yhTransposed, false);
         add(all, "activationZoo", WholeGraphs::activationZoo, false);
         add(all, "constantInitialState", WholeGraphs::constantInitialState, false);
+        add(all, "selfGated", WholeGraphs::selfGated, false);
         return all.stream();
     }
 

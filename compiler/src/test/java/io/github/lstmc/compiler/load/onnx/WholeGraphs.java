@@ -247,4 +247,20 @@ final class WholeGraphs {
         String out = g.node("Softmax", in(gemm(g, e, 6, K)), integer("axis", -1));
         return g.output(out, "B", K).build(20);
     }
+
+    /**
+     * Self-gated activations as torch exports them: nn.SiLU is Sigmoid then Mul(x, sigmoid), nn.Hardswish
+     * below opset 14 is HardSigmoid(alpha 1/6) then Mul(x, hardsigmoid), here per step (MatMul + Add) and
+     * after the last step (Gemm).
+     */
+    static byte[] selfGated() {
+        GraphBuilder g = new GraphBuilder(14).input("x", DataType.FLOAT, "B", "T", F);
+        String y = torchBatchFirstLstm(g, "x", "forward", null);
+        String a = linear3(g, y, H, 5);
+        String silu = g.node("Mul", in(a, g.node("Sigmoid", in(a))));
+        String last = g.node("Gather", in(silu, g.ints(new long[] {-1})), integer("axis", 1));
+        String b = gemm(g, last, 5, 6);
+        String hs = g.node("Mul", in(b, g.node("HardSigmoid", in(b), GraphBuilder.real("alpha", 1f / 6))));
+        return g.output(gemm(g, hs, 6, K), "B", K).build(13);
+    }
 }
