@@ -216,7 +216,7 @@ public final class OnnxLoader {
      */
     static OnnxImport importGraph(String file, GraphProto graph, long opset, String from, String to, boolean stackOnly,
                                   java.util.Map<String, OnnxTensor> decoded) throws LstmcException {
-        refuseLoweredRecurrence(file, graph);
+        RecurrenceCheck.refuseWithoutLstm(file, graph);
         GraphWalker walker = new GraphWalker(file, graph, opset, from, to, decoded);
         walker.walk();
         List<LstmNode> lstms = walker.lstms();
@@ -316,17 +316,6 @@ public final class OnnxLoader {
 
     private static Matrix constantRow(GraphValue state, int direction) {
         return state instanceof GraphValue.ConstState cst ? Matrix.vector(cst.perDirection()[direction]) : null;
-    }
-
-    /** Exporters that unroll the recurrence into a Loop or Scan leave no LSTM node: say so. */
-    private static void refuseLoweredRecurrence(String file, GraphProto graph) throws LstmcException {
-        TreeSet<String> ops = new TreeSet<>();
-        graph.getNodeList().forEach(n -> ops.add(n.getOpType()));
-        if (!ops.contains("LSTM") && (ops.contains("Loop") || ops.contains("Scan"))) {
-            throw new LstmcException(file + ": the graph has no LSTM node: its recurrence was lowered into a "
-                    + (ops.contains("Loop") ? "Loop" : "Scan") + " (operators: " + String.join(", ", ops) + "); lstmc"
-                    + " compiles the ONNX LSTM operator, so re-export the model with an LSTM op");
-        }
     }
 
     private static InputAffine inputAffine(String file, Meaning stage, int features) throws LstmcException {

@@ -199,6 +199,16 @@ class OnnxRefusalsTest {
     }
 
     @Test
+    void gruWithoutAnyLstm() {
+        GraphBuilder g = new GraphBuilder(49).input("x", DataType.FLOAT, "T", "B", F);
+        String[] gru = g.nodeN("GRU", "encoder/gru", 2, in("x", g.random(0.5f, 1, 3 * H, F),
+                g.random(0.5f, 1, 3 * H, H)), integer("hidden_size", H));
+        g.output(g.node("Relu", in(gru[1])), 1, "B", H);
+        assertEquals("r.onnx: node 'encoder/gru' (GRU): lstmc compiles LSTM recurrences, not GRU, and the graph has"
+                + " no LSTM node, so no --from/--to cut helps", refusal(g.build(14)));
+    }
+
+    @Test
     void tokenIdsThatAreNotLookedUp() {
         GraphBuilder g = new GraphBuilder(48).input("ids", DataType.INT64, "B", "T");
         String f = g.node("Cast", in("ids"), integer("to", 1));
