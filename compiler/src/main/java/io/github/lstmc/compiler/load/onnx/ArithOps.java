@@ -47,6 +47,12 @@ final class ArithOps {
         if (a instanceof Const ca && b instanceof Const cb) {
             return fold(c, op, ca.tensor(), cb.tensor());
         }
+        if (op.equals("Mul") && (a instanceof GraphValue.ValidMask || b instanceof GraphValue.ValidMask)) {
+            return MaskOps.multiply(c, a, b);
+        }
+        if (op.equals("Div") && MaskOps.isValidSum(a)) {
+            return MaskOps.divide(c, (Expr) a, b);
+        }
         GraphValue index = arangeIndex(c, op, a, b);
         if (index != null) {
             return index;

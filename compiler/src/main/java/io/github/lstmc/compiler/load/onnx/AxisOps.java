@@ -40,6 +40,9 @@ final class AxisOps {
         if (axes == null) {
             throw c.fail("has no axes");
         }
+        if (MaskOps.isMaskPart(v)) {
+            return MaskOps.unsqueeze(c, v, axes);
+        }
         if (v instanceof Dims d && d.scalar() && axes.length == 1 && (axes[0] == 0 || axes[0] == -1)) {
             return new Dims(d.dims(), false);
         }

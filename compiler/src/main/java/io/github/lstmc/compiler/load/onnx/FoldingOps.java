@@ -93,6 +93,9 @@ final class FoldingOps {
                 return new Const(OnnxTensor.ofFloats(t.name(), t.dims(), f));
             }
         }
+        if (v instanceof GraphValue.Spread || v instanceof GraphValue.ValidMask) {
+            return v; // a mask of valid steps or its divisor: bool, int or float alike
+        }
         if (v instanceof Seq && to == TensorProto.DataType.FLOAT_VALUE) {
             return v;
         }

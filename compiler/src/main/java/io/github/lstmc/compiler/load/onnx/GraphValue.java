@@ -240,6 +240,22 @@ sealed interface GraphValue {
         }
     }
 
+    /**
+     * A 1-D value ({@link Arange} over the time axis, or {@link Lengths}) unsqueezed into axis {@code at}
+     * of a rank-{@code rank} tensor whose other axes have size 1: one side of a validity mask
+     * {@code arange(T)[None, :] < lengths[:, None]}, or the divisor of a mean over valid steps.
+     */
+    record Spread(GraphValue base, int rank, int at) implements GraphValue {
+    }
+
+    /**
+     * 1 where the step is valid ({@code t < lengths[b]}), else 0, as bool or float: a tensor of rank
+     * {@code rank} with the time index on axis {@code timeAt}, the batch on {@code batchAt} and size 1
+     * elsewhere.
+     */
+    record ValidMask(String lengths, int rank, int timeAt, int batchAt) implements GraphValue {
+    }
+
     /** Rows {@code from..to-1} (first axis) of a float graph input: an initial state given at run time. */
     record StateRows(String input, long from, long to) implements GraphValue {
     }

@@ -404,6 +404,10 @@ final class GraphWalker {
             return "the shape of tensor '" + u.tensor() + "'";
         } else if (v instanceof GraphValue.Arange) {
             return "0 .. batch - 1 (an index)";
+        } else if (v instanceof GraphValue.Spread s) {
+            return describeValue(s.base()) + " on axis " + s.at() + " of rank " + s.rank();
+        } else if (v instanceof GraphValue.ValidMask m) {
+            return "a mask of the valid steps of graph input '" + m.lengths() + "'";
         } else if (v instanceof Expr e) {
             return "part of an elementwise expression of " + describeValue(e.x());
         }

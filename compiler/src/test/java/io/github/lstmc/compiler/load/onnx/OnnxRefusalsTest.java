@@ -199,6 +199,15 @@ class OnnxRefusalsTest {
     }
 
     @Test
+    void sumOverTimeWithoutAMask() {
+        GraphBuilder g = batchFirst();
+        String y = WholeGraphs.torchBatchFirstLstm(g, "x", "forward", null);
+        g.output(g.node("ReduceSum", "sum", in(y, g.ints(new long[] {1}, 1)), integer("keepdims", 0)), "B", H);
+        assertEquals("r.onnx: node 'sum' (ReduceSum): ReduceSum of data from LSTM node #0 with axes [x:0, x:1, hid:0] is not supported (lstmc sums the LSTM output"
+                + " over time only times a mask of valid steps, for a mean over them)" + AFTER, refusal(g.build(14)));
+    }
+
+    @Test
     void gruWithoutAnyLstm() {
         GraphBuilder g = new GraphBuilder(49).input("x", DataType.FLOAT, "T", "B", F);
         String[] gru = g.nodeN("GRU", "encoder/gru", 2, in("x", g.random(0.5f, 1, 3 * H, F),

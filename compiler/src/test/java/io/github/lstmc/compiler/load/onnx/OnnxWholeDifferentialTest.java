@@ -85,6 +85,8 @@ class OnnxWholeDifferentialTest {
         add(all, "activationZoo", WholeGraphs::activationZoo, false);
         add(all, "constantInitialState", WholeGraphs::constantInitialState, false);
         add(all, "selfGated", WholeGraphs::selfGated, false);
+        add(all, "maskedMeanByLengths", () -> WholeGraphs.maskedMean(false), false);
+        add(all, "maskedMeanByMaskSum", () -> WholeGraphs.maskedMean(true), false);
         return all.stream();
     }
 
@@ -102,7 +104,7 @@ class OnnxWholeDifferentialTest {
         int steps = 5;
         RunInput in;
         int[] lengths = {5, 1, 3};
-        boolean withLengths = name.startsWith("lastValid");
+        boolean withLengths = name.startsWith("lastValid") || name.startsWith("maskedMean");
         if (tokens) {
             int[][] ids = new int[batch][steps];
             for (int[] row : ids) {

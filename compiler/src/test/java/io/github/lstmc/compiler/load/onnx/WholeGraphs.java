@@ -263,4 +263,28 @@ final class WholeGraphs {
         String hs = g.node("Mul", in(b, g.node("HardSigmoid", in(b), GraphBuilder.real("alpha", 1f / 6))));
         return g.output(gemm(g, hs, 6, K), "B", K).build(13);
     }
+
+    /**
+     * Mean over valid steps with a mask, as torch exports {@code (out * mask[..., None]).sum(1) / lengths[:, None]}
+     * with {@code mask = arange(T)[None, :] < lengths[:, None]}: a BiLSTM without sequence_lens (it runs over
+     * the padding, the mask leaves the padded steps out of the mean). {@code maskSum}: the divisor is
+     * {@code mask.sum(1)} instead of the lengths, and the mask is written {@code lengths[:, None] > arange(T)}.
+     */
+    static byte[] maskedMean(boolean maskSum) {
+        GraphBuilder g = new GraphBuilder(15).input("x", DataType.FLOAT, "B", "T", F).input("lengths", DataType.INT64, "B");
+        String y = torchBatchFirstLstm(g, "x", "bidirectional", null);
+        String steps = g.node("Gather", in(g.node("Shape", in("x")), g.ints(new long[] {1})), integer("axis", 0));
+        String range = g.node("Range", in(g.ints(new long[] {0}), steps, g.ints(new long[] {1})));
+        String row = g.node("Unsqueeze", in(range, g.ints(new long[] {0}, 1)));
+        String column = g.node("Unsqueeze", in("lengths", g.ints(new long[] {1}, 1)));
+        String valid = maskSum ? g.node("Greater", in(column, row)) : g.node("Less", in(row, column));
+        String mask = g.node("Unsqueeze", in(g.node("Cast", in(valid), integer("to", 1)), g.ints(new long[] {-1}, 1)));
+        String masked = g.node("Mul", in(y, mask));
+        String sum = g.node("ReduceSum", in(masked, g.ints(new long[] {1}, 1)), integer("keepdims", 0));
+        String divisor = maskSum
+                ? g.node("ReduceSum", in(mask, g.ints(new long[] {1}, 1)), integer("keepdims", 0))
+                : g.node("Cast", in(column), integer("to", 1));
+        String mean = g.node("Div", in(sum, divisor));
+        return g.output(gemm(g, mean, 2 * H, K), "B", K).build(13);
+    }
 }
