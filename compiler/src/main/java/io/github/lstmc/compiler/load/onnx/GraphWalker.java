@@ -24,6 +24,7 @@ import io.github.lstmc.compiler.load.onnx.proto.Onnx.ValueInfoProto;
 import io.github.lstmc.compiler.model.Layer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -307,11 +308,14 @@ final class GraphWalker {
         String domain = node.getDomain();
         NodeContext c = new NodeContext(this, node, description, index);
         if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
-            return List.of(c.unsupported("operator domain '" + domain + "' is not supported by lstmc"));
+            return Collections.nCopies(Math.max(1, node.getOutputCount()),
+                    c.unsupported("operator domain '" + domain + "' is not supported by lstmc"));
         }
         OpTable.Entry entry = table.get(op);
         if (entry == null) {
-            return List.of(c.unsupported("operator " + op + " is not supported by lstmc's ONNX importer"));
+            // every output carries the cause, whichever of them the LSTM or an output needs
+            return Collections.nCopies(Math.max(1, node.getOutputCount()),
+                    c.unsupported("operator " + op + " is not supported by lstmc's ONNX importer"));
         }
         if (entry.checked()) {
             // Unsupported inputs make the results unsupported too, keeping the first cause; it becomes

@@ -28,6 +28,21 @@ final class MaskOps {
         table.add("Less", c -> less(c, c.in(0), c.in(1)));
         table.add("Greater", c -> less(c, c.in(1), c.in(0)));
         table.add("ReduceSum", MaskOps::reduceSum);
+        table.addRaw("TopK", MaskOps::topK);
+    }
+
+    /**
+     * TopK is refused; on the lengths input it is how torch exports {@code pack_padded_sequence(...,
+     * enforce_sorted=False)} (sort the batch by length, unsort the results), which no cut removes.
+     */
+    private static List<GraphValue> topK(NodeContext c) throws LstmcException {
+        GraphValue v = c.in(0);
+        GraphValue.Unsupported refusal = v instanceof Lengths l
+                ? new GraphValue.Unsupported(c.file() + ": " + c.description + ": sorting the batch by graph input '"
+                        + l.input() + "' (pack_padded_sequence with enforce_sorted=False) is not supported; sort the"
+                        + " batch by length before the model and export with enforce_sorted=True, or without packing")
+                : c.unsupported("operator TopK is not supported by lstmc's ONNX importer");
+        return java.util.Collections.nCopies(Math.max(1, c.node.getOutputCount()), refusal);
     }
 
     /** Whether Unsqueeze and Cast should hand {@code v} to this class. */

@@ -208,6 +208,18 @@ class OnnxRefusalsTest {
     }
 
     @Test
+    void batchSortedByLength() {
+        GraphBuilder g = batchFirst().input("lengths", DataType.INT64, "B");
+        String[] sorted = g.nodeN("TopK", "sort", 2, in("lengths", g.ints(new long[] {3}, 1)), integer("axis", -1));
+        String lens32 = g.node("Cast", in(sorted[0]), integer("to", 6));
+        String y = WholeGraphs.torchBatchFirstLstm(g, "x", "forward", lens32);
+        g.output(y, "B", "T", H);
+        assertEquals("r.onnx: node 'sort' (TopK): sorting the batch by graph input 'lengths' (pack_padded_sequence with"
+                + " enforce_sorted=False) is not supported; sort the batch by length before the model and export with"
+                + " enforce_sorted=True, or without packing", refusal(g.build(14)));
+    }
+
+    @Test
     void gruWithoutAnyLstm() {
         GraphBuilder g = new GraphBuilder(49).input("x", DataType.FLOAT, "T", "B", F);
         String[] gru = g.nodeN("GRU", "encoder/gru", 2, in("x", g.random(0.5f, 1, 3 * H, F),
