@@ -251,6 +251,9 @@ final class SelectOps {
                 if (!(out instanceof Seq current)) {
                     return out;
                 }
+                if (starts[j] == 0 && ends[j] >= Integer.MAX_VALUE) {
+                    continue; // the whole axis (Keras's x[:, a:b, :] writes one such range per untouched axis)
+                }
                 GraphValue next = StepOps.slice(c, current, a, starts[j], ends[j]);
                 if (next == null) {
                     return c.unsupported("Slice [" + starts[j] + ", " + ends[j] + ") of axis " + axis + " "

@@ -87,6 +87,7 @@ class OnnxWholeDifferentialTest {
         add(all, "selfGated", WholeGraphs::selfGated, false);
         add(all, "maskedMeanByLengths", () -> WholeGraphs.maskedMean(false), false);
         add(all, "maskedMeanByMaskSum", () -> WholeGraphs.maskedMean(true), false);
+        add(all, "tf2onnxMultiAxisSlice", WholeGraphs::tf2onnxMultiAxisSlice, false);
         return all.stream();
     }
 

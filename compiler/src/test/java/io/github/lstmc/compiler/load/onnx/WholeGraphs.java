@@ -287,4 +287,20 @@ final class WholeGraphs {
         String mean = g.node("Div", in(sum, divisor));
         return g.output(gemm(g, mean, 2 * H, K), "B", K).build(13);
     }
+
+    /**
+     * Keras {@code Lambda(lambda x: x[:, -1, :])} on an LSTM's sequences through tf2onnx: one Slice over
+     * every axis of the time-first output, the untouched ones [0, INT_MAX), then Squeeze and Dense.
+     */
+    static byte[] tf2onnxMultiAxisSlice() {
+        GraphBuilder g = new GraphBuilder(16).input("x", DataType.FLOAT, "B", "T", F);
+        String xt = g.node("Transpose", in("x"), ints("perm", 1, 0, 2));
+        String[] y = g.lstm("lstm", xt, F, H, "forward", null, null, null);
+        String seq = g.node("Squeeze", in(y[0], g.ints(new long[] {1}, 1)));
+        String last = g.node("Slice", "lambda/strided_slice", in(seq, g.ints(new long[] {0, -1, 0}, 3),
+                g.ints(new long[] {INT_MAX, INT_MAX, INT_MAX}, 3), g.ints(new long[] {1, 0, 2}, 3)));
+        String squeezed = g.node("Squeeze", in(last, g.ints(new long[] {0}, 1)));
+        String mm = g.node("MatMul", in(squeezed, g.random(0.5f, H, K)));
+        return g.output(g.node("Add", in(mm, g.random(0.2f, K))), "B", K).build(13);
+    }
 }
