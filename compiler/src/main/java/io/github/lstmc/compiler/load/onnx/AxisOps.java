@@ -33,10 +33,17 @@ final class AxisOps {
 
     static GraphValue unsqueeze(NodeContext c) throws LstmcException {
         GraphValue v = c.in(0);
+        long[] axes = c.intsFromInputOrAttribute(1, "axes");
+        if (v instanceof GraphValue.Ids ids && ids.floating() && axes != null && axes.length == 1
+                && (axes[0] == 2 || axes[0] == -1)) {
+            // a float [batch, seq] input given one feature per step: a univariate series, x.unsqueeze(-1)
+            String name = ids.input();
+            return new Seq(GraphValue.Origin.input(name), List.of(Axis.of(new GraphValue.Factor(name + ":0", -1)),
+                    Axis.of(new GraphValue.Factor(name + ":1", -1)), Axis.of()));
+        }
         if (isIndex(v)) {
             return v;
         }
-        long[] axes = c.intsFromInputOrAttribute(1, "axes");
         if (axes == null) {
             throw c.fail("has no axes");
         }
@@ -106,11 +113,17 @@ final class AxisOps {
             boolean scalar = false;
             boolean[] drop = new boolean[s.rank()];
             if (axes == null) {
+                // torch's .squeeze(): every axis of size 1 goes. The batch and time axes stay, as for any
+                // batch size and length but 1, where lstmc gives the same numbers with the axis kept.
                 for (int k = 0; k < s.rank(); k++) {
-                    if (s.axes().get(k).size() < 0) {
+                    Axis axis = s.axes().get(k);
+                    boolean keptAnyway = !s.origin().isInput() && (axis.equals(c.walker.batch())
+                            || axis.equals(c.walker.time()));
+                    if (axis.size() < 0 && !keptAnyway) {
                         return c.unsupported("Squeeze without axes of data whose axes may or may not be 1 is not supported");
                     }
-                    drop[k] = s.axes().get(k).isUnit();
+                    drop[k] = axis.size() == 1;
+                    scalar |= drop[k] && !axis.isUnit() && k == s.rank() - 1 && !s.origin().isInput();
                 }
             } else {
                 for (long a : axes) {

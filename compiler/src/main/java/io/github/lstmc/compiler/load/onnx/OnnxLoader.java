@@ -239,9 +239,14 @@ public final class OnnxLoader {
         Meaning stage = x0.meaning();
         List<Factor> inputFeatures = stage.embedding() != null
                 ? List.of(new Factor("emb:" + input, stage.embedding().dims()[1])) : List.of(new Factor(input + ":2", -1));
-        if (!x0.axes().get(2).factors().equals(inputFeatures)) {
+        boolean univariate = stage.embedding() == null && x0.axes().get(2).isUnit(); // [batch, seq] unsqueezed
+        if (!x0.axes().get(2).factors().equals(inputFeatures) && !univariate) {
             throw new LstmcException(file + ": " + first.description() + " input X must have the features of graph input '"
                     + input + "' on its last axis, got axes " + x0.axes());
+        }
+        if (univariate && first.layer().inputSize() != 1) {
+            throw new LstmcException(file + ": " + first.description() + " takes " + first.layer().inputSize()
+                    + " features per step but graph input '" + input + "' gives one (it is [batch, seq] unsqueezed)");
         }
         List<Layer> layers = new ArrayList<>();
         for (int k = 0; k < lstms.size(); k++) {

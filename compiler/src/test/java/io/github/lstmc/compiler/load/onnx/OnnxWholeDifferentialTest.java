@@ -88,6 +88,9 @@ class OnnxWholeDifferentialTest {
         add(all, "maskedMeanByLengths", () -> WholeGraphs.maskedMean(false), false);
         add(all, "maskedMeanByMaskSum", () -> WholeGraphs.maskedMean(true), false);
         add(all, "tf2onnxMultiAxisSlice", WholeGraphs::tf2onnxMultiAxisSlice, false);
+        add(all, "univariateSqueeze", WholeGraphs::univariateSqueeze, false);
+        add(all, "globalAveragePool", () -> WholeGraphs.globalPool("GlobalAveragePool"), false);
+        add(all, "globalMaxPool", () -> WholeGraphs.globalPool("GlobalMaxPool"), false);
         return all.stream();
     }
 
@@ -115,7 +118,7 @@ class OnnxWholeDifferentialTest {
             }
             in = new RunInput(null, ids, null, null, null);
         } else {
-            float[][][] x = new float[batch][steps][WholeGraphs.F];
+            float[][][] x = new float[batch][steps][name.startsWith("univariate") ? 1 : WholeGraphs.F];
             for (float[][] row : x) {
                 for (float[] step : row) {
                     for (int i = 0; i < step.length; i++) {
@@ -153,7 +156,8 @@ class OnnxWholeDifferentialTest {
                     String n = vi.getName();
                     int elem = vi.getType().getTensorType().getElemType();
                     if (n.equals(imported.inputName())) {
-                        inputs.put(n, track(feeds, dataTensor(env, in, elem, sequenceFirst, batch, steps)));
+                        int rank = vi.getType().getTensorType().getShape().getDimCount();
+                        inputs.put(n, track(feeds, dataTensor(env, in, elem, rank, sequenceFirst, batch, steps)));
                     } else if (n.equals(imported.sequenceLengths())) {
                         long[] l = new long[batch];
                         int[] li = new int[batch];
@@ -180,8 +184,8 @@ class OnnxWholeDifferentialTest {
         }
     }
 
-    private static OnnxTensor dataTensor(OrtEnvironment env, RunInput in, int elem, boolean sequenceFirst, int batch,
-                                         int steps) throws OrtException {
+    private static OnnxTensor dataTensor(OrtEnvironment env, RunInput in, int elem, int rank, boolean sequenceFirst,
+                                         int batch, int steps) throws OrtException {
         if (in.tokens() != null) {
             int[][] ids = in.tokens();
             if (elem == TensorProto.DataType.FLOAT_VALUE) {
@@ -205,6 +209,15 @@ class OnnxWholeDifferentialTest {
             return OnnxTensor.createTensor(env, l);
         }
         float[][][] x = in.input();
+        if (rank == 2) { // a univariate series [batch, seq]: lstmc's one feature per step
+            float[][] series = new float[batch][steps];
+            for (int b = 0; b < batch; b++) {
+                for (int t = 0; t < steps; t++) {
+                    series[b][t] = x[b][t][0];
+                }
+            }
+            return OnnxTensor.createTensor(env, series);
+        }
         if (!sequenceFirst) {
             return OnnxTensor.createTensor(env, x);
         }

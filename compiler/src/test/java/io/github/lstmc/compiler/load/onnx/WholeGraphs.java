@@ -303,4 +303,27 @@ final class WholeGraphs {
         String mm = g.node("MatMul", in(squeezed, g.random(0.5f, H, K)));
         return g.output(g.node("Add", in(mm, g.random(0.2f, K))), "B", K).build(13);
     }
+
+    /**
+     * A univariate series {@code [batch, seq]} unsqueezed to one feature per step, a 1-unit regressor
+     * and torch's {@code .squeeze()} without axes (the batch stays an axis).
+     */
+    static byte[] univariateSqueeze() {
+        GraphBuilder g = new GraphBuilder(17).input("x", DataType.FLOAT, "B", "T");
+        String x3 = g.node("Unsqueeze", in("x", g.ints(new long[] {-1}, 1)));
+        String xt = g.node("Transpose", in(x3), ints("perm", 1, 0, 2));
+        String[] y = g.lstm("lstm", xt, 1, H, "forward", null, null, null);
+        String seq = g.node("Transpose", in(g.node("Squeeze", in(y[0], g.ints(new long[] {1}, 1)))), ints("perm", 1, 0, 2));
+        String last = g.node("Gather", in(seq, g.ints(new long[] {-1})), integer("axis", 1));
+        return g.output(g.node("Squeeze", in(gemm(g, last, H, 1))), "B").build(13);
+    }
+
+    /** AdaptiveAvgPool1d(1) / AdaptiveMaxPool1d(1) over time as torch exports them: [B, H, T] → Global*Pool → Squeeze(2). */
+    static byte[] globalPool(String op) {
+        GraphBuilder g = new GraphBuilder(18).input("x", DataType.FLOAT, "B", "T", F);
+        String y = torchBatchFirstLstm(g, "x", "bidirectional", null);
+        String channels = g.node("Transpose", in(y), ints("perm", 0, 2, 1));
+        String pooled = g.node("Squeeze", in(g.node(op, in(channels)), g.ints(new long[] {2}, 1)));
+        return g.output(gemm(g, pooled, 2 * H, K), "B", K).build(13);
+    }
 }
