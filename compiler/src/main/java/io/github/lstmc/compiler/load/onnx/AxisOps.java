@@ -76,7 +76,7 @@ final class AxisOps {
         if (v instanceof Fill || v instanceof StateRows || v instanceof StateOut) {
             return v instanceof StateRows ? c.unsupported("Unsqueeze of an initial state is not supported") : v;
         }
-        return c.unsupported("Unsqueeze of this value is not supported");
+        return c.unsupported("Unsqueeze of " + GraphWalker.describeValue(v) + " is not supported");
     }
 
     static long[] unsqueezedDims(long[] dims, long[] axes, NodeContext c) throws LstmcException {
@@ -175,7 +175,7 @@ final class AxisOps {
         if (v instanceof Fill || v instanceof StateOut) {
             return v;
         }
-        return c.unsupported("Squeeze of this value is not supported");
+        return c.unsupported("Squeeze of " + GraphWalker.describeValue(v) + " is not supported");
     }
 
     static boolean contains(long[] axes, int k, int rank) {
@@ -197,7 +197,8 @@ final class AxisOps {
             v = StepOps.stateAsSeq(c, states); // Y_h [D, B, H] moved around on its way to a head
         }
         if (!(v instanceof Seq s)) {
-            return v instanceof Fill ? v : c.unsupported("Transpose of this value is not supported");
+            return v instanceof Fill ? v
+                    : c.unsupported("Transpose of " + GraphWalker.describeValue(v) + " is not supported");
         }
         long[] perm = c.attrs.getInts("perm");
         int rank = s.rank();
@@ -238,6 +239,9 @@ final class AxisOps {
         }
         if (v instanceof StateOut states && StepOps.stateAsSeq(c, states) != null && target.size() == 2) {
             v = StepOps.stateAsSeq(c, states); // Y_h [D, B, H] reshaped to [B, D*H] or [D*B, H]
+        }
+        if (v instanceof StateOut states && target.size() != 3) {
+            return StepOps.stateLayers(c, states, target);
         }
         if (v instanceof Fill || v instanceof StateOut || isIndex(v)) {
             return v;

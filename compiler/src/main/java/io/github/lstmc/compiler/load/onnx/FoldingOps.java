@@ -110,7 +110,7 @@ final class FoldingOps {
         if (v instanceof Fill || v instanceof StateRows || v instanceof StateOut) {
             return toFloat || toInt ? v : c.unsupported("Cast to type " + to + " is not supported");
         }
-        return c.unsupported("Cast of this value to type " + to + " is not supported");
+        return c.unsupported("Cast of " + GraphWalker.describeValue(v) + " to type " + to + " is not supported");
     }
 
 
@@ -252,7 +252,8 @@ final class FoldingOps {
             }
             return new Fill(t.value(0));
         }
-        return c.unsupported("Expand of this value is not supported (lstmc follows Expand of constants into zero states)");
+        return c.unsupported("Expand of " + GraphWalker.describeValue(v) + " is not supported (lstmc follows Expand of"
+                + " constants into zero states)");
     }
 
     /** If with a constant condition (exporters guard squeezes with shape checks): the chosen branch, inlined. */

@@ -292,6 +292,14 @@ sealed interface GraphValue {
         }
     }
 
+    /**
+     * Final states viewed as {@code [layers, directions, batch, hidden]} (torch's
+     * {@code h_n.view(num_layers, 2, batch, hidden)}): Gather of layer i on the first axis gives that
+     * layer's {@link StateOut}.
+     */
+    record StateLayers(StateOut states) implements GraphValue {
+    }
+
     /** Something the importer does not understand; {@code message} says what (file and node). */
     record Unsupported(String message) implements GraphValue {
     }

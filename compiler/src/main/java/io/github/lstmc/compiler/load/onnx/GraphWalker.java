@@ -408,6 +408,8 @@ final class GraphWalker {
             return "the shape of tensor '" + u.tensor() + "'";
         } else if (v instanceof GraphValue.Arange) {
             return "0 .. batch - 1 (an index)";
+        } else if (v instanceof GraphValue.StateLayers l) {
+            return describeValue(l.states()) + " as [layers, directions, batch, hidden]";
         } else if (v instanceof GraphValue.Spread s) {
             return describeValue(s.base()) + " on axis " + s.at() + " of rank " + s.rank();
         } else if (v instanceof GraphValue.ValidMask m) {

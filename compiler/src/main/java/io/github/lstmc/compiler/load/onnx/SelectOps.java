@@ -56,6 +56,15 @@ final class SelectOps {
             }
             return new Dims(out, scalar);
         }
+        if (data instanceof GraphValue.StateLayers layers) {
+            List<Integer> nodes = layers.states().lstms();
+            long i = indices[0] < 0 ? indices[0] + nodes.size() : indices[0];
+            if (axis != 0 || !scalar || i < 0 || i >= nodes.size()) {
+                return c.unsupported("Gather of " + java.util.Arrays.toString(indices) + " on axis " + axis + " of "
+                        + GraphWalker.describeValue(data) + " is not supported (lstmc takes one layer)");
+            }
+            return new StateOut(List.of(nodes.get((int) i)), layers.states().cell());
+        }
         if (data instanceof StateOut states) {
             if (axis != 0) {
                 return c.unsupported("Gather on axis " + axis + " of final states is not supported");
@@ -287,7 +296,7 @@ final class SelectOps {
             int to = (int) FoldingOps.clampIndex(ends[0], n);
             return new Dims(d.dims().subList(from, Math.max(from, to)), false);
         }
-        return c.unsupported("Slice of this value is not supported (lstmc follows Slice of initial states along"
+        return c.unsupported("Slice of " + GraphWalker.describeValue(v) + " is not supported (lstmc follows Slice of initial states along"
                 + " their first axis)");
     }
 }

@@ -91,6 +91,7 @@ class OnnxWholeDifferentialTest {
         add(all, "univariateSqueeze", WholeGraphs::univariateSqueeze, false);
         add(all, "globalAveragePool", () -> WholeGraphs.globalPool("GlobalAveragePool"), false);
         add(all, "globalMaxPool", () -> WholeGraphs.globalPool("GlobalMaxPool"), false);
+        add(all, "hnLayersView", WholeGraphs::hnLayersView, false);
         return all.stream();
     }
 

@@ -326,4 +326,28 @@ final class WholeGraphs {
         String pooled = g.node("Squeeze", in(g.node(op, in(channels)), g.ints(new long[] {2}, 1)));
         return g.output(gemm(g, pooled, 2 * H, K), "B", K).build(13);
     }
+
+    /**
+     * {@code h_n.view(num_layers, 2, batch, H)[-1]}, then {@code cat([h[0], h[1]], 1)}: the last layer's
+     * final states of a stacked bidirectional LSTM through a 4-axis view (batch from Shape).
+     */
+    static byte[] hnLayersView() {
+        GraphBuilder g = new GraphBuilder(19).input("x", DataType.FLOAT, "T", "B", F);
+        String[] l0 = g.lstm("lstm0", "x", F, H, "bidirectional", null, null, null);
+        String t0 = g.node("Transpose", in(l0[0]), ints("perm", 0, 2, 1, 3));
+        String x1 = g.node("Reshape", in(t0, g.ints(new long[] {0, 0, -1}, 3)));
+        String[] l1 = g.nodeN("LSTM", "lstm1", 3, in(x1, g.random(0.5f, 2, 4 * H, 2 * H), g.random(0.5f, 2, 4 * H, H),
+                g.random(0.3f, 2, 8 * H)), integer("hidden_size", H),
+                LstmNodeModels.stringAttr("direction", "bidirectional"));
+        String hn = g.node("Concat", in(l0[1], l1[1]), integer("axis", 0));
+        String batch = g.node("Gather", in(g.node("Shape", in("x")), g.ints(new long[] {1}, 1)), integer("axis", 0));
+        String shape = g.node("Concat", in(g.ints(new long[] {2, 2}, 2), batch, g.ints(new long[] {H}, 1)),
+                integer("axis", 0));
+        String layers = g.node("Reshape", in(hn, shape));
+        String last = g.node("Gather", in(layers, g.ints(new long[] {-1})), integer("axis", 0));
+        String fw = g.node("Gather", in(last, g.ints(new long[] {0})), integer("axis", 0));
+        String bw = g.node("Gather", in(last, g.ints(new long[] {1})), integer("axis", 0));
+        String cat = g.node("Concat", in(fw, bw), integer("axis", 1));
+        return g.output(gemm(g, cat, 2 * H, K), "B", K).build(14);
+    }
 }
