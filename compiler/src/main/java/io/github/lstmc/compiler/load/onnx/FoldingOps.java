@@ -275,6 +275,9 @@ final class FoldingOps {
 
     /** Where on constants. */
     static GraphValue where(NodeContext c) throws LstmcException {
+        if (c.in(0) instanceof GraphValue.ValidMask m) {
+            return MaskOps.where(c, m, c.in(1), c.in(2));
+        }
         if (!(constant(c.in(0)) instanceof Const cond) || !(constant(c.in(1)) instanceof Const a)
                 || !(constant(c.in(2)) instanceof Const b)) {
             return c.unsupported("Where of values that are not constants is not supported");

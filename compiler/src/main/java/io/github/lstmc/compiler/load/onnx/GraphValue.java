@@ -249,11 +249,14 @@ sealed interface GraphValue {
     }
 
     /**
-     * 1 where the step is valid ({@code t < lengths[b]}), else 0, as bool or float: a tensor of rank
-     * {@code rank} with the time index on axis {@code timeAt}, the batch on {@code batchAt} and size 1
-     * elsewhere.
+     * 1 where the step is valid ({@code t < lengths[b]}), else 0 (the reverse when {@code padded}), as
+     * bool or float: a tensor of rank {@code rank} with the time index on axis {@code timeAt}, the batch
+     * on {@code batchAt} and size 1 elsewhere.
      */
-    record ValidMask(String lengths, int rank, int timeAt, int batchAt) implements GraphValue {
+    record ValidMask(String lengths, int rank, int timeAt, int batchAt, boolean padded) implements GraphValue {
+        ValidMask negated() {
+            return new ValidMask(lengths, rank, timeAt, batchAt, !padded);
+        }
     }
 
     /** Rows {@code from..to-1} (first axis) of a float graph input: an initial state given at run time. */

@@ -14,12 +14,14 @@ import java.util.List;
 /**
  * The mean over valid steps written with a mask, PyTorch's commonest idiom for it:
  * {@code mask = arange(T)[None, :] < lengths[:, None]}, {@code (out * mask[..., None]).sum(1) / lengths[:, None]}
- * (or {@code / mask.sum(1, keepdim=True)}). The mask and the masked output are only meaningful as this
- * chain: the masked output and its sum are {@link Expr}s, which no other operator accepts.
+ * (or {@code / mask.sum(1, keepdim=True)}), and the maximum over valid steps,
+ * {@code out.masked_fill(~mask[..., None], -inf).max(1)}. The mask and the masked output are only
+ * meaningful as these chains: the masked output and its sum are {@link Expr}s, which no other operator accepts.
  */
 final class MaskOps {
     private static final String MASKED = "masked:";
     private static final String VALID_SUM = "validSum:";
+    private static final String MAX_MASKED = "maxMasked:";
 
     private MaskOps() {
     }
@@ -69,7 +71,7 @@ final class MaskOps {
             return new Spread(s.base(), rank, moved(s.at(), inserted));
         }
         ValidMask m = (ValidMask) v;
-        return new ValidMask(m.lengths(), rank, moved(m.timeAt(), inserted), moved(m.batchAt(), inserted));
+        return new ValidMask(m.lengths(), rank, moved(m.timeAt(), inserted), moved(m.batchAt(), inserted), m.padded());
     }
 
     /** Where old axis {@code at} lands once the axes marked {@code inserted} are added. */
@@ -92,7 +94,7 @@ final class MaskOps {
         if (smaller instanceof Spread st && st.base() instanceof Arange a && time != null && a.axis().equals(time)
                 && larger instanceof Spread sl && sl.base() instanceof Lengths l && st.rank() == sl.rank()
                 && st.at() != sl.at()) {
-            return new ValidMask(l.input(), st.rank(), st.at(), sl.at());
+            return new ValidMask(l.input(), st.rank(), st.at(), sl.at(), false);
         }
         return c.unsupported(c.node.getOpType() + " of " + GraphWalker.describeValue(smaller) + " and "
                 + GraphWalker.describeValue(larger) + " is not supported (lstmc compares the steps with the lengths"
@@ -103,18 +105,62 @@ final class MaskOps {
     static GraphValue multiply(NodeContext c, GraphValue a, GraphValue b) throws LstmcException {
         ValidMask m = (ValidMask) (a instanceof ValidMask ? a : b);
         GraphValue other = a instanceof ValidMask ? b : a;
-        if (other instanceof Seq s && !s.origin().isInput() && s.meaning().pick() == Pick.ALL
-                && s.meaning().head().isEmpty() && s.meaning().direction() < 0 && s.rank() == m.rank()
-                && s.axes().get(m.timeAt()).equals(c.walker.time()) && s.axes().get(m.batchAt()).equals(c.walker.batch())
-                && onlyTimeAndBatch(m)) {
-            return new Expr(s, MASKED + m.lengths(), null);
+        if (fits(c, m, other) && onlyTimeAndBatch(m)) {
+            return new Expr((Seq) other, MASKED + m.lengths(), null);
         }
         return c.unsupported("Mul of " + GraphWalker.describeValue(other) + " by a mask of valid steps is not supported"
                 + " (lstmc masks the LSTM output itself, the mask on its time and batch axes)");
     }
 
     private static boolean onlyTimeAndBatch(ValidMask m) {
-        return m.timeAt() != m.batchAt();
+        return m.timeAt() != m.batchAt() && !m.padded();
+    }
+
+    /** Whether the mask lines up with the time and batch axes of {@code s}, the LSTM output itself. */
+    private static boolean fits(NodeContext c, ValidMask m, GraphValue v) {
+        return v instanceof Seq s && !s.origin().isInput() && s.meaning().pick() == Pick.ALL
+                && s.meaning().head().isEmpty() && s.meaning().direction() < 0 && s.rank() == m.rank()
+                && s.axes().get(m.timeAt()).equals(c.walker.time()) && s.axes().get(m.batchAt()).equals(c.walker.batch());
+    }
+
+    /** {@code Equal(mask, 0)} or {@code Equal(mask, 1)}: the padded or the valid steps. */
+    static GraphValue equal(NodeContext c, ValidMask m, GraphValue other) {
+        if (other instanceof GraphValue.Const k && k.tensor().size() == 1
+                && (k.tensor().value(0) == 0 || k.tensor().value(0) == 1)) {
+            return k.tensor().value(0) == 0 ? m.negated() : m;
+        }
+        return c.unsupported("Equal of a mask of valid steps and " + GraphWalker.describeValue(other)
+                + " is not supported");
+    }
+
+    /**
+     * {@code Where(padded, very negative, out)} ({@code out.masked_fill(~mask, -inf)}): the LSTM output
+     * with the padded steps out of a maximum over time.
+     */
+    static GraphValue where(NodeContext c, ValidMask m, GraphValue ifTrue, GraphValue ifFalse) {
+        GraphValue fill = m.padded() ? ifTrue : ifFalse;
+        GraphValue data = m.padded() ? ifFalse : ifTrue;
+        if (fill instanceof GraphValue.Const k && k.tensor().size() == 1 && k.tensor().value(0) <= -1e4
+                && fits(c, m, data)) {
+            return new Expr((Seq) data, MAX_MASKED + m.lengths(), null);
+        }
+        return c.unsupported("Where of a mask of valid steps is supported as the LSTM output with the padded steps"
+                + " filled with a very negative constant (masked_fill before a max over time)");
+    }
+
+    /** The maximum over time of the output with padded steps filled: the maximum over valid steps. */
+    static GraphValue maxOver(NodeContext c, Expr e, long[] axes, boolean keep) {
+        Seq s = e.x();
+        int a = axes == null || axes.length != 1 ? -1 : (int) (axes[0] < 0 ? axes[0] + s.rank() : axes[0]);
+        if (a < 0 || a >= s.rank() || !s.axes().get(a).equals(c.walker.time())) {
+            return c.unsupported("ReduceMax of the masked LSTM output is supported over the time axis only");
+        }
+        List<Axis> out = keep ? StepOps.replace(s.axes(), a, Axis.of()) : StepOps.without(s.axes(), a);
+        return s.with(out, s.meaning().withPick(Pick.MAX, e.form().substring(MAX_MASKED.length())));
+    }
+
+    static boolean isMaxMasked(GraphValue v) {
+        return v instanceof Expr e && e.form().startsWith(MAX_MASKED);
     }
 
     private static GraphValue reduceSum(NodeContext c) throws LstmcException {

@@ -160,9 +160,9 @@ final class NetworkOutput {
             }
             mask = lstmLengths != null; // without sequence_lens the LSTM runs over the padding too
             lengths = Objects.requireNonNull(m.lengths());
-        } else if (reduction == TimeReduction.MEAN && m.lengths() != null) {
+        } else if ((reduction == TimeReduction.MEAN || reduction == TimeReduction.MAX) && m.lengths() != null) {
             if (lstmLengths != null && !lstmLengths.equals(m.lengths())) {
-                throw new LstmcException(file + ": " + what + " averages over the valid steps of graph input '"
+                throw new LstmcException(file + ": " + what + " reduces over the valid steps of graph input '"
                         + m.lengths() + "' but the LSTM's sequence_lens is graph input '" + lstmLengths + "'");
             }
             mask = lstmLengths != null;

@@ -46,6 +46,10 @@ final class ReductionOps {
     private static GraphValue reduce(NodeContext c, Pick pick) throws LstmcException {
         GraphValue v = c.in(0);
         String op = c.node.getOpType();
+        if (pick == Pick.MAX && MaskOps.isMaxMasked(v)) {
+            long[] axes = c.walker.opset() >= 18 ? (c.has(1) ? c.ints(1, "axes") : null) : c.attrs.getInts("axes");
+            return MaskOps.maxOver(c, (GraphValue.Expr) v, axes, c.attrs.getInt("keepdims", 1) != 0);
+        }
         if (!(v instanceof Seq s) || s.origin().isInput()) {
             return c.unsupported(op + " of " + GraphWalker.describeValue(v) + " is not supported (lstmc reduces the LSTM"
                     + " output over time)");

@@ -92,6 +92,8 @@ class OnnxWholeDifferentialTest {
         add(all, "globalAveragePool", () -> WholeGraphs.globalPool("GlobalAveragePool"), false);
         add(all, "globalMaxPool", () -> WholeGraphs.globalPool("GlobalMaxPool"), false);
         add(all, "hnLayersView", WholeGraphs::hnLayersView, false);
+        add(all, "maskedMaxNotWhere", () -> WholeGraphs.maskedMax(false), false);
+        add(all, "maskedMaxEqualZero", () -> WholeGraphs.maskedMax(true), false);
         return all.stream();
     }
 
@@ -109,7 +111,7 @@ class OnnxWholeDifferentialTest {
         int steps = 5;
         RunInput in;
         int[] lengths = {5, 1, 3};
-        boolean withLengths = name.startsWith("lastValid") || name.startsWith("maskedMean");
+        boolean withLengths = name.startsWith("lastValid") || name.startsWith("masked");
         if (tokens) {
             int[][] ids = new int[batch][steps];
             for (int[] row : ids) {

@@ -350,4 +350,32 @@ final class WholeGraphs {
         String cat = g.node("Concat", in(fw, bw), integer("axis", 1));
         return g.output(gemm(g, cat, 2 * H, K), "B", K).build(14);
     }
+
+    /**
+     * Max over valid steps as torch exports {@code out.masked_fill(~mask[..., None], -inf).max(1)}
+     * (Not, Where) or, when {@code equalZero}, {@code masked_fill(mask.float()[..., None] == 0, -1e9)}
+     * (Equal, Where); a BiLSTM without sequence_lens.
+     */
+    static byte[] maskedMax(boolean equalZero) {
+        GraphBuilder g = new GraphBuilder(20).input("x", DataType.FLOAT, "B", "T", F).input("lengths", DataType.INT64, "B");
+        String y = torchBatchFirstLstm(g, "x", "bidirectional", null);
+        String steps = g.node("Gather", in(g.node("Shape", in("x")), g.ints(new long[] {1})), integer("axis", 0));
+        String range = g.node("Range", in(g.ints(new long[] {0}), steps, g.ints(new long[] {1})));
+        String row = g.node("Unsqueeze", in(range, g.ints(new long[] {0}, 1)));
+        String column = g.node("Unsqueeze", in("lengths", g.ints(new long[] {1}, 1)));
+        String valid = g.node("Less", in(row, column));
+        String padded;
+        float fill;
+        if (equalZero) {
+            String mask = g.node("Unsqueeze", in(g.node("Cast", in(valid), integer("to", 1)), g.ints(new long[] {-1}, 1)));
+            padded = g.node("Equal", in(mask, g.scalar(0f)));
+            fill = -1e9f;
+        } else {
+            padded = g.node("Not", in(g.node("Unsqueeze", in(valid, g.ints(new long[] {-1}, 1)))));
+            fill = Float.NEGATIVE_INFINITY;
+        }
+        String filled = g.node("Where", in(padded, g.scalar(fill), y));
+        String max = g.node("ReduceMax", in(filled), ints("axes", 1), integer("keepdims", 0));
+        return g.output(gemm(g, max, 2 * H, K), "B", K).build(13);
+    }
 }
