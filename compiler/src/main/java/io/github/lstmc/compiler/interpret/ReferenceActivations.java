@@ -78,6 +78,7 @@ public final class ReferenceActivations {
             case SHRINK -> Math.abs(v) <= alpha ? 0.0 : v - Math.signum(v) * beta;
             case TANH_SHRINK -> tanhShrink(v);
             case SILU -> v / (1 + Math.exp(-v));
+            case CLIP -> Math.min(Math.max(v, alpha), beta);
         };
     }
 

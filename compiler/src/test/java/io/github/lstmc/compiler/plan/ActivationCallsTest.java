@@ -103,6 +103,7 @@ class ActivationCallsTest {
                 Planner.call(Activation.of(Kind.SHRINK, 0.5f, 0.25f)));
         assertEquals(new ActivationCall("tanhShrink", List.of()), Planner.call(Activation.of(Kind.TANH_SHRINK)));
         assertEquals(new ActivationCall("silu", List.of()), Planner.call(Activation.of(Kind.SILU)));
+        assertEquals(new ActivationCall("clip", List.of(0f, 6f)), Planner.call(Activation.of(Kind.CLIP, 0f, 6f)));
     }
 
     /** Beta 1 is SOFTPLUS under another name: both give the same bits, so the choice of kind cannot matter. */

@@ -44,6 +44,10 @@ final class ClampOps {
         if (min != null && min == 0 && max == null && (v instanceof Seq || v instanceof Expr)) {
             return HeadOps.elementwise(c, Activation.of(Kind.RELU));
         }
+        if (v instanceof Seq && min != null && max != null && min <= max) {
+            // ReLU6, Hardtanh and Keras's relu(max_value=...)
+            return HeadOps.elementwise(c, Activation.of(Kind.CLIP, min.floatValue(), max.floatValue()));
+        }
         return c.unsupported("Clip of " + GraphWalker.describeValue(v) + " is not supported");
     }
 

@@ -94,6 +94,7 @@ class OnnxWholeDifferentialTest {
         add(all, "hnLayersView", WholeGraphs::hnLayersView, false);
         add(all, "maskedMaxNotWhere", () -> WholeGraphs.maskedMax(false), false);
         add(all, "maskedMaxEqualZero", () -> WholeGraphs.maskedMax(true), false);
+        add(all, "clippedHead", WholeGraphs::clippedHead, false);
         return all.stream();
     }
 

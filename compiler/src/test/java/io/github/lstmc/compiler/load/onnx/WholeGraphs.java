@@ -378,4 +378,13 @@ final class WholeGraphs {
         String max = g.node("ReduceMax", in(filled), ints("axes", 1), integer("keepdims", 0));
         return g.output(gemm(g, max, 2 * H, K), "B", K).build(13);
     }
+
+    /** ReLU6 (Clip 0..6, opset 11 inputs) and Hardtanh (Clip -1..1) in a per-step head. */
+    static byte[] clippedHead() {
+        GraphBuilder g = new GraphBuilder(21).input("x", DataType.FLOAT, "B", "T", F);
+        String y = torchBatchFirstLstm(g, "x", "forward", null);
+        String a = g.node("Clip", in(linear3(g, y, H, 5), g.scalar(0f), g.scalar(6f)));
+        String b = g.node("Clip", in(linear3(g, a, 5, 5), g.scalar(-1f), g.scalar(1f)));
+        return g.output(linear3(g, b, 5, K), "B", "T", K).build(13);
+    }
 }
