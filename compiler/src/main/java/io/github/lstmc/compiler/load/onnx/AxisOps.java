@@ -50,6 +50,9 @@ final class AxisOps {
         if (MaskOps.isMaskPart(v)) {
             return MaskOps.unsqueeze(c, v, axes);
         }
+        if (v instanceof GraphValue.PackedState p && p.form() == 1 && axes.length == 1 && axes[0] == 0) {
+            return new GraphValue.PackedState(p.input(), p.layer(), p.slot(), 2);
+        }
         if (v instanceof Dims d && d.scalar() && axes.length == 1 && (axes[0] == 0 || axes[0] == -1)) {
             return new Dims(d.dims(), false);
         }
@@ -102,6 +105,11 @@ final class AxisOps {
         long[] axes = c.intsFromInputOrAttribute(1, "axes");
         if (isIndex(v)) {
             return v;
+        }
+        if (v instanceof GraphValue.PackedState p && p.form() == 0 && axes != null && axes.length == 2
+                && java.util.Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().boxed().toList()
+                .equals(List.of(1L, 3L))) {
+            return new GraphValue.PackedState(p.input(), p.layer(), p.slot(), 1);
         }
         if (v instanceof StateOut states) {
             Seq state = StepOps.squeezedState(c, states, axes);

@@ -263,6 +263,16 @@ sealed interface GraphValue {
     record StateRows(String input, long from, long to) implements GraphValue {
     }
 
+    /**
+     * A float graph input of rank 4 holding every layer's initial states, {@code [batch, layers, hidden,
+     * 2]} (DTLN-style streaming models: {@code [..., 0]} the hidden state, {@code [..., 1]} the cell);
+     * {@code layer}/{@code slot} -1 until a Slice picks one layer and one of the two; {@code form} 0:
+     * sliced, {@code [batch, 1, hidden, 1]}; 1: squeezed to {@code [batch, hidden]}; 2: unsqueezed to
+     * {@code [1, batch, hidden]}, what an LSTM node takes.
+     */
+    record PackedState(String input, long layer, long slot, int form) implements GraphValue {
+    }
+
     /** An integer graph input: sequence lengths given at run time. */
     record Lengths(String input) implements GraphValue {
     }

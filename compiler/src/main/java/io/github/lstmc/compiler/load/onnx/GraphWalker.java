@@ -290,6 +290,9 @@ final class GraphWalker {
             }
             return new Seq(Origin.input(name), axes);
         }
+        if (isFloat && rank == 4) {
+            return new GraphValue.PackedState(name, -1, -1, -1); // initial states packed per layer, if sliced so
+        }
         if (isInt && (rank == 1 || rank == -1)) {
             return new Lengths(name);
         }
@@ -408,6 +411,9 @@ final class GraphWalker {
             return "the shape of tensor '" + u.tensor() + "'";
         } else if (v instanceof GraphValue.Arange) {
             return "0 .. batch - 1 (an index)";
+        } else if (v instanceof GraphValue.PackedState p) {
+            return "graph input '" + p.input() + "'" + (p.layer() < 0 ? " of rank 4" : " [:, " + p.layer() + ", :, "
+                    + p.slot() + "]");
         } else if (v instanceof GraphValue.StateLayers l) {
             return describeValue(l.states()) + " as [layers, directions, batch, hidden]";
         } else if (v instanceof GraphValue.Spread s) {

@@ -274,6 +274,7 @@ public final class OnnxLoader {
         }
         String h0 = stateInput(file, lstms, true, input);
         String c0 = stateInput(file, lstms, false, input);
+        RecurrenceCheck.packedSlots(file, lstms);
         String lstmLengths = lengthsInput(file, lstms);
         if (stackOnly) {
             return null;
@@ -348,6 +349,16 @@ public final class OnnxLoader {
         for (int k = 0; k < lstms.size(); k++) {
             LstmNode node = lstms.get(k);
             GraphValue state = hidden ? node.initialH() : node.initialC();
+            if (state instanceof GraphValue.PackedState p) {
+                given++;
+                if (input != null && !input.equals(p.input()) || p.layer() != k) {
+                    throw new LstmcException(file + ": " + node.description() + " (layer " + k + ") input " + what
+                            + " is " + GraphWalker.describeValue(p) + "; lstmc takes layer k's state from [:, k, :, slot]"
+                            + " of one graph input");
+                }
+                input = p.input();
+                continue;
+            }
             if (!(state instanceof StateRows rows)) {
                 continue; // zeros, or a constant compiled in (initialState)
             }

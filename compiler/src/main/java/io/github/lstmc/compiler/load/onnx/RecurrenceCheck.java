@@ -57,4 +57,33 @@ final class RecurrenceCheck {
         }
         return false;
     }
+
+    /**
+     * Initial states packed in one graph input ({@link GraphValue.PackedState}): every layer's hidden
+     * state in one slot of the last axis, every cell state in the other, as lstmc's h0 and c0.
+     */
+    static void packedSlots(String file, java.util.List<GraphWalker.LstmNode> lstms) throws LstmcException {
+        long hidden = -1;
+        long cell = -1;
+        for (GraphWalker.LstmNode node : lstms) {
+            if (node.initialH() instanceof GraphValue.PackedState h) {
+                if (hidden >= 0 && h.slot() != hidden) {
+                    throw new LstmcException(file + ": " + node.description() + " takes its initial_h from slot " + h.slot()
+                            + " of graph input '" + h.input() + "' but an earlier layer from slot " + hidden);
+                }
+                hidden = h.slot();
+            }
+            if (node.initialC() instanceof GraphValue.PackedState c) {
+                if (cell >= 0 && c.slot() != cell) {
+                    throw new LstmcException(file + ": " + node.description() + " takes its initial_c from slot " + c.slot()
+                            + " of graph input '" + c.input() + "' but an earlier layer from slot " + cell);
+                }
+                cell = c.slot();
+            }
+        }
+        if (hidden >= 0 && hidden == cell) {
+            throw new LstmcException(file + ": initial_h and initial_c are both slot " + hidden + " of one graph input;"
+                    + " lstmc takes them apart");
+        }
+    }
 }

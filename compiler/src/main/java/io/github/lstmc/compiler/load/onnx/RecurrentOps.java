@@ -164,6 +164,9 @@ final class RecurrentOps {
         if (v instanceof Seq s && s.origin().isInput()) {
             return new StateRows(s.origin().graphInput(), 0, d);
         }
+        if (v instanceof GraphValue.PackedState p && p.form() == 2 && d == 1 && layout == 0) {
+            return p;
+        }
         if (v instanceof StateRows r) {
             if (layout != 0) {
                 throw c.fail("input " + name + " is a slice of graph input '" + r.input() + "', which lstmc does not"

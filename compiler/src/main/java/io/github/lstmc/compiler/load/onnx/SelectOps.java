@@ -215,6 +215,22 @@ final class SelectOps {
         if (v instanceof Fill) {
             return v;
         }
+        if (v instanceof GraphValue.PackedState p && p.layer() < 0 && starts.length == 4) {
+            long[] picked = new long[4];
+            boolean ok = true;
+            for (int j = 0; j < 4 && ok; j++) {
+                int a = (int) (axes == null ? j : axes[j] < 0 ? axes[j] + 4 : axes[j]);
+                boolean whole = starts[j] == 0 && ends[j] >= Integer.MAX_VALUE;
+                boolean one = starts[j] >= 0 && ends[j] == starts[j] + 1;
+                ok = a >= 0 && a < 4 && ((a == 0 || a == 2) ? whole : one);
+                if (ok) {
+                    picked[a] = starts[j];
+                }
+            }
+            if (ok) {
+                return new GraphValue.PackedState(p.input(), picked[1], picked[3], 0);
+            }
+        }
         if (v instanceof Seq s && s.origin().isInput() && s.meaning().equals(GraphValue.Meaning.RAW)
                 && starts.length == 1 && (axes == null || axes[0] == 0 || axes[0] == -s.rank())) {
             long from = starts[0];

@@ -135,6 +135,56 @@ class OnnxWholeDifferentialTest {
         compareWithOrt(name, bytes, in);
     }
 
+    /**
+     * Initial states packed in one rank-4 graph input ({@link WholeGraphs#packedStates}), cut at the
+     * per-step output: lstmc's h0/c0 against ONNX Runtime fed the same states packed.
+     */
+    @org.junit.jupiter.api.Test
+    void packedInitialStatesMatchOnnxRuntime() throws Exception {
+        byte[] bytes = WholeGraphs.packedStates();
+        ModelProto proto = ModelProto.parseFrom(bytes);
+        String maskOutput = proto.getGraph().getOutput(0).getName();
+        Model model = OnnxLoader.read(bytes, "packed.onnx",
+                io.github.lstmc.compiler.load.LoadOptions.DEFAULT.withCut(null, maskOutput)).model();
+        int batch = 2;
+        int steps = 4;
+        int layers = 2;
+        int h = WholeGraphs.H;
+        Random rnd = new Random(22);
+        float[][][] x = new float[batch][steps][WholeGraphs.F];
+        float[][][] h0 = new float[layers][batch][h];
+        float[][][] c0 = new float[layers][batch][h];
+        for (float[][][] a : List.of(x, h0, c0)) {
+            for (float[][] m : a) {
+                for (float[] row : m) {
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] = 2 * rnd.nextFloat() - 1;
+                    }
+                }
+            }
+        }
+        RunOutput ours = Runner.run(Lstmc.compiler().interpreter(model), new RunInput(x, h0, c0, null), "packed",
+                model.scalarOutput());
+        float[] packed = new float[batch * layers * h * 2];
+        for (int b = 0; b < batch; b++) {
+            for (int l = 0; l < layers; l++) {
+                for (int k = 0; k < h; k++) {
+                    packed[((b * layers + l) * h + k) * 2] = h0[l][b][k];
+                    packed[((b * layers + l) * h + k) * 2 + 1] = c0[l][b][k];
+                }
+            }
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(bytes, new OrtSession.SessionOptions());
+             OnnxTensor xt = OnnxTensor.createTensor(env, x);
+             OnnxTensor st = OnnxTensor.createTensor(env, FloatBuffer.wrap(packed), new long[] {batch, layers, h, 2});
+             OrtSession.Result result = session.run(Map.of("x", xt, "states", st))) {
+            float[][][] ort = (float[][][]) result.get(maskOutput).orElseThrow().getValue();
+            Compare.assertClose("packed (expected: ONNX Runtime)",
+                    new RunOutput(ort, null, null, RunOutput.Form.of(false, false)), ours, ORT_TOLERANCE);
+        }
+    }
+
     /** Runs {@code bytes} in ONNX Runtime and through lstmc's interpreter on the same (batch-first) input. */
     static void compareWithOrt(String name, byte[] bytes, RunInput in) throws Exception {
         OnnxImport imported = OnnxLoader.read(bytes, name + ".onnx");

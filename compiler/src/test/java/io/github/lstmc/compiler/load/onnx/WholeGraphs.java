@@ -387,4 +387,36 @@ final class WholeGraphs {
         String b = g.node("Clip", in(linear3(g, a, 5, 5), g.scalar(-1f), g.scalar(1f)));
         return g.output(linear3(g, b, 5, K), "B", "T", K).build(13);
     }
+
+    /**
+     * A streaming model whose initial states come packed in one graph input {@code [batch, layers, H, 2]}
+     * (DTLN as Keras and onnxmltools write it): per layer Slice [:, l, :, k] → Squeeze(1, 3) →
+     * Unsqueeze(0) into a 2-layer LSTM, then Dense + Sigmoid per step; final states packed alike as a
+     * second output (cut off with --to).
+     */
+    static byte[] packedStates() {
+        GraphBuilder g = new GraphBuilder(22).input("x", DataType.FLOAT, "B", "T", F)
+                .input("states", DataType.FLOAT, "B", 2, H, 2);
+        String[][] hc = new String[2][2];
+        for (int layer = 0; layer < 2; layer++) {
+            for (int slot = 0; slot < 2; slot++) {
+                String sliced = g.node("Slice", in("states", g.ints(new long[] {0, layer, 0, slot}, 4),
+                        g.ints(new long[] {Long.MAX_VALUE, layer + 1, Long.MAX_VALUE, slot + 1}, 4),
+                        g.ints(new long[] {0, 1, 2, 3}, 4)));
+                String squeezed = g.node("Squeeze", in(sliced, g.ints(new long[] {1, 3}, 2)));
+                hc[layer][slot] = g.node("Unsqueeze", in(squeezed, g.ints(new long[] {0}, 1)));
+            }
+        }
+        String xt = g.node("Transpose", in("x"), ints("perm", 1, 0, 2));
+        String[] l0 = g.lstm("lstm0", xt, F, H, "forward", null, hc[0][0], hc[0][1]);
+        String x1 = g.node("Squeeze", in(l0[0], g.ints(new long[] {1}, 1)));
+        String[] l1 = g.lstm("lstm1", x1, H, H, "forward", null, hc[1][0], hc[1][1]);
+        String y = g.node("Transpose", in(g.node("Squeeze", in(l1[0], g.ints(new long[] {1}, 1)))), ints("perm", 1, 0, 2));
+        String mask = g.node("Sigmoid", in(linear3(g, y, H, K)));
+        g.output(mask, "B", "T", K);
+        String h = g.node("Concat", in(g.node("Unsqueeze", in(g.node("Squeeze", in(l0[1], g.ints(new long[] {0}, 1))),
+                g.ints(new long[] {1}, 1))), g.node("Unsqueeze", in(g.node("Squeeze", in(l1[1], g.ints(new long[] {0}, 1))),
+                g.ints(new long[] {1}, 1)))), integer("axis", 1));
+        return g.output(h, "B", 2, H).build(13);
+    }
 }
