@@ -188,6 +188,16 @@ public final class Activations {
         return (float) (x - StrictMath.tanh(x));
     }
 
+    /** min(max(x, min), max), as ONNX Clip orders them. */
+    public static float clip(float x, float min, float max) {
+        return Math.min(Math.max(x, min), max);
+    }
+
+    /** x * sigmoid(x), as x / (1 + e^-x) in double (no cancellation for negative x). */
+    public static float silu(float x) {
+        return (float) (x / (1 + StrictMath.exp(-(double) x)));
+    }
+
     /** {@code x > limit ? limit : (x < -limit ? -limit : x)}: the clip of gate pre-activations and cells. */
     public static float clamp(float x, float limit) {
         return x > limit ? limit : (x < -limit ? -limit : x);

@@ -77,6 +77,8 @@ public final class ReferenceActivations {
             case SOFT_SHRINK -> Math.abs(v) <= alpha ? 0.0 : v - Math.signum(v) * alpha;
             case SHRINK -> Math.abs(v) <= alpha ? 0.0 : v - Math.signum(v) * beta;
             case TANH_SHRINK -> tanhShrink(v);
+            case SILU -> v / (1 + Math.exp(-v));
+            case CLIP -> Math.min(Math.max(v, alpha), beta);
         };
     }
 

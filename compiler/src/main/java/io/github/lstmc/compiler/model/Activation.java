@@ -72,7 +72,11 @@ public record Activation(Kind kind, float alpha, float beta) {
          */
         SHRINK(2, null, "lambda", "bias"),
         /** x - tanh(x) (Burn and PyTorch {@code Tanhshrink}). */
-        TANH_SHRINK(0);
+        TANH_SHRINK(0),
+        /** x * sigmoid(x) = x / (1 + e^-x) (PyTorch {@code SiLU}, Keras {@code swish}). */
+        SILU(0, "SiLU"),
+        /** min(max(x, alpha), beta): ONNX Clip, PyTorch {@code ReLU6} (0, 6) and {@code Hardtanh} (-1, 1). */
+        CLIP(2, "Clip", "min", "max");
 
         private final int parameterCount;
         private final String displayName;

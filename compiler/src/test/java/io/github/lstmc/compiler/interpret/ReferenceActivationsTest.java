@@ -79,6 +79,12 @@ class ReferenceActivationsTest {
         check(Kind.HARD_SWISH, -4f, 0);
         check(Kind.HARD_SWISH, 4f, 4);
         check(Kind.HARD_SWISH, -1.5f, -1.5 * 1.5 / 6);
+        check(Kind.SILU, 1f, 0.7310585786300049);
+        check(Kind.SILU, -2f, -0.2384058440442351);
+        check(Kind.SILU, 0f, 0);
+        check(Activation.of(Kind.CLIP, 0f, 6f), 7.5f, 6);
+        check(Activation.of(Kind.CLIP, 0f, 6f), -2f, 0);
+        check(Activation.of(Kind.CLIP, -1f, 1f), 0.25f, 0.25);
         check(Kind.GELU_TANH, 0f, 0);
         check(Kind.GELU_TANH, 1f, 0.8411919906082767);
         check(Kind.GELU_TANH, -1f, -0.1588080093917233);

@@ -102,6 +102,8 @@ class ActivationCallsTest {
         assertEquals(new ActivationCall("shrink", List.of(0.5f, 0.25f)),
                 Planner.call(Activation.of(Kind.SHRINK, 0.5f, 0.25f)));
         assertEquals(new ActivationCall("tanhShrink", List.of()), Planner.call(Activation.of(Kind.TANH_SHRINK)));
+        assertEquals(new ActivationCall("silu", List.of()), Planner.call(Activation.of(Kind.SILU)));
+        assertEquals(new ActivationCall("clip", List.of(0f, 6f)), Planner.call(Activation.of(Kind.CLIP, 0f, 6f)));
     }
 
     /** Beta 1 is SOFTPLUS under another name: both give the same bits, so the choice of kind cannot matter. */
@@ -124,6 +126,7 @@ class ActivationCallsTest {
         assertEquals("SoftShrink(lambda=0.5)", Activation.of(Kind.SOFT_SHRINK, 0.5f).toString());
         assertEquals("Shrink(lambda=0.5, bias=0.25)", Activation.of(Kind.SHRINK, 0.5f, 0.25f).toString());
         assertEquals("TanhShrink", Activation.of(Kind.TANH_SHRINK).toString());
+        assertEquals("SiLU", Activation.of(Kind.SILU).toString());
         assertEquals("LeakyRelu(alpha=0.01)", Activation.of(Kind.LEAKY_RELU, 0.01f).toString());
     }
 

@@ -292,6 +292,7 @@ public final class RandomModels {
             case SOFTPLUS_BETA -> Activation.of(kind, uniform(rnd, 0.25f, 4f));
             case HARD_SHRINK, SOFT_SHRINK -> Activation.of(kind, uniform(rnd, 0f, 0.5f));
             case SHRINK -> Activation.of(kind, uniform(rnd, 0f, 0.5f), uniform(rnd, 0f, 0.5f));
+            case CLIP -> Activation.of(kind, uniform(rnd, -1f, -0.25f), uniform(rnd, 0.25f, 1f));
             default -> Activation.of(kind);
         };
     }

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Elementwise arithmetic: folded on constants; {@code lengths - 1} (clamped at 0) for the last
  * valid step; per-feature affine transforms of the input; a bias or scale after a dense layer;
- * and the chains exporters write for GELU ({@code x * 0.5 * (1 + erf(x / sqrt 2))} and the tanh form).
+ * the chains exporters write for GELU ({@code x * 0.5 * (1 + erf(x / sqrt 2))} and the tanh form), and
+ * the self-gated {@code x * sigmoid(x)} (SiLU) and {@code x * hardsigmoid(x)} (HardSwish).
  */
 final class ArithOps {
     private static final double SQRT2 = Math.sqrt(2);
@@ -45,6 +46,12 @@ final class ArithOps {
         }
         if (a instanceof Const ca && b instanceof Const cb) {
             return fold(c, op, ca.tensor(), cb.tensor());
+        }
+        if (op.equals("Mul") && (a instanceof GraphValue.ValidMask || b instanceof GraphValue.ValidMask)) {
+            return MaskOps.multiply(c, a, b);
+        }
+        if (op.equals("Div") && MaskOps.isValidSum(a)) {
+            return MaskOps.divide(c, (Expr) a, b);
         }
         GraphValue index = arangeIndex(c, op, a, b);
         if (index != null) {
@@ -297,6 +304,12 @@ final class ArithOps {
         if (op.equals("Mul") && a instanceof Seq x && b instanceof Seq y && x.equals(y)) {
             return new Expr(x, "x2", null);
         }
+        if (op.equals("Mul") && a instanceof Seq x && b instanceof Seq y) {
+            Seq gated = selfGated(x, y);
+            if (gated != null) {
+                return gated;
+            }
+        }
         if (op.equals("Mul") && a instanceof Expr h && h.form().equals("0.5x") && b instanceof Expr e
                 && e.x().equals(h.x()) && (e.form().equals("1+erf") || e.form().equals("1+tanh"))) {
             return gelu(c, h.x(), e.form().equals("1+erf"));
@@ -305,6 +318,30 @@ final class ArithOps {
             return new Expr(x, "x+ax3", null);
         }
         return null;
+    }
+
+    /**
+     * {@code x * f(x)} where {@code y} is {@code x} with one more elementwise stage {@code f}: SiLU for
+     * Sigmoid (how torch exports {@code nn.SiLU}), HardSwish for HardSigmoid(1/6, 1/2) (torch's
+     * {@code nn.Hardswish} below opset 14); null for anything else.
+     */
+    private static Seq selfGated(Seq x, Seq y) {
+        List<HeadLayer> hy = y.meaning().head();
+        if (!x.origin().equals(y.origin()) || !x.axes().equals(y.axes()) || hy.isEmpty()
+                || !(hy.get(hy.size() - 1) instanceof HeadLayer.Elementwise e)
+                || !y.meaning().equals(x.meaning().withHead(e))) {
+            return null;
+        }
+        Activation f = e.function();
+        Activation gated;
+        if (f.kind() == Kind.SIGMOID) {
+            gated = Activation.of(Kind.SILU);
+        } else if (f.kind() == Kind.HARD_SIGMOID && near(f.alpha(), 1.0 / 6) && f.beta() == 0.5f) {
+            gated = Activation.of(Kind.HARD_SWISH);
+        } else {
+            return null;
+        }
+        return x.with(x.axes(), x.meaning().withHead(new HeadLayer.Elementwise(e.size(), gated)));
     }
 
     static GraphValue tanhOfExpr(NodeContext c, Expr e) throws LstmcException {

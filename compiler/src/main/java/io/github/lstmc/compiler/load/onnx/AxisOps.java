@@ -33,12 +33,25 @@ final class AxisOps {
 
     static GraphValue unsqueeze(NodeContext c) throws LstmcException {
         GraphValue v = c.in(0);
+        long[] axes = c.intsFromInputOrAttribute(1, "axes");
+        if (v instanceof GraphValue.Ids ids && ids.floating() && axes != null && axes.length == 1
+                && (axes[0] == 2 || axes[0] == -1)) {
+            // a float [batch, seq] input given one feature per step: a univariate series, x.unsqueeze(-1)
+            String name = ids.input();
+            return new Seq(GraphValue.Origin.input(name), List.of(Axis.of(new GraphValue.Factor(name + ":0", -1)),
+                    Axis.of(new GraphValue.Factor(name + ":1", -1)), Axis.of()));
+        }
         if (isIndex(v)) {
             return v;
         }
-        long[] axes = c.intsFromInputOrAttribute(1, "axes");
         if (axes == null) {
             throw c.fail("has no axes");
+        }
+        if (MaskOps.isMaskPart(v)) {
+            return MaskOps.unsqueeze(c, v, axes);
+        }
+        if (v instanceof GraphValue.PackedState p && p.form() == 1 && axes.length == 1 && axes[0] == 0) {
+            return new GraphValue.PackedState(p.input(), p.layer(), p.slot(), 2);
         }
         if (v instanceof Dims d && d.scalar() && axes.length == 1 && (axes[0] == 0 || axes[0] == -1)) {
             return new Dims(d.dims(), false);
@@ -66,7 +79,7 @@ final class AxisOps {
         if (v instanceof Fill || v instanceof StateRows || v instanceof StateOut) {
             return v instanceof StateRows ? c.unsupported("Unsqueeze of an initial state is not supported") : v;
         }
-        return c.unsupported("Unsqueeze of this value is not supported");
+        return c.unsupported("Unsqueeze of " + GraphWalker.describeValue(v) + " is not supported");
     }
 
     static long[] unsqueezedDims(long[] dims, long[] axes, NodeContext c) throws LstmcException {
@@ -93,6 +106,11 @@ final class AxisOps {
         if (isIndex(v)) {
             return v;
         }
+        if (v instanceof GraphValue.PackedState p && p.form() == 0 && axes != null && axes.length == 2
+                && java.util.Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().boxed().toList()
+                .equals(List.of(1L, 3L))) {
+            return new GraphValue.PackedState(p.input(), p.layer(), p.slot(), 1);
+        }
         if (v instanceof StateOut states) {
             Seq state = StepOps.squeezedState(c, states, axes);
             if (state != null) {
@@ -103,11 +121,17 @@ final class AxisOps {
             boolean scalar = false;
             boolean[] drop = new boolean[s.rank()];
             if (axes == null) {
+                // torch's .squeeze(): every axis of size 1 goes. The batch and time axes stay, as for any
+                // batch size and length but 1, where lstmc gives the same numbers with the axis kept.
                 for (int k = 0; k < s.rank(); k++) {
-                    if (s.axes().get(k).size() < 0) {
+                    Axis axis = s.axes().get(k);
+                    boolean keptAnyway = !s.origin().isInput() && (axis.equals(c.walker.batch())
+                            || axis.equals(c.walker.time()));
+                    if (axis.size() < 0 && !keptAnyway) {
                         return c.unsupported("Squeeze without axes of data whose axes may or may not be 1 is not supported");
                     }
-                    drop[k] = s.axes().get(k).isUnit();
+                    drop[k] = axis.size() == 1;
+                    scalar |= drop[k] && !axis.isUnit() && k == s.rank() - 1 && !s.origin().isInput();
                 }
             } else {
                 for (long a : axes) {
@@ -159,7 +183,7 @@ final class AxisOps {
         if (v instanceof Fill || v instanceof StateOut) {
             return v;
         }
-        return c.unsupported("Squeeze of this value is not supported");
+        return c.unsupported("Squeeze of " + GraphWalker.describeValue(v) + " is not supported");
     }
 
     static boolean contains(long[] axes, int k, int rank) {
@@ -181,7 +205,8 @@ final class AxisOps {
             v = StepOps.stateAsSeq(c, states); // Y_h [D, B, H] moved around on its way to a head
         }
         if (!(v instanceof Seq s)) {
-            return v instanceof Fill ? v : c.unsupported("Transpose of this value is not supported");
+            return v instanceof Fill ? v
+                    : c.unsupported("Transpose of " + GraphWalker.describeValue(v) + " is not supported");
         }
         long[] perm = c.attrs.getInts("perm");
         int rank = s.rank();
@@ -222,6 +247,9 @@ final class AxisOps {
         }
         if (v instanceof StateOut states && StepOps.stateAsSeq(c, states) != null && target.size() == 2) {
             v = StepOps.stateAsSeq(c, states); // Y_h [D, B, H] reshaped to [B, D*H] or [D*B, H]
+        }
+        if (v instanceof StateOut states && target.size() != 3) {
+            return StepOps.stateLayers(c, states, target);
         }
         if (v instanceof Fill || v instanceof StateOut || isIndex(v)) {
             return v;

@@ -44,6 +44,10 @@ final class ClampOps {
         if (min != null && min == 0 && max == null && (v instanceof Seq || v instanceof Expr)) {
             return HeadOps.elementwise(c, Activation.of(Kind.RELU));
         }
+        if (v instanceof Seq && min != null && max != null && min <= max) {
+            // ReLU6, Hardtanh and Keras's relu(max_value=...)
+            return HeadOps.elementwise(c, Activation.of(Kind.CLIP, min.floatValue(), max.floatValue()));
+        }
         return c.unsupported("Clip of " + GraphWalker.describeValue(v) + " is not supported");
     }
 
@@ -86,6 +90,12 @@ final class ClampOps {
         GraphValue b = c.in(1);
         a = a instanceof Dims d ? ArithOps.known(d) : a;
         b = b instanceof Dims d ? ArithOps.known(d) : b;
+        if (a instanceof GraphValue.ValidMask m) {
+            return MaskOps.equal(c, m, b);
+        }
+        if (b instanceof GraphValue.ValidMask m) {
+            return MaskOps.equal(c, m, a);
+        }
         if (!(a instanceof Const ca) || !(b instanceof Const cb)) {
             return c.unsupported("Equal of values that depend on the sequence length or batch size is not supported");
         }
@@ -103,6 +113,9 @@ final class ClampOps {
     }
 
     private static GraphValue not(NodeContext c) throws LstmcException {
+        if (c.in(0) instanceof GraphValue.ValidMask m) {
+            return m.negated();
+        }
         if (!(c.in(0) instanceof Const a)) {
             return c.unsupported("Not of a value that is not constant is not supported");
         }

@@ -93,6 +93,9 @@ final class FoldingOps {
                 return new Const(OnnxTensor.ofFloats(t.name(), t.dims(), f));
             }
         }
+        if (v instanceof GraphValue.Spread || v instanceof GraphValue.ValidMask) {
+            return v; // a mask of valid steps or its divisor: bool, int or float alike
+        }
         if (v instanceof Seq && to == TensorProto.DataType.FLOAT_VALUE) {
             return v;
         }
@@ -107,7 +110,7 @@ final class FoldingOps {
         if (v instanceof Fill || v instanceof StateRows || v instanceof StateOut) {
             return toFloat || toInt ? v : c.unsupported("Cast to type " + to + " is not supported");
         }
-        return c.unsupported("Cast of this value to type " + to + " is not supported");
+        return c.unsupported("Cast of " + GraphWalker.describeValue(v) + " to type " + to + " is not supported");
     }
 
 
@@ -249,7 +252,8 @@ final class FoldingOps {
             }
             return new Fill(t.value(0));
         }
-        return c.unsupported("Expand of this value is not supported (lstmc follows Expand of constants into zero states)");
+        return c.unsupported("Expand of " + GraphWalker.describeValue(v) + " is not supported (lstmc follows Expand of"
+                + " constants into zero states)");
     }
 
     /** If with a constant condition (exporters guard squeezes with shape checks): the chosen branch, inlined. */
@@ -271,6 +275,9 @@ final class FoldingOps {
 
     /** Where on constants. */
     static GraphValue where(NodeContext c) throws LstmcException {
+        if (c.in(0) instanceof GraphValue.ValidMask m) {
+            return MaskOps.where(c, m, c.in(1), c.in(2));
+        }
         if (!(constant(c.in(0)) instanceof Const cond) || !(constant(c.in(1)) instanceof Const a)
                 || !(constant(c.in(2)) instanceof Const b)) {
             return c.unsupported("Where of values that are not constants is not supported");

@@ -240,8 +240,37 @@ sealed interface GraphValue {
         }
     }
 
+    /**
+     * A 1-D value ({@link Arange} over the time axis, or {@link Lengths}) unsqueezed into axis {@code at}
+     * of a rank-{@code rank} tensor whose other axes have size 1: one side of a validity mask
+     * {@code arange(T)[None, :] < lengths[:, None]}, or the divisor of a mean over valid steps.
+     */
+    record Spread(GraphValue base, int rank, int at) implements GraphValue {
+    }
+
+    /**
+     * 1 where the step is valid ({@code t < lengths[b]}), else 0 (the reverse when {@code padded}), as
+     * bool or float: a tensor of rank {@code rank} with the time index on axis {@code timeAt}, the batch
+     * on {@code batchAt} and size 1 elsewhere.
+     */
+    record ValidMask(String lengths, int rank, int timeAt, int batchAt, boolean padded) implements GraphValue {
+        ValidMask negated() {
+            return new ValidMask(lengths, rank, timeAt, batchAt, !padded);
+        }
+    }
+
     /** Rows {@code from..to-1} (first axis) of a float graph input: an initial state given at run time. */
     record StateRows(String input, long from, long to) implements GraphValue {
+    }
+
+    /**
+     * A float graph input of rank 4 holding every layer's initial states, {@code [batch, layers, hidden,
+     * 2]} (DTLN-style streaming models: {@code [..., 0]} the hidden state, {@code [..., 1]} the cell);
+     * {@code layer}/{@code slot} -1 until a Slice picks one layer and one of the two; {@code form} 0:
+     * sliced, {@code [batch, 1, hidden, 1]}; 1: squeezed to {@code [batch, hidden]}; 2: unsqueezed to
+     * {@code [1, batch, hidden]}, what an LSTM node takes.
+     */
+    record PackedState(String input, long layer, long slot, int form) implements GraphValue {
     }
 
     /** An integer graph input: sequence lengths given at run time. */
@@ -274,6 +303,14 @@ sealed interface GraphValue {
         int lastLstm() {
             return lstms.get(lstms.size() - 1);
         }
+    }
+
+    /**
+     * Final states viewed as {@code [layers, directions, batch, hidden]} (torch's
+     * {@code h_n.view(num_layers, 2, batch, hidden)}): Gather of layer i on the first axis gives that
+     * layer's {@link StateOut}.
+     */
+    record StateLayers(StateOut states) implements GraphValue {
     }
 
     /** Something the importer does not understand; {@code message} says what (file and node). */

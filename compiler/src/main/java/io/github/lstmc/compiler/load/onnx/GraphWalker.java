@@ -3,17 +3,11 @@ package io.github.lstmc.compiler.load.onnx;
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Axis;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Const;
-import io.github.lstmc.compiler.load.onnx.GraphValue.Dims;
-import io.github.lstmc.compiler.load.onnx.GraphValue.Expr;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Factor;
-import io.github.lstmc.compiler.load.onnx.GraphValue.Fill;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Ids;
-import io.github.lstmc.compiler.load.onnx.GraphValue.LengthIndex;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Lengths;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Origin;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Seq;
-import io.github.lstmc.compiler.load.onnx.GraphValue.StateOut;
-import io.github.lstmc.compiler.load.onnx.GraphValue.StateRows;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Unsupported;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.AttributeProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.GraphProto;
@@ -24,6 +18,7 @@ import io.github.lstmc.compiler.load.onnx.proto.Onnx.ValueInfoProto;
 import io.github.lstmc.compiler.model.Layer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -289,6 +284,9 @@ final class GraphWalker {
             }
             return new Seq(Origin.input(name), axes);
         }
+        if (isFloat && rank == 4) {
+            return new GraphValue.PackedState(name, -1, -1, -1); // initial states packed per layer, if sliced so
+        }
         if (isInt && (rank == 1 || rank == -1)) {
             return new Lengths(name);
         }
@@ -307,11 +305,14 @@ final class GraphWalker {
         String domain = node.getDomain();
         NodeContext c = new NodeContext(this, node, description, index);
         if (!domain.isEmpty() && !domain.equals("ai.onnx")) {
-            return List.of(c.unsupported("operator domain '" + domain + "' is not supported by lstmc"));
+            return Collections.nCopies(Math.max(1, node.getOutputCount()),
+                    c.unsupported("operator domain '" + domain + "' is not supported by lstmc"));
         }
         OpTable.Entry entry = table.get(op);
         if (entry == null) {
-            return List.of(c.unsupported("operator " + op + " is not supported by lstmc's ONNX importer"));
+            // every output carries the cause, whichever of them the LSTM or an output needs
+            return Collections.nCopies(Math.max(1, node.getOutputCount()),
+                    c.unsupported("operator " + op + " is not supported by lstmc's ONNX importer"));
         }
         if (entry.checked()) {
             // Unsupported inputs make the results unsupported too, keeping the first cause; it becomes
@@ -378,35 +379,6 @@ final class GraphWalker {
     }
 
     static String describeValue(GraphValue v) {
-        if (v instanceof Const cst) {
-            return "constant " + cst.tensor();
-        } else if (v instanceof Dims) {
-            return "a shape vector";
-        } else if (v instanceof Fill f) {
-            return "a tensor filled with " + f.value();
-        } else if (v instanceof Seq s) {
-            return "data from " + s.origin() + " with axes " + s.axes();
-        } else if (v instanceof GraphValue.ConstState) {
-            return "a constant initial state";
-        } else if (v instanceof GraphValue.Broadcast b) {
-            return "constant " + b.tensor() + " expanded";
-        } else if (v instanceof StateRows r) {
-            return "rows " + r.from() + ".." + (r.to() - 1) + " of graph input '" + r.input() + "'";
-        } else if (v instanceof Lengths l) {
-            return "integer graph input '" + l.input() + "'";
-        } else if (v instanceof StateOut o) {
-            return (o.cell() ? "final cell state" : "final hidden state") + " of LSTM node(s) " + o.lstms();
-        } else if (v instanceof Ids i) {
-            return "token ids from graph input '" + i.input() + "'";
-        } else if (v instanceof LengthIndex l) {
-            return "lengths - 1 of graph input '" + l.input() + "'";
-        } else if (v instanceof GraphValue.UnknownShape u) {
-            return "the shape of tensor '" + u.tensor() + "'";
-        } else if (v instanceof GraphValue.Arange) {
-            return "0 .. batch - 1 (an index)";
-        } else if (v instanceof Expr e) {
-            return "part of an elementwise expression of " + describeValue(e.x());
-        }
-        return "an unsupported value";
+        return ValueDescriptions.of(v);
     }
 }

@@ -160,6 +160,13 @@ final class NetworkOutput {
             }
             mask = lstmLengths != null; // without sequence_lens the LSTM runs over the padding too
             lengths = Objects.requireNonNull(m.lengths());
+        } else if ((reduction == TimeReduction.MEAN || reduction == TimeReduction.MAX) && m.lengths() != null) {
+            if (lstmLengths != null && !lstmLengths.equals(m.lengths())) {
+                throw new LstmcException(file + ": " + what + " reduces over the valid steps of graph input '"
+                        + m.lengths() + "' but the LSTM's sequence_lens is graph input '" + lstmLengths + "'");
+            }
+            mask = lstmLengths != null;
+            lengths = m.lengths();
         }
         return new Stages(reduction, m.head(), mask, m.scalar(), lengths);
     }

@@ -216,7 +216,7 @@ public final class OnnxLoader {
      */
     static OnnxImport importGraph(String file, GraphProto graph, long opset, String from, String to, boolean stackOnly,
                                   java.util.Map<String, OnnxTensor> decoded) throws LstmcException {
-        refuseLoweredRecurrence(file, graph);
+        RecurrenceCheck.refuseWithoutLstm(file, graph);
         GraphWalker walker = new GraphWalker(file, graph, opset, from, to, decoded);
         walker.walk();
         List<LstmNode> lstms = walker.lstms();
@@ -239,9 +239,14 @@ public final class OnnxLoader {
         Meaning stage = x0.meaning();
         List<Factor> inputFeatures = stage.embedding() != null
                 ? List.of(new Factor("emb:" + input, stage.embedding().dims()[1])) : List.of(new Factor(input + ":2", -1));
-        if (!x0.axes().get(2).factors().equals(inputFeatures)) {
+        boolean univariate = stage.embedding() == null && x0.axes().get(2).isUnit(); // [batch, seq] unsqueezed
+        if (!x0.axes().get(2).factors().equals(inputFeatures) && !univariate) {
             throw new LstmcException(file + ": " + first.description() + " input X must have the features of graph input '"
                     + input + "' on its last axis, got axes " + x0.axes());
+        }
+        if (univariate && first.layer().inputSize() != 1) {
+            throw new LstmcException(file + ": " + first.description() + " takes " + first.layer().inputSize()
+                    + " features per step but graph input '" + input + "' gives one (it is [batch, seq] unsqueezed)");
         }
         List<Layer> layers = new ArrayList<>();
         for (int k = 0; k < lstms.size(); k++) {
@@ -269,6 +274,7 @@ public final class OnnxLoader {
         }
         String h0 = stateInput(file, lstms, true, input);
         String c0 = stateInput(file, lstms, false, input);
+        RecurrenceCheck.packedSlots(file, lstms);
         String lstmLengths = lengthsInput(file, lstms);
         if (stackOnly) {
             return null;
@@ -318,17 +324,6 @@ public final class OnnxLoader {
         return state instanceof GraphValue.ConstState cst ? Matrix.vector(cst.perDirection()[direction]) : null;
     }
 
-    /** Exporters that unroll the recurrence into a Loop or Scan leave no LSTM node: say so. */
-    private static void refuseLoweredRecurrence(String file, GraphProto graph) throws LstmcException {
-        TreeSet<String> ops = new TreeSet<>();
-        graph.getNodeList().forEach(n -> ops.add(n.getOpType()));
-        if (!ops.contains("LSTM") && (ops.contains("Loop") || ops.contains("Scan"))) {
-            throw new LstmcException(file + ": the graph has no LSTM node: its recurrence was lowered into a "
-                    + (ops.contains("Loop") ? "Loop" : "Scan") + " (operators: " + String.join(", ", ops) + "); lstmc"
-                    + " compiles the ONNX LSTM operator, so re-export the model with an LSTM op");
-        }
-    }
-
     private static InputAffine inputAffine(String file, Meaning stage, int features) throws LstmcException {
         double[] scale = stage.scale();
         double[] shift = stage.shift();
@@ -354,6 +349,16 @@ public final class OnnxLoader {
         for (int k = 0; k < lstms.size(); k++) {
             LstmNode node = lstms.get(k);
             GraphValue state = hidden ? node.initialH() : node.initialC();
+            if (state instanceof GraphValue.PackedState p) {
+                given++;
+                if (input != null && !input.equals(p.input()) || p.layer() != k) {
+                    throw new LstmcException(file + ": " + node.description() + " (layer " + k + ") input " + what
+                            + " is " + GraphWalker.describeValue(p) + "; lstmc takes layer k's state from [:, k, :, slot]"
+                            + " of one graph input");
+                }
+                input = p.input();
+                continue;
+            }
             if (!(state instanceof StateRows rows)) {
                 continue; // zeros, or a constant compiled in (initialState)
             }

@@ -49,6 +49,7 @@ final class OpTable {
         ClampOps.register(table);
         HeadOps.register(table);
         ReductionOps.register(table);
+        MaskOps.register(table);
         return table;
     }
 

@@ -57,6 +57,9 @@ final class RecurrentOps {
             }
         }
         GraphValue lengths = c.has(4) ? c.in(4) : null;
+        if (lengths instanceof GraphValue.Unsupported u) {
+            throw new LstmcException(u.message()); // the cause, not that it is unsupported
+        }
         if (lengths != null && !(lengths instanceof Lengths)) {
             throw c.fail("input sequence_lens must be an integer graph input (lstmc takes lengths at run time), got "
                     + GraphWalker.describeValue(lengths));
@@ -160,6 +163,9 @@ final class RecurrentOps {
         }
         if (v instanceof Seq s && s.origin().isInput()) {
             return new StateRows(s.origin().graphInput(), 0, d);
+        }
+        if (v instanceof GraphValue.PackedState p && p.form() == 2 && d == 1 && layout == 0) {
+            return p;
         }
         if (v instanceof StateRows r) {
             if (layout != 0) {

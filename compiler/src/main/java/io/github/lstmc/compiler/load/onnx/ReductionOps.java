@@ -8,7 +8,8 @@ import io.github.lstmc.compiler.load.onnx.GraphValue.Seq;
 import java.util.List;
 
 /**
- * Reductions over time: {@code ReduceMean}/{@code ReduceMax} over the time axis of the LSTM output,
+ * Reductions over time: {@code ReduceMean}/{@code ReduceMax} over the time axis of the LSTM output
+ * (or {@code GlobalAveragePool}/{@code GlobalMaxPool} with time last),
  * and each row's last valid step ({@code GatherElements} with {@code lengths - 1} as indices).
  */
 final class ReductionOps {
@@ -19,11 +20,36 @@ final class ReductionOps {
         table.add("ReduceMean", c -> reduce(c, Pick.MEAN));
         table.add("ReduceMax", c -> reduce(c, Pick.MAX));
         table.add("GatherElements", ReductionOps::gatherElements);
+        table.add("GlobalAveragePool", c -> globalPool(c, Pick.MEAN));
+        table.add("GlobalMaxPool", c -> globalPool(c, Pick.MAX));
+    }
+
+    /**
+     * {@code GlobalAveragePool}/{@code GlobalMaxPool} of the LSTM output permuted to {@code [batch,
+     * features, time]}: how torch exports {@code AdaptiveAvgPool1d(1)}/{@code AdaptiveMaxPool1d(1)} over
+     * time, the mean or maximum over time with the time axis kept as size 1.
+     */
+    private static GraphValue globalPool(NodeContext c, Pick pick) throws LstmcException {
+        GraphValue v = c.in(0);
+        String op = c.node.getOpType();
+        if (!(v instanceof Seq s) || s.origin().isInput() || s.rank() != 3) {
+            return c.unsupported(op + " of " + GraphWalker.describeValue(v) + " is not supported (lstmc pools the LSTM"
+                    + " output [batch, features, time] over time)");
+        }
+        if (!s.axes().get(2).equals(c.walker.time())) {
+            return c.unsupported(op + " over axis 2 " + s.axes().get(2) + " of " + GraphWalker.describeValue(s)
+                    + " is not supported (lstmc pools over the time axis only)");
+        }
+        return reduceOver(c, s, 2, true, pick);
     }
 
     private static GraphValue reduce(NodeContext c, Pick pick) throws LstmcException {
         GraphValue v = c.in(0);
         String op = c.node.getOpType();
+        if (pick == Pick.MAX && MaskOps.isMaxMasked(v)) {
+            long[] axes = c.walker.opset() >= 18 ? (c.has(1) ? c.ints(1, "axes") : null) : c.attrs.getInts("axes");
+            return MaskOps.maxOver(c, (GraphValue.Expr) v, axes, c.attrs.getInt("keepdims", 1) != 0);
+        }
         if (!(v instanceof Seq s) || s.origin().isInput()) {
             return c.unsupported(op + " of " + GraphWalker.describeValue(v) + " is not supported (lstmc reduces the LSTM"
                     + " output over time)");
@@ -38,6 +64,12 @@ final class ReductionOps {
             return c.unsupported(op + " over axis " + axes[0] + " is not supported (lstmc reduces over the time axis"
                     + " only)");
         }
+        return reduceOver(c, s, a, c.attrs.getInt("keepdims", 1) != 0, pick);
+    }
+
+    /** The mean or maximum of the LSTM output over its time axis {@code a}. */
+    private static GraphValue reduceOver(NodeContext c, Seq s, int a, boolean keep, Pick pick) {
+        String op = c.node.getOpType();
         if (s.meaning().pick() != Pick.ALL || !s.meaning().head().isEmpty()) {
             return c.unsupported(op + " over time after a head operator is not supported (lstmc reduces the LSTM"
                     + " output itself)");
@@ -47,7 +79,6 @@ final class ReductionOps {
             return c.unsupported(op + " over time of an LSTM with sequence_lens would include the padded steps, which"
                     + " lstmc's " + pick + " leaves out");
         }
-        boolean keep = c.attrs.getInt("keepdims", 1) != 0;
         List<Axis> out = keep ? StepOps.replace(s.axes(), a, Axis.of()) : StepOps.without(s.axes(), a);
         return s.with(out, s.meaning().withPick(pick, null));
     }

@@ -56,6 +56,15 @@ final class SelectOps {
             }
             return new Dims(out, scalar);
         }
+        if (data instanceof GraphValue.StateLayers layers) {
+            List<Integer> nodes = layers.states().lstms();
+            long i = indices[0] < 0 ? indices[0] + nodes.size() : indices[0];
+            if (axis != 0 || !scalar || i < 0 || i >= nodes.size()) {
+                return c.unsupported("Gather of " + java.util.Arrays.toString(indices) + " on axis " + axis + " of "
+                        + GraphWalker.describeValue(data) + " is not supported (lstmc takes one layer)");
+            }
+            return new StateOut(List.of(nodes.get((int) i)), layers.states().cell());
+        }
         if (data instanceof StateOut states) {
             if (axis != 0) {
                 return c.unsupported("Gather on axis " + axis + " of final states is not supported");
@@ -206,6 +215,22 @@ final class SelectOps {
         if (v instanceof Fill) {
             return v;
         }
+        if (v instanceof GraphValue.PackedState p && p.layer() < 0 && starts.length == 4) {
+            long[] picked = new long[4];
+            boolean ok = true;
+            for (int j = 0; j < 4 && ok; j++) {
+                int a = (int) (axes == null ? j : axes[j] < 0 ? axes[j] + 4 : axes[j]);
+                boolean whole = starts[j] == 0 && ends[j] >= Integer.MAX_VALUE;
+                boolean one = starts[j] >= 0 && ends[j] == starts[j] + 1;
+                ok = a >= 0 && a < 4 && ((a == 0 || a == 2) ? whole : one);
+                if (ok) {
+                    picked[a] = starts[j];
+                }
+            }
+            if (ok) {
+                return new GraphValue.PackedState(p.input(), picked[1], picked[3], 0);
+            }
+        }
         if (v instanceof Seq s && s.origin().isInput() && s.meaning().equals(GraphValue.Meaning.RAW)
                 && starts.length == 1 && (axes == null || axes[0] == 0 || axes[0] == -s.rank())) {
             long from = starts[0];
@@ -251,6 +276,9 @@ final class SelectOps {
                 if (!(out instanceof Seq current)) {
                     return out;
                 }
+                if (starts[j] == 0 && ends[j] >= Integer.MAX_VALUE) {
+                    continue; // the whole axis (Keras's x[:, a:b, :] writes one such range per untouched axis)
+                }
                 GraphValue next = StepOps.slice(c, current, a, starts[j], ends[j]);
                 if (next == null) {
                     return c.unsupported("Slice [" + starts[j] + ", " + ends[j] + ") of axis " + axis + " "
@@ -284,7 +312,7 @@ final class SelectOps {
             int to = (int) FoldingOps.clampIndex(ends[0], n);
             return new Dims(d.dims().subList(from, Math.max(from, to)), false);
         }
-        return c.unsupported("Slice of this value is not supported (lstmc follows Slice of initial states along"
+        return c.unsupported("Slice of " + GraphWalker.describeValue(v) + " is not supported (lstmc follows Slice of initial states along"
                 + " their first axis)");
     }
 }

@@ -132,6 +132,31 @@ final class StepOps {
                 + " (lstmc takes one row, or both directions of one layer)");
     }
 
+    /**
+     * Final states of one LSTM node per layer reshaped to {@code [layers, directions, batch, hidden]},
+     * or refused: any other shape would regroup the rows.
+     */
+    static GraphValue stateLayers(NodeContext c, StateOut states, List<GraphValue.Dim> target) {
+        List<LstmNode> lstms = c.walker.lstms();
+        if (target.size() == 4 && !states.lstms().isEmpty()) {
+            LstmNode first = lstms.get(states.lstms().get(0));
+            boolean uniform = states.lstms().stream().allMatch(k -> lstms.get(k).directions() == first.directions()
+                    && lstms.get(k).hidden() == first.hidden() && lstms.get(k).layout() == 0);
+            GraphValue.Dim batch = target.get(2);
+            if (uniform && matches(target.get(0), states.lstms().size()) && matches(target.get(1), first.directions())
+                    && matches(target.get(3), first.hidden())
+                    && (batch.literal() == -1 && batch.axis() == null || c.walker.batch().equals(batch.axis()))) {
+                return new GraphValue.StateLayers(states);
+            }
+        }
+        return c.unsupported("Reshape of the final states to " + target.size() + " axes is not supported (lstmc follows"
+                + " [layers, directions, batch, hidden])");
+    }
+
+    private static boolean matches(GraphValue.Dim d, long size) {
+        return d.known() == size || d.axis() == null && d.literal() == -1;
+    }
+
     /** Y_h of one node (layout 0) as data {@code [directions, batch, hidden]}, or null. */
     static Seq stateAsSeq(NodeContext c, StateOut states) {
         if (states.cell() || states.lstms().size() != 1) {

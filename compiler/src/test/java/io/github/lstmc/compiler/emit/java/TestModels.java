@@ -34,7 +34,8 @@ final class TestModels {
             Activation.of(Activation.Kind.HARD_SWISH), Activation.of(Activation.Kind.CELU, 0.8f),
             Activation.of(Activation.Kind.GELU_TANH), Activation.of(Activation.Kind.SOFTPLUS_BETA, 2f),
             Activation.of(Activation.Kind.HARD_SHRINK, 0f), Activation.of(Activation.Kind.SOFT_SHRINK, 0.25f),
-            Activation.of(Activation.Kind.SHRINK, 0.3f, 0.3f), Activation.of(Activation.Kind.TANH_SHRINK)};
+            Activation.of(Activation.Kind.SHRINK, 0.3f, 0.3f), Activation.of(Activation.Kind.TANH_SHRINK),
+            Activation.of(Activation.Kind.SILU), Activation.of(Activation.Kind.CLIP, -0.5f, 0.75f)};
 
     /**
      * Bounded gate activations: an unbounded gate (relu, identity) lets f exceed 1, the cell grows

@@ -199,6 +199,37 @@ class OnnxRefusalsTest {
     }
 
     @Test
+    void sumOverTimeWithoutAMask() {
+        GraphBuilder g = batchFirst();
+        String y = WholeGraphs.torchBatchFirstLstm(g, "x", "forward", null);
+        g.output(g.node("ReduceSum", "sum", in(y, g.ints(new long[] {1}, 1)), integer("keepdims", 0)), "B", H);
+        assertEquals("r.onnx: node 'sum' (ReduceSum): ReduceSum of data from LSTM node #0 with axes [x:0, x:1, hid:0] is not supported (lstmc sums the LSTM output"
+                + " over time only times a mask of valid steps, for a mean over them)" + AFTER, refusal(g.build(14)));
+    }
+
+    @Test
+    void batchSortedByLength() {
+        GraphBuilder g = batchFirst().input("lengths", DataType.INT64, "B");
+        String[] sorted = g.nodeN("TopK", "sort", 2, in("lengths", g.ints(new long[] {3}, 1)), integer("axis", -1));
+        String lens32 = g.node("Cast", in(sorted[0]), integer("to", 6));
+        String y = WholeGraphs.torchBatchFirstLstm(g, "x", "forward", lens32);
+        g.output(y, "B", "T", H);
+        assertEquals("r.onnx: node 'sort' (TopK): sorting the batch by graph input 'lengths' (pack_padded_sequence with"
+                + " enforce_sorted=False) is not supported; sort the batch by length before the model and export with"
+                + " enforce_sorted=True, or without packing", refusal(g.build(14)));
+    }
+
+    @Test
+    void gruWithoutAnyLstm() {
+        GraphBuilder g = new GraphBuilder(49).input("x", DataType.FLOAT, "T", "B", F);
+        String[] gru = g.nodeN("GRU", "encoder/gru", 2, in("x", g.random(0.5f, 1, 3 * H, F),
+                g.random(0.5f, 1, 3 * H, H)), integer("hidden_size", H));
+        g.output(g.node("Relu", in(gru[1])), 1, "B", H);
+        assertEquals("r.onnx: node 'encoder/gru' (GRU): lstmc compiles LSTM recurrences, not GRU, and the graph has"
+                + " no LSTM node, so no --from/--to cut helps", refusal(g.build(14)));
+    }
+
+    @Test
     void tokenIdsThatAreNotLookedUp() {
         GraphBuilder g = new GraphBuilder(48).input("ids", DataType.INT64, "B", "T");
         String f = g.node("Cast", in("ids"), integer("to", 1));

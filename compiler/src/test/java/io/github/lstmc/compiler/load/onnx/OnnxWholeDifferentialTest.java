@@ -84,6 +84,17 @@ class OnnxWholeDifferentialTest {
         add(all, "yhTransposed", WholeGraphs::yhTransposed, false);
         add(all, "activationZoo", WholeGraphs::activationZoo, false);
         add(all, "constantInitialState", WholeGraphs::constantInitialState, false);
+        add(all, "selfGated", WholeGraphs::selfGated, false);
+        add(all, "maskedMeanByLengths", () -> WholeGraphs.maskedMean(false), false);
+        add(all, "maskedMeanByMaskSum", () -> WholeGraphs.maskedMean(true), false);
+        add(all, "tf2onnxMultiAxisSlice", WholeGraphs::tf2onnxMultiAxisSlice, false);
+        add(all, "univariateSqueeze", WholeGraphs::univariateSqueeze, false);
+        add(all, "globalAveragePool", () -> WholeGraphs.globalPool("GlobalAveragePool"), false);
+        add(all, "globalMaxPool", () -> WholeGraphs.globalPool("GlobalMaxPool"), false);
+        add(all, "hnLayersView", WholeGraphs::hnLayersView, false);
+        add(all, "maskedMaxNotWhere", () -> WholeGraphs.maskedMax(false), false);
+        add(all, "maskedMaxEqualZero", () -> WholeGraphs.maskedMax(true), false);
+        add(all, "clippedHead", WholeGraphs::clippedHead, false);
         return all.stream();
     }
 
@@ -101,7 +112,7 @@ class OnnxWholeDifferentialTest {
         int steps = 5;
         RunInput in;
         int[] lengths = {5, 1, 3};
-        boolean withLengths = name.startsWith("lastValid");
+        boolean withLengths = name.startsWith("lastValid") || name.startsWith("masked");
         if (tokens) {
             int[][] ids = new int[batch][steps];
             for (int[] row : ids) {
@@ -111,7 +122,7 @@ class OnnxWholeDifferentialTest {
             }
             in = new RunInput(null, ids, null, null, null);
         } else {
-            float[][][] x = new float[batch][steps][WholeGraphs.F];
+            float[][][] x = new float[batch][steps][name.startsWith("univariate") ? 1 : WholeGraphs.F];
             for (float[][] row : x) {
                 for (float[] step : row) {
                     for (int i = 0; i < step.length; i++) {
@@ -122,6 +133,56 @@ class OnnxWholeDifferentialTest {
             in = new RunInput(x, null, null, null, withLengths ? lengths : null);
         }
         compareWithOrt(name, bytes, in);
+    }
+
+    /**
+     * Initial states packed in one rank-4 graph input ({@link WholeGraphs#packedStates}), cut at the
+     * per-step output: lstmc's h0/c0 against ONNX Runtime fed the same states packed.
+     */
+    @org.junit.jupiter.api.Test
+    void packedInitialStatesMatchOnnxRuntime() throws Exception {
+        byte[] bytes = WholeGraphs.packedStates();
+        ModelProto proto = ModelProto.parseFrom(bytes);
+        String maskOutput = proto.getGraph().getOutput(0).getName();
+        Model model = OnnxLoader.read(bytes, "packed.onnx",
+                io.github.lstmc.compiler.load.LoadOptions.DEFAULT.withCut(null, maskOutput)).model();
+        int batch = 2;
+        int steps = 4;
+        int layers = 2;
+        int h = WholeGraphs.H;
+        Random rnd = new Random(22);
+        float[][][] x = new float[batch][steps][WholeGraphs.F];
+        float[][][] h0 = new float[layers][batch][h];
+        float[][][] c0 = new float[layers][batch][h];
+        for (float[][][] a : List.of(x, h0, c0)) {
+            for (float[][] m : a) {
+                for (float[] row : m) {
+                    for (int i = 0; i < row.length; i++) {
+                        row[i] = 2 * rnd.nextFloat() - 1;
+                    }
+                }
+            }
+        }
+        RunOutput ours = Runner.run(Lstmc.compiler().interpreter(model), new RunInput(x, h0, c0, null), "packed",
+                model.scalarOutput());
+        float[] packed = new float[batch * layers * h * 2];
+        for (int b = 0; b < batch; b++) {
+            for (int l = 0; l < layers; l++) {
+                for (int k = 0; k < h; k++) {
+                    packed[((b * layers + l) * h + k) * 2] = h0[l][b][k];
+                    packed[((b * layers + l) * h + k) * 2 + 1] = c0[l][b][k];
+                }
+            }
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession session = env.createSession(bytes, new OrtSession.SessionOptions());
+             OnnxTensor xt = OnnxTensor.createTensor(env, x);
+             OnnxTensor st = OnnxTensor.createTensor(env, FloatBuffer.wrap(packed), new long[] {batch, layers, h, 2});
+             OrtSession.Result result = session.run(Map.of("x", xt, "states", st))) {
+            float[][][] ort = (float[][][]) result.get(maskOutput).orElseThrow().getValue();
+            Compare.assertClose("packed (expected: ONNX Runtime)",
+                    new RunOutput(ort, null, null, RunOutput.Form.of(false, false)), ours, ORT_TOLERANCE);
+        }
     }
 
     /** Runs {@code bytes} in ONNX Runtime and through lstmc's interpreter on the same (batch-first) input. */
@@ -149,7 +210,8 @@ class OnnxWholeDifferentialTest {
                     String n = vi.getName();
                     int elem = vi.getType().getTensorType().getElemType();
                     if (n.equals(imported.inputName())) {
-                        inputs.put(n, track(feeds, dataTensor(env, in, elem, sequenceFirst, batch, steps)));
+                        int rank = vi.getType().getTensorType().getShape().getDimCount();
+                        inputs.put(n, track(feeds, dataTensor(env, in, elem, rank, sequenceFirst, batch, steps)));
                     } else if (n.equals(imported.sequenceLengths())) {
                         long[] l = new long[batch];
                         int[] li = new int[batch];
@@ -176,8 +238,8 @@ class OnnxWholeDifferentialTest {
         }
     }
 
-    private static OnnxTensor dataTensor(OrtEnvironment env, RunInput in, int elem, boolean sequenceFirst, int batch,
-                                         int steps) throws OrtException {
+    private static OnnxTensor dataTensor(OrtEnvironment env, RunInput in, int elem, int rank, boolean sequenceFirst,
+                                         int batch, int steps) throws OrtException {
         if (in.tokens() != null) {
             int[][] ids = in.tokens();
             if (elem == TensorProto.DataType.FLOAT_VALUE) {
@@ -201,6 +263,15 @@ class OnnxWholeDifferentialTest {
             return OnnxTensor.createTensor(env, l);
         }
         float[][][] x = in.input();
+        if (rank == 2) { // a univariate series [batch, seq]: lstmc's one feature per step
+            float[][] series = new float[batch][steps];
+            for (int b = 0; b < batch; b++) {
+                for (int t = 0; t < steps; t++) {
+                    series[b][t] = x[b][t][0];
+                }
+            }
+            return OnnxTensor.createTensor(env, series);
+        }
         if (!sequenceFirst) {
             return OnnxTensor.createTensor(env, x);
         }

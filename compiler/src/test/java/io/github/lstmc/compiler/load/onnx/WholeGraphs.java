@@ -247,4 +247,176 @@ final class WholeGraphs {
         String out = g.node("Softmax", in(gemm(g, e, 6, K)), integer("axis", -1));
         return g.output(out, "B", K).build(20);
     }
+
+    /**
+     * Self-gated activations as torch exports them: nn.SiLU is Sigmoid then Mul(x, sigmoid), nn.Hardswish
+     * below opset 14 is HardSigmoid(alpha 1/6) then Mul(x, hardsigmoid), here per step (MatMul + Add) and
+     * after the last step (Gemm).
+     */
+    static byte[] selfGated() {
+        GraphBuilder g = new GraphBuilder(14).input("x", DataType.FLOAT, "B", "T", F);
+        String y = torchBatchFirstLstm(g, "x", "forward", null);
+        String a = linear3(g, y, H, 5);
+        String silu = g.node("Mul", in(a, g.node("Sigmoid", in(a))));
+        String last = g.node("Gather", in(silu, g.ints(new long[] {-1})), integer("axis", 1));
+        String b = gemm(g, last, 5, 6);
+        String hs = g.node("Mul", in(b, g.node("HardSigmoid", in(b), GraphBuilder.real("alpha", 1f / 6))));
+        return g.output(gemm(g, hs, 6, K), "B", K).build(13);
+    }
+
+    /**
+     * Mean over valid steps with a mask, as torch exports {@code (out * mask[..., None]).sum(1) / lengths[:, None]}
+     * with {@code mask = arange(T)[None, :] < lengths[:, None]}: a BiLSTM without sequence_lens (it runs over
+     * the padding, the mask leaves the padded steps out of the mean). {@code maskSum}: the divisor is
+     * {@code mask.sum(1)} instead of the lengths, and the mask is written {@code lengths[:, None] > arange(T)}.
+     */
+    static byte[] maskedMean(boolean maskSum) {
+        GraphBuilder g = new GraphBuilder(15).input("x", DataType.FLOAT, "B", "T", F).input("lengths", DataType.INT64, "B");
+        String y = torchBatchFirstLstm(g, "x", "bidirectional", null);
+        String steps = g.node("Gather", in(g.node("Shape", in("x")), g.ints(new long[] {1})), integer("axis", 0));
+        String range = g.node("Range", in(g.ints(new long[] {0}), steps, g.ints(new long[] {1})));
+        String row = g.node("Unsqueeze", in(range, g.ints(new long[] {0}, 1)));
+        String column = g.node("Unsqueeze", in("lengths", g.ints(new long[] {1}, 1)));
+        String valid = maskSum ? g.node("Greater", in(column, row)) : g.node("Less", in(row, column));
+        String mask = g.node("Unsqueeze", in(g.node("Cast", in(valid), integer("to", 1)), g.ints(new long[] {-1}, 1)));
+        String masked = g.node("Mul", in(y, mask));
+        String sum = g.node("ReduceSum", in(masked, g.ints(new long[] {1}, 1)), integer("keepdims", 0));
+        String divisor = maskSum
+                ? g.node("ReduceSum", in(mask, g.ints(new long[] {1}, 1)), integer("keepdims", 0))
+                : g.node("Cast", in(column), integer("to", 1));
+        String mean = g.node("Div", in(sum, divisor));
+        return g.output(gemm(g, mean, 2 * H, K), "B", K).build(13);
+    }
+
+    /**
+     * Keras {@code Lambda(lambda x: x[:, -1, :])} on an LSTM's sequences through tf2onnx: one Slice over
+     * every axis of the time-first output, the untouched ones [0, INT_MAX), then Squeeze and Dense.
+     */
+    static byte[] tf2onnxMultiAxisSlice() {
+        GraphBuilder g = new GraphBuilder(16).input("x", DataType.FLOAT, "B", "T", F);
+        String xt = g.node("Transpose", in("x"), ints("perm", 1, 0, 2));
+        String[] y = g.lstm("lstm", xt, F, H, "forward", null, null, null);
+        String seq = g.node("Squeeze", in(y[0], g.ints(new long[] {1}, 1)));
+        String last = g.node("Slice", "lambda/strided_slice", in(seq, g.ints(new long[] {0, -1, 0}, 3),
+                g.ints(new long[] {INT_MAX, INT_MAX, INT_MAX}, 3), g.ints(new long[] {1, 0, 2}, 3)));
+        String squeezed = g.node("Squeeze", in(last, g.ints(new long[] {0}, 1)));
+        String mm = g.node("MatMul", in(squeezed, g.random(0.5f, H, K)));
+        return g.output(g.node("Add", in(mm, g.random(0.2f, K))), "B", K).build(13);
+    }
+
+    /**
+     * A univariate series {@code [batch, seq]} unsqueezed to one feature per step, a 1-unit regressor
+     * and torch's {@code .squeeze()} without axes (the batch stays an axis).
+     */
+    static byte[] univariateSqueeze() {
+        GraphBuilder g = new GraphBuilder(17).input("x", DataType.FLOAT, "B", "T");
+        String x3 = g.node("Unsqueeze", in("x", g.ints(new long[] {-1}, 1)));
+        String xt = g.node("Transpose", in(x3), ints("perm", 1, 0, 2));
+        String[] y = g.lstm("lstm", xt, 1, H, "forward", null, null, null);
+        String seq = g.node("Transpose", in(g.node("Squeeze", in(y[0], g.ints(new long[] {1}, 1)))), ints("perm", 1, 0, 2));
+        String last = g.node("Gather", in(seq, g.ints(new long[] {-1})), integer("axis", 1));
+        return g.output(g.node("Squeeze", in(gemm(g, last, H, 1))), "B").build(13);
+    }
+
+    /** AdaptiveAvgPool1d(1) / AdaptiveMaxPool1d(1) over time as torch exports them: [B, H, T] → Global*Pool → Squeeze(2). */
+    static byte[] globalPool(String op) {
+        GraphBuilder g = new GraphBuilder(18).input("x", DataType.FLOAT, "B", "T", F);
+        String y = torchBatchFirstLstm(g, "x", "bidirectional", null);
+        String channels = g.node("Transpose", in(y), ints("perm", 0, 2, 1));
+        String pooled = g.node("Squeeze", in(g.node(op, in(channels)), g.ints(new long[] {2}, 1)));
+        return g.output(gemm(g, pooled, 2 * H, K), "B", K).build(13);
+    }
+
+    /**
+     * {@code h_n.view(num_layers, 2, batch, H)[-1]}, then {@code cat([h[0], h[1]], 1)}: the last layer's
+     * final states of a stacked bidirectional LSTM through a 4-axis view (batch from Shape).
+     */
+    static byte[] hnLayersView() {
+        GraphBuilder g = new GraphBuilder(19).input("x", DataType.FLOAT, "T", "B", F);
+        String[] l0 = g.lstm("lstm0", "x", F, H, "bidirectional", null, null, null);
+        String t0 = g.node("Transpose", in(l0[0]), ints("perm", 0, 2, 1, 3));
+        String x1 = g.node("Reshape", in(t0, g.ints(new long[] {0, 0, -1}, 3)));
+        String[] l1 = g.nodeN("LSTM", "lstm1", 3, in(x1, g.random(0.5f, 2, 4 * H, 2 * H), g.random(0.5f, 2, 4 * H, H),
+                g.random(0.3f, 2, 8 * H)), integer("hidden_size", H),
+                LstmNodeModels.stringAttr("direction", "bidirectional"));
+        String hn = g.node("Concat", in(l0[1], l1[1]), integer("axis", 0));
+        String batch = g.node("Gather", in(g.node("Shape", in("x")), g.ints(new long[] {1}, 1)), integer("axis", 0));
+        String shape = g.node("Concat", in(g.ints(new long[] {2, 2}, 2), batch, g.ints(new long[] {H}, 1)),
+                integer("axis", 0));
+        String layers = g.node("Reshape", in(hn, shape));
+        String last = g.node("Gather", in(layers, g.ints(new long[] {-1})), integer("axis", 0));
+        String fw = g.node("Gather", in(last, g.ints(new long[] {0})), integer("axis", 0));
+        String bw = g.node("Gather", in(last, g.ints(new long[] {1})), integer("axis", 0));
+        String cat = g.node("Concat", in(fw, bw), integer("axis", 1));
+        return g.output(gemm(g, cat, 2 * H, K), "B", K).build(14);
+    }
+
+    /**
+     * Max over valid steps as torch exports {@code out.masked_fill(~mask[..., None], -inf).max(1)}
+     * (Not, Where) or, when {@code equalZero}, {@code masked_fill(mask.float()[..., None] == 0, -1e9)}
+     * (Equal, Where); a BiLSTM without sequence_lens.
+     */
+    static byte[] maskedMax(boolean equalZero) {
+        GraphBuilder g = new GraphBuilder(20).input("x", DataType.FLOAT, "B", "T", F).input("lengths", DataType.INT64, "B");
+        String y = torchBatchFirstLstm(g, "x", "bidirectional", null);
+        String steps = g.node("Gather", in(g.node("Shape", in("x")), g.ints(new long[] {1})), integer("axis", 0));
+        String range = g.node("Range", in(g.ints(new long[] {0}), steps, g.ints(new long[] {1})));
+        String row = g.node("Unsqueeze", in(range, g.ints(new long[] {0}, 1)));
+        String column = g.node("Unsqueeze", in("lengths", g.ints(new long[] {1}, 1)));
+        String valid = g.node("Less", in(row, column));
+        String padded;
+        float fill;
+        if (equalZero) {
+            String mask = g.node("Unsqueeze", in(g.node("Cast", in(valid), integer("to", 1)), g.ints(new long[] {-1}, 1)));
+            padded = g.node("Equal", in(mask, g.scalar(0f)));
+            fill = -1e9f;
+        } else {
+            padded = g.node("Not", in(g.node("Unsqueeze", in(valid, g.ints(new long[] {-1}, 1)))));
+            fill = Float.NEGATIVE_INFINITY;
+        }
+        String filled = g.node("Where", in(padded, g.scalar(fill), y));
+        String max = g.node("ReduceMax", in(filled), ints("axes", 1), integer("keepdims", 0));
+        return g.output(gemm(g, max, 2 * H, K), "B", K).build(13);
+    }
+
+    /** ReLU6 (Clip 0..6, opset 11 inputs) and Hardtanh (Clip -1..1) in a per-step head. */
+    static byte[] clippedHead() {
+        GraphBuilder g = new GraphBuilder(21).input("x", DataType.FLOAT, "B", "T", F);
+        String y = torchBatchFirstLstm(g, "x", "forward", null);
+        String a = g.node("Clip", in(linear3(g, y, H, 5), g.scalar(0f), g.scalar(6f)));
+        String b = g.node("Clip", in(linear3(g, a, 5, 5), g.scalar(-1f), g.scalar(1f)));
+        return g.output(linear3(g, b, 5, K), "B", "T", K).build(13);
+    }
+
+    /**
+     * A streaming model whose initial states come packed in one graph input {@code [batch, layers, H, 2]}
+     * (DTLN as Keras and onnxmltools write it): per layer Slice [:, l, :, k] → Squeeze(1, 3) →
+     * Unsqueeze(0) into a 2-layer LSTM, then Dense + Sigmoid per step; final states packed alike as a
+     * second output (cut off with --to).
+     */
+    static byte[] packedStates() {
+        GraphBuilder g = new GraphBuilder(22).input("x", DataType.FLOAT, "B", "T", F)
+                .input("states", DataType.FLOAT, "B", 2, H, 2);
+        String[][] hc = new String[2][2];
+        for (int layer = 0; layer < 2; layer++) {
+            for (int slot = 0; slot < 2; slot++) {
+                String sliced = g.node("Slice", in("states", g.ints(new long[] {0, layer, 0, slot}, 4),
+                        g.ints(new long[] {Long.MAX_VALUE, layer + 1, Long.MAX_VALUE, slot + 1}, 4),
+                        g.ints(new long[] {0, 1, 2, 3}, 4)));
+                String squeezed = g.node("Squeeze", in(sliced, g.ints(new long[] {1, 3}, 2)));
+                hc[layer][slot] = g.node("Unsqueeze", in(squeezed, g.ints(new long[] {0}, 1)));
+            }
+        }
+        String xt = g.node("Transpose", in("x"), ints("perm", 1, 0, 2));
+        String[] l0 = g.lstm("lstm0", xt, F, H, "forward", null, hc[0][0], hc[0][1]);
+        String x1 = g.node("Squeeze", in(l0[0], g.ints(new long[] {1}, 1)));
+        String[] l1 = g.lstm("lstm1", x1, H, H, "forward", null, hc[1][0], hc[1][1]);
+        String y = g.node("Transpose", in(g.node("Squeeze", in(l1[0], g.ints(new long[] {1}, 1)))), ints("perm", 1, 0, 2));
+        String mask = g.node("Sigmoid", in(linear3(g, y, H, K)));
+        g.output(mask, "B", "T", K);
+        String h = g.node("Concat", in(g.node("Unsqueeze", in(g.node("Squeeze", in(l0[1], g.ints(new long[] {0}, 1))),
+                g.ints(new long[] {1}, 1))), g.node("Unsqueeze", in(g.node("Squeeze", in(l1[1], g.ints(new long[] {0}, 1))),
+                g.ints(new long[] {1}, 1)))), integer("axis", 1));
+        return g.output(h, "B", 2, H).build(13);
+    }
 }
