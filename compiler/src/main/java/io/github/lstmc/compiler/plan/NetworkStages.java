@@ -69,17 +69,6 @@ public record NetworkStages(String embeddingField, int vocabularySize, String af
         };
     }
 
-    /** The value of {@link #reduceKind()}'s constant (the runtime's {@code Stages} constants). */
-    public int reduceKindValue() {
-        return switch (reduction) {
-            case LAST_STEP -> io.github.lstmc.runtime.Stages.LAST_STEP;
-            case LAST_VALID_STEP -> io.github.lstmc.runtime.Stages.LAST_VALID_STEP;
-            case MEAN -> io.github.lstmc.runtime.Stages.MEAN;
-            case MAX -> io.github.lstmc.runtime.Stages.MAX;
-            case NONE, FINAL_STATE -> throw new IllegalStateException(reduction + " is not a Stages.reduce kind");
-        };
-    }
-
     public boolean reducesTime() {
         return reduction != TimeReduction.NONE;
     }

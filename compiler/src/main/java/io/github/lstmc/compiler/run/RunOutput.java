@@ -173,13 +173,7 @@ public record RunOutput(float[][][] output, float[][][] hN, float[][][] cN, Form
         }
         java.util.List<Object> wrapped = new java.util.ArrayList<>();
         for (Object element : list) {
-            Object e = element;
-            if (levels == 2) {
-                e = java.util.List.of(java.util.List.of(element));
-            } else {
-                e = java.util.List.of(element);
-            }
-            wrapped.add(e);
+            wrapped.add(levels == 2 ? java.util.List.of(java.util.List.of(element)) : java.util.List.of(element));
         }
         return wrapped;
     }

@@ -297,7 +297,7 @@ final class SkeletonEmitter {
     }
 
     /** The caller's array when {@code index < 0}, else {@code workspace.buffer(index)}. */
-    private static void buffer(Code code, int index, Code.Local callers, Code.Local workspace) {
+    static void buffer(Code code, int index, Code.Local callers, Code.Local workspace) {
         if (index < 0) {
             code.load(callers);
         } else {

@@ -6,7 +6,6 @@ import io.github.lstmc.compiler.model.TimeReduction;
 import io.github.lstmc.compiler.plan.HeadPlan;
 import io.github.lstmc.compiler.plan.NetworkStages;
 import io.github.lstmc.compiler.plan.Plan;
-import io.github.lstmc.compiler.plan.WeightField;
 import io.github.lstmc.runtime.Layout;
 
 /**
@@ -43,7 +42,7 @@ final class StageEmitter {
         code.pushInt(plan.inputSize());
         code.getStatic(cls.owner(), stages.affineScaleField(), RuntimeTypes.FLOATS);
         code.getStatic(cls.owner(), stages.affineShiftField(), RuntimeTypes.FLOATS);
-        buffer(code, stages.affineBuffer());
+        bufferOrOutput(code, stages.affineBuffer());
         code.invokeStatic(STAGES, "affine", "([FII[F[F[F)V");
     }
 
@@ -88,8 +87,8 @@ final class StageEmitter {
                 code.load(code.local("sequenceLength"));
                 code.insn(IMUL);
             }
-            buffer(code, head.bufferA());
-            buffer(code, head.bufferB());
+            bufferOrOutput(code, head.bufferA());
+            bufferOrOutput(code, head.bufferB());
             code.invokeStatic(cls.owner(), head.method(), HEAD_DESCRIPTOR);
         }
     }
@@ -100,18 +99,9 @@ final class StageEmitter {
         code.invokeVirtual(RuntimeTypes.STATE, "hidden", "(I)[F");
     }
 
-    private static void buffer(Code code, int index) {
-        code.load(code.local("workspace"));
-        code.pushInt(index);
-        code.invokeVirtual(RuntimeTypes.WORKSPACE, "buffer", "(I)[F");
-    }
-
+    /** The caller's output when {@code index < 0}, else {@code workspace.buffer(index)}. */
     private static void bufferOrOutput(Code code, int index) {
-        if (index < 0) {
-            code.load(code.local("output"));
-        } else {
-            buffer(code, index);
-        }
+        SkeletonEmitter.buffer(code, index, code.local("output"), code.local("workspace"));
     }
 
     /** {@code vocabularySize()} and {@code embeddingTable()} of a token network, {@code reducesTime()}. */
@@ -124,7 +114,7 @@ final class StageEmitter {
             vocabulary.finish();
             Code table = cls.method(ACC_PROTECTED, "embeddingTable", "()[[F");
             table.line();
-            table.getStatic(cls.owner(), stages.embeddingField(), descriptor(WeightField.Shape.ROWS));
+            table.getStatic(cls.owner(), stages.embeddingField(), RuntimeTypes.FLOAT_ROWS);
             table.insn(ARETURN);
             table.finish();
         }
@@ -162,10 +152,6 @@ final class StageEmitter {
             reduces.insn(IRETURN);
             reduces.finish();
         }
-    }
-
-    private static String descriptor(WeightField.Shape shape) {
-        return shape == WeightField.Shape.VECTOR ? RuntimeTypes.FLOATS : RuntimeTypes.FLOAT_ROWS;
     }
 
     /** The head method, then its products' methods. */

@@ -62,14 +62,7 @@ final class AxisOps {
         if (v instanceof Seq s) {
             int rank = s.rank() + axes.length;
             List<Axis> out = new ArrayList<>();
-            boolean[] inserted = new boolean[rank];
-            for (long a : axes) {
-                long k = a < 0 ? a + rank : a;
-                if (k < 0 || k >= rank || inserted[(int) k]) {
-                    throw c.fail("Unsqueeze axis " + a + " is invalid for output rank " + rank);
-                }
-                inserted[(int) k] = true;
-            }
+            boolean[] inserted = insertedAxes(axes, rank, c);
             int next = 0;
             for (int k = 0; k < rank; k++) {
                 out.add(inserted[k] ? new Axis(List.of()) : s.axes().get(next++));
@@ -82,8 +75,8 @@ final class AxisOps {
         return c.unsupported("Unsqueeze of " + GraphWalker.describeValue(v) + " is not supported");
     }
 
-    static long[] unsqueezedDims(long[] dims, long[] axes, NodeContext c) throws LstmcException {
-        int rank = dims.length + axes.length;
+    /** Which of the {@code rank} output axes Unsqueeze inserts (negative axes count from the end). */
+    private static boolean[] insertedAxes(long[] axes, int rank, NodeContext c) throws LstmcException {
         boolean[] inserted = new boolean[rank];
         for (long a : axes) {
             long k = a < 0 ? a + rank : a;
@@ -92,6 +85,12 @@ final class AxisOps {
             }
             inserted[(int) k] = true;
         }
+        return inserted;
+    }
+
+    static long[] unsqueezedDims(long[] dims, long[] axes, NodeContext c) throws LstmcException {
+        int rank = dims.length + axes.length;
+        boolean[] inserted = insertedAxes(axes, rank, c);
         long[] out = new long[rank];
         int next = 0;
         for (int k = 0; k < rank; k++) {

@@ -36,6 +36,20 @@ final class WholeGraphs {
     }
 
     /** nn.Linear on the last axis of rank-3 data: MatMul with the transposed weight + Add. */
+    /**
+     * Two bidirectional sequence-first LSTM layers over graph input "x" (torch's Transpose + Reshape
+     * between them) and their Y_h concatenated, {@code [4, batch, H]}: what {@code h_n} is in the graph.
+     */
+    static String stackedBidirectionalFinalStates(GraphBuilder g) {
+        String[] l0 = g.lstm("lstm0", "x", F, H, "bidirectional", null, null, null);
+        String t0 = g.node("Transpose", in(l0[0]), ints("perm", 0, 2, 1, 3));
+        String x1 = g.node("Reshape", in(t0, g.ints(new long[] {0, 0, -1}, 3)));
+        String[] l1 = g.nodeN("LSTM", "lstm1", 3, in(x1, g.random(0.5f, 2, 4 * H, 2 * H), g.random(0.5f, 2, 4 * H, H),
+                g.random(0.3f, 2, 8 * H)), integer("hidden_size", H),
+                LstmNodeModels.stringAttr("direction", "bidirectional"));
+        return g.node("Concat", in(l0[1], l1[1]), integer("axis", 0));
+    }
+
     static String linear3(GraphBuilder g, String x, int in, int out) {
         String mm = g.node("MatMul", in(x, g.random(0.5f, in, out)));
         return g.node("Add", in(mm, g.random(0.2f, out)));
@@ -90,13 +104,7 @@ final class WholeGraphs {
     /** torch.cat([h_n[-2], h_n[-1]], 1) of a stacked bidirectional sequence-first LSTM → Linear → Sigmoid. */
     static byte[] hnStackedBidirectional() {
         GraphBuilder g = new GraphBuilder(3).input("x", DataType.FLOAT, "T", "B", F);
-        String[] l0 = g.lstm("lstm0", "x", F, H, "bidirectional", null, null, null);
-        String t0 = g.node("Transpose", in(l0[0]), ints("perm", 0, 2, 1, 3));
-        String x1 = g.node("Reshape", in(t0, g.ints(new long[] {0, 0, -1}, 3)));
-        String[] l1 = g.nodeN("LSTM", "lstm1", 3, in(x1, g.random(0.5f, 2, 4 * H, 2 * H), g.random(0.5f, 2, 4 * H, H),
-                g.random(0.3f, 2, 8 * H)), integer("hidden_size", H),
-                LstmNodeModels.stringAttr("direction", "bidirectional"));
-        String hn = g.node("Concat", in(l0[1], l1[1]), integer("axis", 0));
+        String hn = stackedBidirectionalFinalStates(g);
         String fw = g.node("Gather", in(hn, g.ints(new long[] {-2})), integer("axis", 0));
         String bw = g.node("Gather", in(hn, g.ints(new long[] {-1})), integer("axis", 0));
         String cat = g.node("Concat", in(fw, bw), integer("axis", 1));
@@ -333,13 +341,7 @@ final class WholeGraphs {
      */
     static byte[] hnLayersView() {
         GraphBuilder g = new GraphBuilder(19).input("x", DataType.FLOAT, "T", "B", F);
-        String[] l0 = g.lstm("lstm0", "x", F, H, "bidirectional", null, null, null);
-        String t0 = g.node("Transpose", in(l0[0]), ints("perm", 0, 2, 1, 3));
-        String x1 = g.node("Reshape", in(t0, g.ints(new long[] {0, 0, -1}, 3)));
-        String[] l1 = g.nodeN("LSTM", "lstm1", 3, in(x1, g.random(0.5f, 2, 4 * H, 2 * H), g.random(0.5f, 2, 4 * H, H),
-                g.random(0.3f, 2, 8 * H)), integer("hidden_size", H),
-                LstmNodeModels.stringAttr("direction", "bidirectional"));
-        String hn = g.node("Concat", in(l0[1], l1[1]), integer("axis", 0));
+        String hn = stackedBidirectionalFinalStates(g);
         String batch = g.node("Gather", in(g.node("Shape", in("x")), g.ints(new long[] {1}, 1)), integer("axis", 0));
         String shape = g.node("Concat", in(g.ints(new long[] {2, 2}, 2), batch, g.ints(new long[] {H}, 1)),
                 integer("axis", 0));
