@@ -132,35 +132,42 @@ def rand(gen, *shape):
 # ---------------------------------------------------------------- reference computation
 
 def run_lstm(lstm, x_bf, h0=None, c0=None, lengths=None):
-    """Runs lstm on batch-first x; returns batch-first output, h_n, c_n (numpy, float32 values)."""
+    """Runs an nn.LSTM, nn.GRU or nn.RNN on batch-first x; returns batch-first output, h_n and c_n
+    (numpy, float32 values; c_n is None for a GRU or RNN, which take and return h only)."""
     x = x_bf.to(next(lstm.parameters()).dtype)
     if not lstm.batch_first:
         x = x.transpose(0, 1)
+    has_cell = isinstance(lstm, nn.LSTM)
     state = None
     if h0 is not None:
-        state = (h0.to(x.dtype), c0.to(x.dtype))
+        state = (h0.to(x.dtype), c0.to(x.dtype)) if has_cell else h0.to(x.dtype)
     with torch.no_grad():
         if lengths is not None:
             packed = pack_padded_sequence(x, torch.tensor(lengths, dtype=torch.int64),
                                           batch_first=lstm.batch_first, enforce_sorted=False)
-            y, (h_n, c_n) = lstm(packed, state)
+            y, final = lstm(packed, state)
             y, _ = pad_packed_sequence(y, batch_first=lstm.batch_first, padding_value=0.0,
                                        total_length=x_bf.shape[1])
         else:
-            y, (h_n, c_n) = lstm(x, state)
+            y, final = lstm(x, state)
+    h_n, c_n = final if has_cell else (final, None)
     if not lstm.batch_first:
         y = y.transpose(0, 1)
-    return [t.to(torch.float32).numpy() for t in (y, h_n, c_n)]
+    return [None if t is None else t.to(torch.float32).numpy() for t in (y, h_n, c_n)]
 
 
 def expected_json(y, h_n, c_n):
-    return {"output": y, "h_n": h_n, "c_n": c_n}
+    doc = {"output": y, "h_n": h_n}
+    if c_n is not None:
+        doc["c_n"] = c_n
+    return doc
 
 
 def input_json(x, h0=None, c0=None, lengths=None):
     doc = {"input": x.numpy()}
     if h0 is not None:
         doc["h0"] = h0.numpy()
+    if c0 is not None:
         doc["c0"] = c0.numpy()
     if lengths is not None:
         doc["lengths"] = list(lengths)

@@ -29,11 +29,18 @@ from make_goldens import ROOT, case_dir, rand, write_json  # noqa: E402  (also f
 GROUP = "whole"
 
 
+def recurrent_module(cell, *args, **kwargs):
+    """cell: lstm, gru, rnn_tanh or rnn_relu -> the torch module."""
+    if cell.startswith("rnn_"):
+        return nn.RNN(*args, nonlinearity=cell[4:], **kwargs)
+    return {"lstm": nn.LSTM, "gru": nn.GRU}[cell](*args, **kwargs)
+
+
 class WholeModel(nn.Module):
     """Front end -> LSTM -> reduction -> head; the Python branches are fixed at trace time."""
 
     def __init__(self, *, vocab=0, features=3, embed_dim=0, hidden=8, layers=1, bidirectional=False,
-                 batch_first=True, reduction="last", head=(), squeeze=False, normalise=None):
+                 batch_first=True, reduction="last", head=(), squeeze=False, normalise=None, cell="lstm"):
         super().__init__()
         self.embedding = nn.Embedding(vocab, embed_dim) if vocab else None
         if normalise is not None:
@@ -42,8 +49,8 @@ class WholeModel(nn.Module):
             self.register_buffer("std", std)
         self.normalise = normalise is not None
         lstm_in = embed_dim if vocab else features
-        self.lstm = nn.LSTM(lstm_in, hidden, num_layers=layers, bidirectional=bidirectional,
-                            batch_first=batch_first)
+        self.lstm = recurrent_module(cell, lstm_in, hidden, num_layers=layers, bidirectional=bidirectional,
+                                     batch_first=batch_first)
         self.batch_first = batch_first
         self.reduction = reduction
         self.head = nn.Sequential(*head)
@@ -54,7 +61,8 @@ class WholeModel(nn.Module):
             x = self.embedding(x)
         if self.normalise:
             x = (x - self.mean) / self.std
-        out, (h, _) = self.lstm(x)
+        out, state = self.lstm(x)
+        h = state[0] if isinstance(state, tuple) else state  # an LSTM returns (h, c), a GRU or RNN h
         time_axis = 1 if self.batch_first else 0
         r = self.reduction
         if r == "last":
@@ -173,9 +181,9 @@ def dtype_name(t):
     return {torch.int64: "int64", torch.float32: "float32"}[t.dtype]
 
 
-def make_case(index, c):
+def make_case(index, c, group=GROUP, seed_base=5000):
     import onnx
-    seed = 5000 + index
+    seed = seed_base + index
     torch.manual_seed(seed)
     gen = torch.Generator().manual_seed(seed)
     args = dict(c["model_args"])
@@ -218,7 +226,7 @@ def make_case(index, c):
     if lengths is not None:
         dynamic_axes["lengths"] = {0: "batch"}
 
-    d = case_dir(GROUP, c["name"])
+    d = case_dir(group, c["name"])
     path = os.path.join(d, "model.onnx")
     torch.onnx.export(model, model_args, path, input_names=input_names, output_names=["output"],
                       dynamic_axes=dynamic_axes, opset_version=c["opset"], do_constant_folding=True)
@@ -238,7 +246,7 @@ def make_case(index, c):
     out_shape = list(y.shape)
     out_names = (["batch", "seq"] if bf else ["seq", "batch"]) if per_step else ["batch"]
     out_shape = out_names + [int(s) for s in out_shape[len(out_names):]]
-    write_json(os.path.join(d, "meta.json"), {
+    meta = {
         "description": c["description"],
         "format": "onnx",
         "producer": "torch.onnx.export (torch %s)" % torch.__version__.split("+")[0],
@@ -254,7 +262,10 @@ def make_case(index, c):
         "lengths_mask_recurrence": False,
         "scalar_output": bool(args.get("squeeze", False)),
         "ops": [n.op_type for n in graph_model.graph.node],
-    })
+    }
+    if args.get("cell", "lstm") != "lstm":
+        meta["cell"] = args["cell"]
+    write_json(os.path.join(d, "meta.json"), meta)
     return c["name"]
 
 
