@@ -40,7 +40,7 @@ final class Cuts {
     private CutPoints find() {
         List<Integer> positions = new ArrayList<>();
         for (int i = 0; i < graph.getNodeCount(); i++) {
-            if (graph.getNode(i).getOpType().equals("LSTM")) {
+            if (RecurrenceCheck.RECURRENT_OPS.contains(graph.getNode(i).getOpType())) {
                 positions.add(i);
             }
         }

@@ -95,7 +95,7 @@ final class GraphWalker {
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto n = graph.getNode(i);
             produced.addAll(n.getOutputList());
-            if (n.getOpType().equals("LSTM")) {
+            if (RecurrenceCheck.RECURRENT_OPS.contains(n.getOpType())) {
                 lstmPositions.add(i);
             }
         }

@@ -224,7 +224,7 @@ public final class OnnxLoader {
             TreeSet<String> ops = new TreeSet<>();
             graph.getNodeList().forEach(n -> ops.add(n.getOpType()));
             throw new LstmcException(file + ": the graph" + (from != null || to != null ? " between the cut tensors" : "")
-                    + " has no LSTM node (operators: " + (ops.isEmpty() ? "none" : String.join(", ", ops)) + ")");
+                    + " has no LSTM, GRU or RNN node (operators: " + (ops.isEmpty() ? "none" : String.join(", ", ops)) + ")");
         }
         LstmNode first = lstms.get(0);
         Seq x0 = first.input();

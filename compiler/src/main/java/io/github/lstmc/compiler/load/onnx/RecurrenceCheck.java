@@ -4,44 +4,41 @@ import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.AttributeProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.GraphProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.NodeProto;
+import java.util.Set;
 import java.util.TreeSet;
 
-/** The refusal of graphs that have no LSTM node for lstmc to compile. */
+/** The refusal of graphs that have no recurrent node (LSTM, GRU, RNN) for lstmc to compile. */
 final class RecurrenceCheck {
+    /** The ONNX operators lstmc compiles as layers. */
+    static final Set<String> RECURRENT_OPS = Set.of("LSTM", "GRU", "RNN");
+
     private RecurrenceCheck() {
     }
 
     /**
-     * A graph with no LSTM node anywhere (subgraphs included) is refused before the walk, so that the
-     * message says why rather than naming whatever node the walk stops at: a GRU or RNN node (another
-     * recurrence), a recurrence exporters unrolled into a Loop or Scan, or no recurrence lstmc knows.
+     * A graph with no LSTM, GRU or RNN node anywhere (subgraphs included) is refused before the walk,
+     * so that the message says why rather than naming whatever node the walk stops at: a recurrence
+     * exporters unrolled into a Loop or Scan, or no recurrence lstmc knows.
      */
     static void refuseWithoutLstm(String file, GraphProto graph) throws LstmcException {
         TreeSet<String> ops = new TreeSet<>();
         graph.getNodeList().forEach(n -> ops.add(n.getOpType()));
-        if (ops.contains("LSTM") || containsLstm(graph)) {
+        if (containsLstm(graph)) {
             return;
         }
-        for (NodeProto n : graph.getNodeList()) {
-            if (n.getOpType().equals("GRU") || n.getOpType().equals("RNN")) {
-                throw new LstmcException(file + ": node '" + n.getName() + "' (" + n.getOpType() + "): lstmc compiles"
-                        + " LSTM recurrences, not " + n.getOpType() + ", and the graph has no LSTM node, so no --from/--to"
-                        + " cut helps");
-            }
-        }
         if (ops.contains("Loop") || ops.contains("Scan")) {
-            throw new LstmcException(file + ": the graph has no LSTM node: its recurrence was lowered into a "
+            throw new LstmcException(file + ": the graph has no LSTM, GRU or RNN node: its recurrence was lowered into a "
                     + (ops.contains("Loop") ? "Loop" : "Scan") + " (operators: " + String.join(", ", ops) + "); lstmc"
-                    + " compiles the ONNX LSTM operator, so re-export the model with an LSTM op");
+                    + " compiles the ONNX LSTM, GRU and RNN operators, so re-export the model with one of them");
         }
-        throw new LstmcException(file + ": the graph has no LSTM node (operators: "
+        throw new LstmcException(file + ": the graph has no LSTM, GRU or RNN node (operators: "
                 + (ops.isEmpty() ? "none" : String.join(", ", ops)) + ")");
     }
 
-    /** Whether an LSTM node is in {@code graph} or in a subgraph of one of its nodes (If branches, Loop bodies). */
+    /** Whether a recurrent node is in {@code graph} or in a subgraph of one of its nodes (If branches, Loop bodies). */
     private static boolean containsLstm(GraphProto graph) {
         for (NodeProto n : graph.getNodeList()) {
-            if (n.getOpType().equals("LSTM")) {
+            if (RECURRENT_OPS.contains(n.getOpType())) {
                 return true;
             }
             for (AttributeProto a : n.getAttributeList()) {

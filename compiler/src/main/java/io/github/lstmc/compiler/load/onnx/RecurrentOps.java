@@ -11,29 +11,39 @@ import io.github.lstmc.compiler.load.onnx.GraphValue.Seq;
 import io.github.lstmc.compiler.load.onnx.GraphValue.StateOut;
 import io.github.lstmc.compiler.load.onnx.GraphValue.StateRows;
 import io.github.lstmc.compiler.load.onnx.GraphValue.Unsupported;
+import io.github.lstmc.compiler.model.CellKind;
 import io.github.lstmc.compiler.model.Layer;
 import java.util.List;
 
-/** The LSTM node: its weights compiled in, its inputs checked, its outputs as symbolic values. */
+/**
+ * The recurrent nodes LSTM, GRU and RNN: their weights compiled in, their inputs checked, their
+ * outputs as symbolic values. GRU and RNN are an LSTM without {@code initial_c}, {@code P} and
+ * {@code Y_c}: inputs X, W, R, B, sequence_lens, initial_h; outputs Y, Y_h with the LSTM's shapes.
+ */
 final class RecurrentOps {
     private RecurrentOps() {
     }
 
     static void register(OpTable table) {
-        table.addRaw("LSTM", RecurrentOps::lstm);
+        table.addRaw("LSTM", c -> recurrent(c, CellKind.LSTM));
+        table.addRaw("GRU", c -> recurrent(c, CellKind.GRU));
+        table.addRaw("RNN", c -> recurrent(c, CellKind.RNN));
     }
 
-    static List<GraphValue> lstm(NodeContext c) throws LstmcException {
+    static List<GraphValue> recurrent(NodeContext c, CellKind kind) throws LstmcException {
         int index = c.walker.lstms().size();
         String where = c.file() + ": " + c.description;
-        LstmNodeImporter.Attributes a = LstmNodeImporter.attributes(c.attrs);
-        if (c.node.getInputCount() > 8) {
-            throw c.fail("has " + c.node.getInputCount() + " inputs, an LSTM takes at most 8");
+        LstmNodeImporter.Attributes a = LstmNodeImporter.attributes(c.attrs, kind);
+        boolean lstm = kind == CellKind.LSTM;
+        int maxInputs = lstm ? 8 : 6;
+        if (c.node.getInputCount() > maxInputs) {
+            throw c.fail("has " + c.node.getInputCount() + " inputs, " + (lstm ? "an " : "a ") + kind + " takes at most "
+                    + maxInputs);
         }
         OnnxTensor w = weight(c, 1, "W", true);
         OnnxTensor r = weight(c, 2, "R", true);
         OnnxTensor b = weight(c, 3, "B", false);
-        OnnxTensor p = weight(c, 7, "P", false);
+        OnnxTensor p = lstm ? weight(c, 7, "P", false) : null;
         Layer layer = LstmNodeImporter.layer(where, a, w, r, b, p);
         int d = a.directions();
         int h = layer.hiddenSize();
@@ -65,7 +75,7 @@ final class RecurrentOps {
                     + GraphWalker.describeValue(lengths));
         }
         GraphValue initialH = state(c, 5, "initial_h", d, h, a.layout());
-        GraphValue initialC = state(c, 6, "initial_c", d, h, a.layout());
+        GraphValue initialC = lstm ? state(c, 6, "initial_c", d, h, a.layout()) : null;
         c.walker.addLstm(new GraphWalker.LstmNode(index, c.description, layer, d, h, a.layout(), seq, initialH, initialC, lengths));
 
         Axis time = seq.axes().get(a.layout() == 0 ? 0 : 1);
@@ -74,7 +84,8 @@ final class RecurrentOps {
         Axis hidden = Axis.of(new Factor("hid:" + index, h));
         List<Axis> yAxes = a.layout() == 0 ? List.of(time, dirs, batch, hidden) : List.of(batch, time, dirs, hidden);
         Seq y = new Seq(Origin.lstm(index), yAxes);
-        return List.of(y, new StateOut(List.of(index), false), new StateOut(List.of(index), true));
+        StateOut yH = new StateOut(List.of(index), false);
+        return lstm ? List.of(y, yH, new StateOut(List.of(index), true)) : List.of(y, yH);
     }
 
     static OnnxTensor weight(NodeContext c, int k, String name, boolean required) throws LstmcException {
