@@ -26,7 +26,7 @@ final class FacadeModelCompiler implements ModelCompiler {
         try {
             LoadResult loaded = lstmc.loadResult(source.file(),
                     new LoadOptions(source.config(), source.prefix(), source.layout(), source.from(),
-                            source.to()));
+                            source.to(), source.rnnNonlinearity()));
             loaded.warnings().forEach(warnings);
             return lstmc.generate(loaded.model(), options);
         } catch (LstmcException e) {

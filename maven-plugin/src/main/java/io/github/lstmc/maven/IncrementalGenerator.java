@@ -197,6 +197,10 @@ final class IncrementalGenerator {
             header.append("from ").append(model.from() == null ? "-" : model.from()).append('\n')
                     .append("to ").append(model.to() == null ? "-" : model.to()).append('\n');
         }
+        if (model.rnnNonlinearity() != null) {
+            // only when given, so that the digests of existing models stay the same
+            header.append("rnn-nonlinearity ").append(model.rnnNonlinearity()).append('\n');
+        }
         md.update(header.toString().getBytes(StandardCharsets.UTF_8));
         for (Path input : model.inputs()) {
             // Length-prefixed, so that moving bytes between the model and its config changes the digest.

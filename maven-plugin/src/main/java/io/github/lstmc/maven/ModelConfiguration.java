@@ -12,6 +12,7 @@ package io.github.lstmc.maven;
  *     <layout>batch_first</layout>            <!-- or sequence_first; default: the format's -->
  *     <from>conv_out</from>                   <!-- ONNX: compile from this tensor (the input) -->
  *     <to>logits</to>                         <!-- ONNX: compile up to this tensor (the output) -->
+ *     <rnnNonlinearity>relu</rnnNonlinearity> <!-- PyTorch nn.RNN state dicts: tanh (default) or relu -->
  *   </model>
  * </models>
  * }</pre>
@@ -32,6 +33,16 @@ public class ModelConfiguration {
     private String from;
     /** ONNX: the tensor to compile up to, the model's output; default the graph outputs. */
     private String to;
+    /** PyTorch {@code nn.RNN} state dicts: {@code tanh} or {@code relu} (not stored in the file); default tanh. */
+    private String rnnNonlinearity;
+
+    public String getRnnNonlinearity() {
+        return rnnNonlinearity;
+    }
+
+    public void setRnnNonlinearity(String rnnNonlinearity) {
+        this.rnnNonlinearity = rnnNonlinearity;
+    }
 
     public String getFrom() {
         return from;

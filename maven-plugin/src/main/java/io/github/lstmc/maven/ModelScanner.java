@@ -147,7 +147,14 @@ final class ModelScanner {
             }
             String from = o == null || o.getFrom() == null || o.getFrom().isBlank() ? null : o.getFrom().trim();
             String to = o == null || o.getTo() == null || o.getTo().isBlank() ? null : o.getTo().trim();
-            models.add(new ModelSource(file, sourceDirectory.resolve(file), config, prefix, className, layout, from, to));
+            String nonlinearity = o == null || o.getRnnNonlinearity() == null || o.getRnnNonlinearity().isBlank()
+                    ? null : o.getRnnNonlinearity().trim().toLowerCase(Locale.ROOT);
+            if (nonlinearity != null && !nonlinearity.equals("tanh") && !nonlinearity.equals("relu")) {
+                throw new LstmcException("lstmc configuration: <rnnNonlinearity>" + o.getRnnNonlinearity()
+                        + "</rnnNonlinearity> of model " + file + " must be tanh or relu");
+            }
+            models.add(new ModelSource(file, sourceDirectory.resolve(file), config, prefix, className, layout, from, to,
+                    nonlinearity));
         }
         return models;
     }

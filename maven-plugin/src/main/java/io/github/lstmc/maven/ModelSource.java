@@ -17,9 +17,16 @@ import java.util.List;
  * @param layout       the flat buffer layout of the generated class, or null for the format's default
  * @param from         ONNX: the tensor to compile from (the model input), or null
  * @param to           ONNX: the tensor to compile up to (the model output), or null
+ * @param rnnNonlinearity PyTorch {@code nn.RNN}: {@code tanh} or {@code relu}, or null (tanh, with a notice)
  */
 record ModelSource(String relativePath, Path file, Path config, String prefix, String className, Layout layout,
-                   String from, String to) {
+                   String from, String to, String rnnNonlinearity) {
+
+    /** A model without an RNN nonlinearity (the format's or tanh). */
+    ModelSource(String relativePath, Path file, Path config, String prefix, String className, Layout layout,
+                String from, String to) {
+        this(relativePath, file, config, prefix, className, layout, from, to, null);
+    }
 
     /** A model with the format's default layout. */
     ModelSource(String relativePath, Path file, Path config, String prefix, String className) {

@@ -41,6 +41,11 @@ final class ModelArguments {
             description = "ONNX: compile the graph up to this tensor, which becomes the output.")
     String to;
 
+    @Option(names = "--rnn-nonlinearity", paramLabel = "tanh|relu", converter = NonlinearityConverter.class,
+            description = "PyTorch nn.RNN state dicts: the RNN's nonlinearity, which the file does not store "
+                    + "(default tanh, with a notice).")
+    String rnnNonlinearity;
+
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     LayoutChoice layoutChoice;
 
@@ -76,7 +81,8 @@ final class ModelArguments {
             CliFiles.requireReadableFile(config, "config");
         }
         Layout layout = layoutChoice == null ? null : layoutChoice.chosen();
-        LoadResult result = Lstmc.compiler().loadResult(model, new LoadOptions(config, prefix, layout, from, to));
+        LoadResult result = Lstmc.compiler().loadResult(model, new LoadOptions(config, prefix, layout, from, to,
+                rnnNonlinearity));
         for (String warning : result.warnings()) {
             err.println("warning: " + ErrorHandler.oneLine(warning));
         }
@@ -93,6 +99,18 @@ final class ModelArguments {
     String fileName() {
         Path name = model.getFileName();
         return name == null ? model.toString() : name.toString();
+    }
+
+    /** Accepts {@code tanh} or {@code relu}, case-insensitively. */
+    static final class NonlinearityConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            String key = value.trim().toLowerCase(Locale.ROOT);
+            if (!LoadOptions.RNN_NONLINEARITIES.contains(key)) {
+                throw new TypeConversionException("expected tanh or relu, got '" + ErrorHandler.oneLine(value) + "'");
+            }
+            return key;
+        }
     }
 
     /** Accepts {@code batch-first}/{@code sequence-first} (and the enum names), case-insensitively. */

@@ -7,10 +7,13 @@ import io.github.lstmc.compiler.load.LoaderSupport;
 import io.github.lstmc.compiler.load.safetensors.SafetensorsFile;
 import io.github.lstmc.compiler.load.safetensors.SafetensorsReader;
 import io.github.lstmc.compiler.load.safetensors.Tensor;
+import io.github.lstmc.compiler.model.Activation;
 import io.github.lstmc.compiler.model.CellActivations;
+import io.github.lstmc.compiler.model.CellKind;
 import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.model.DirectionCell;
 import io.github.lstmc.compiler.model.Layer;
+import io.github.lstmc.compiler.model.Matrix;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.runtime.Layout;
 import java.nio.file.Path;
@@ -24,19 +27,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Builds a {@link Model} from the {@code state_dict} of a PyTorch {@code nn.LSTM} saved as
- * safetensors. Everything is inferred from tensor names and shapes:
+ * Builds a {@link Model} from the {@code state_dict} of a PyTorch {@code nn.LSTM}, {@code nn.GRU} or
+ * {@code nn.RNN} saved as safetensors. Everything is inferred from tensor names and shapes, with
+ * G = 4 (LSTM), 3 (GRU) or 1 (RNN) gate blocks, told apart by {@code weight_hh_l0}'s {@code [G*H, H]}:
  *
  * <pre>
- *   weight_ih_l{k}[_reverse]  [4H, I_k]   I_0 = input size, I_k = directions * S for k &gt; 0
- *   weight_hh_l{k}[_reverse]  [4H, S]     S = proj_size if projected, else H
- *   bias_ih_l{k}[_reverse]    [4H]        optional (bias=False), but all present or all absent
- *   bias_hh_l{k}[_reverse]    [4H]
- *   weight_hr_l{k}[_reverse]  [P, H]      only with proj_size &gt; 0
+ *   weight_ih_l{k}[_reverse]  [G*H, I_k]  I_0 = input size, I_k = directions * S for k &gt; 0
+ *   weight_hh_l{k}[_reverse]  [G*H, S]    S = proj_size if projected (LSTM only), else H
+ *   bias_ih_l{k}[_reverse]    [G*H]       optional (bias=False), but all present or all absent
+ *   bias_hh_l{k}[_reverse]    [G*H]
+ *   weight_hr_l{k}[_reverse]  [P, H]      LSTM only, with proj_size &gt; 0
  * </pre>
  *
- * PyTorch's stacked gate order i, f, g, o is lstmc's, so rows are taken as stored. Activations are
- * sigmoid/tanh/tanh, without clip or coupling. The layout is sequence-first (PyTorch's default)
+ * PyTorch's LSTM gate order i, f, g, o is lstmc's, so rows are taken as stored; its GRU rows r, z, n
+ * are reordered to lstmc's z, r, n (PyTorch computes the reset after the linear map:
+ * {@code linearBeforeReset}). LSTM activations are sigmoid/tanh/tanh and GRU sigmoid/tanh; an RNN's
+ * {@code nonlinearity} is not in the state dict, so it comes from {@link LoadOptions#rnnNonlinearity()}
+ * (tanh by default, with a notice among the warnings). The layout is sequence-first (PyTorch's default)
  * unless {@link LoadOptions#layout()} says otherwise ({@code batch_first=True} is not in the state
  * dict).
  *
@@ -75,12 +82,24 @@ public final class PyTorchLstmLoader {
 
     /** {@link #loadResult(Path, LoadOptions)} of an already read file. */
     public static LoadResult loadResult(SafetensorsFile file, LoadOptions options) throws LstmcException {
-        Builder builder = new Builder(file, options == null ? LoadOptions.DEFAULT : options);
+        LoadOptions opts = options == null ? LoadOptions.DEFAULT : options;
+        Builder builder = new Builder(file, opts);
         Model model = builder.build();
         Set<String> unused = new TreeSet<>(file.names());
         unused.removeAll(builder.parameters.values());
-        return LoaderSupport.withUncompiled(model, file.fileName(), unused, NOT_COMPILED_REASON, NOT_COMPILED_ADVICE);
+        LoadResult result = LoaderSupport.withUncompiled(model, file.fileName(), unused, NOT_COMPILED_REASON,
+                NOT_COMPILED_ADVICE);
+        if (builder.kind != CellKind.RNN || opts.rnnNonlinearity() != null) {
+            return result;
+        }
+        List<String> warnings = new ArrayList<>(result.warnings());
+        warnings.add(RNN_NOTICE.formatted(file.fileName()));
+        return new LoadResult(model, warnings, result.uncompiledTensors());
     }
+
+    /** The notice when an nn.RNN is read without a nonlinearity: PyTorch does not store it. */
+    static final String RNN_NOTICE = "%s: an nn.RNN state dict does not say its nonlinearity; compiled with tanh"
+            + " (PyTorch's default; --rnn-nonlinearity relu for nonlinearity='relu')";
 
     /** The key of one parameter of one direction of one layer. */
     private record Key(String parameter, int layer, boolean reverse) {
@@ -95,6 +114,9 @@ public final class PyTorchLstmLoader {
         private final String where;
         private String prefix;
         private Map<Key, String> parameters;
+        private CellKind kind = CellKind.LSTM;
+        /** "4*H", "3*H" or "H": the gate rows of the kind, for messages. */
+        private String rows = "4*H";
 
         Builder(SafetensorsFile file, LoadOptions options) {
             this.file = file;
@@ -128,16 +150,18 @@ public final class PyTorchLstmLoader {
             }
 
             Tensor first = tensor(new Key("weight_ih", 0, false));
-            requireRank(first, 2, "[4*H, I]");
-            if (first.dim(0) == 0 || first.dim(0) % 4 != 0) {
+            inferKind(first, hasProjection);
+            int g = kind.gateCount();
+            requireRank(first, 2, "[" + rows + ", I]");
+            if (first.dim(0) == 0 || first.dim(0) % g != 0) {
                 throw new LstmcException(where + ": tensor '" + first.name() + "' has shape " + first.shapeText()
                         + ", expected [4*H, I] with H > 0 (its first dimension must be a positive multiple of 4)");
             }
-            int hidden = first.dim(0) / 4;
+            int hidden = first.dim(0) / g;
             int inputSize = first.dim(1);
             if (inputSize == 0) {
                 throw new LstmcException(where + ": tensor '" + first.name() + "' has shape " + first.shapeText()
-                        + ", expected [4*H, I] with I > 0");
+                        + ", expected [" + rows + ", I] with I > 0");
             }
             int stateSize = hidden;
             if (hasProjection) {
@@ -154,16 +178,16 @@ public final class PyTorchLstmLoader {
             List<Layer> layers = new ArrayList<>();
             for (int k = 0; k < layerCount; k++) {
                 int layerInput = k == 0 ? inputSize : directions * stateSize;
-                String inputReason = k == 0 ? "4*H, I as in layer 0" : "4*H, " + directions + " direction(s) * "
+                String inputReason = k == 0 ? rows + ", I as in layer 0" : rows + ", " + directions + " direction(s) * "
                         + (hasProjection ? "proj_size " : "H ") + stateSize;
                 List<DirectionCell> cells = new ArrayList<>();
                 for (int d = 0; d < directions; d++) {
                     boolean reverse = d == 1;
-                    Tensor wi = expect(new Key("weight_ih", k, reverse), inputReason, 4 * hidden, layerInput);
+                    Tensor wi = expect(new Key("weight_ih", k, reverse), inputReason, g * hidden, layerInput);
                     Tensor wh = expect(new Key("weight_hh", k, reverse),
-                            "4*H, " + (hasProjection ? "proj_size" : "H"), 4 * hidden, stateSize);
-                    Tensor bi = hasBias ? expect(new Key("bias_ih", k, reverse), "4*H", 4 * hidden) : null;
-                    Tensor bh = hasBias ? expect(new Key("bias_hh", k, reverse), "4*H", 4 * hidden) : null;
+                            rows + ", " + (hasProjection ? "proj_size" : "H"), g * hidden, stateSize);
+                    Tensor bi = hasBias ? expect(new Key("bias_ih", k, reverse), rows, g * hidden) : null;
+                    Tensor bh = hasBias ? expect(new Key("bias_hh", k, reverse), rows, g * hidden) : null;
                     Tensor hr = hasProjection
                             ? expect(new Key("weight_hr", k, reverse), "proj_size, H", stateSize, hidden) : null;
                     cells.add(cell(k, reverse, wi, wh, bi, bh, hr));
@@ -175,6 +199,34 @@ public final class PyTorchLstmLoader {
                 return new Model(LoaderSupport.modelName(file.file()), layers, layout);
             } catch (IllegalArgumentException e) {
                 throw new LstmcException(where + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * The cell from {@code weight_hh_l0} {@code [G*H, H]}: G = 4 LSTM, 3 GRU, 1 RNN. A projection
+         * (LSTM only) or a shape that fits none keeps the LSTM, whose shape checks then name the tensor.
+         */
+        private void inferKind(Tensor weightIh, boolean hasProjection) throws LstmcException {
+            String hhName = parameters.get(new Key("weight_hh", 0, false));
+            if (hasProjection || hhName == null) {
+                return;
+            }
+            Tensor hh = file.tensor(hhName);
+            if (hh.rank() != 2 || hh.dim(1) == 0 || hh.dim(0) % hh.dim(1) != 0 || weightIh.rank() != 2
+                    || weightIh.dim(0) != hh.dim(0)) {
+                return;
+            }
+            switch (hh.dim(0) / hh.dim(1)) {
+                case 3 -> {
+                    kind = CellKind.GRU;
+                    rows = "3*H";
+                }
+                case 1 -> {
+                    kind = CellKind.RNN;
+                    rows = "H";
+                }
+                default -> {
+                }
             }
         }
 
@@ -252,10 +304,11 @@ public final class PyTorchLstmLoader {
             Tensor t = tensor(key);
             if (!t.hasShape(dims)) {
                 String hint = "";
-                if (key.parameter.equals("weight_hh") && t.rank() == 2 && t.dim(0) == 3 * t.dim(1)) {
-                    hint = "; 3*H rows look like a GRU, not an LSTM";
+                if (key.parameter.equals("weight_hh") && t.rank() == 2 && t.dim(1) > 0 && t.dim(0) % t.dim(1) == 0
+                        && t.dim(0) / t.dim(1) != kind.gateCount()) {
+                    hint = "; layer 0 is " + article(kind) + " but this shape is " + rowsKind(t.dim(0) / t.dim(1));
                 } else if (t.rank() == dims.length && t.dim(0) != dims[0] && key.parameter.startsWith("weight_i")) {
-                    hint = "; the hidden size differs from layer 0's H=" + dims[0] / 4;
+                    hint = "; the hidden size differs from layer 0's H=" + dims[0] / kind.gateCount();
                 }
                 throw new LstmcException(where + ": tensor '" + t.name() + "' has shape " + t.shapeText()
                         + ", expected " + java.util.Arrays.toString(dims) + " [" + meaning + "]" + hint);
@@ -272,15 +325,41 @@ public final class PyTorchLstmLoader {
 
         private DirectionCell cell(int layer, boolean reverse, Tensor wi, Tensor wh, Tensor bi, Tensor bh, Tensor hr)
                 throws LstmcException {
+            Direction direction = reverse ? Direction.REVERSE : Direction.FORWARD;
             try {
-                return new DirectionCell(reverse ? Direction.REVERSE : Direction.FORWARD,
-                        LoaderSupport.matrix(wi), LoaderSupport.matrix(wh),
-                        bi == null ? null : LoaderSupport.vector(bi), bh == null ? null : LoaderSupport.vector(bh),
-                        null, hr == null ? null : LoaderSupport.matrix(hr), CellActivations.DEFAULT);
+                Matrix w = gruOrder(LoaderSupport.matrix(wi));
+                Matrix r = gruOrder(LoaderSupport.matrix(wh));
+                Matrix wb = bi == null ? null : gruOrder(LoaderSupport.vector(bi));
+                Matrix rb = bh == null ? null : gruOrder(LoaderSupport.vector(bh));
+                return switch (kind) {
+                    case LSTM -> new DirectionCell(direction, w, r, wb, rb, null,
+                            hr == null ? null : LoaderSupport.matrix(hr), CellActivations.DEFAULT);
+                    case GRU -> DirectionCell.gru(direction, w, r, wb, rb, CellActivations.GRU_DEFAULT, true);
+                    case RNN -> DirectionCell.rnn(direction, w, r, wb, rb,
+                            "relu".equals(options.rnnNonlinearity()) ? Activation.of(Activation.Kind.RELU) : Activation.TANH);
+                };
             } catch (IllegalArgumentException e) {
                 throw new LstmcException(where + ": layer " + layer + " " + e.getMessage() + " (tensor '"
                         + new Key("weight_ih", layer, reverse).tensorName(prefix) + "' and its siblings)", e);
             }
+        }
+
+        /**
+         * A GRU's stacked rows (a [3H][cols] matrix or a [1][3H] bias) from PyTorch's r, z, n to lstmc's
+         * z, r, n; any other kind's as they are.
+         */
+        private Matrix gruOrder(Matrix m) {
+            if (kind != CellKind.GRU) {
+                return m;
+            }
+            boolean vector = m.rows() == 1;
+            int rowsTotal = vector ? m.cols() : m.rows();
+            int block = rowsTotal / 3 * (vector ? 1 : m.cols());
+            float[] in = m.toArray();
+            float[] out = m.toArray();
+            System.arraycopy(in, block, out, 0, block); // z
+            System.arraycopy(in, 0, out, block, block); // r
+            return Matrix.of(m.rows(), m.cols(), out);
         }
 
         private Layer layer(int k, List<DirectionCell> cells) throws LstmcException {
@@ -290,6 +369,24 @@ public final class PyTorchLstmLoader {
                 throw new LstmcException(where + ": layer " + k + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    private static String article(CellKind kind) {
+        return switch (kind) {
+            case LSTM -> "an LSTM";
+            case GRU -> "a GRU";
+            case RNN -> "an RNN";
+        };
+    }
+
+    /** What G*H rows of a weight_hh say about the cell. */
+    private static String rowsKind(int g) {
+        return switch (g) {
+            case 4 -> "an LSTM's (4*H rows)";
+            case 3 -> "a GRU's (3*H rows)";
+            case 1 -> "an RNN's (H rows)";
+            default -> "no cell's (" + g + "*H rows)";
+        };
     }
 
     private static String sample(java.util.Set<String> names) {
