@@ -553,6 +553,11 @@ class ParallelLstmTest {
         }
 
         @Override
+        public int cellSize(int layer) {
+            return net.cellSize(layer);
+        }
+
+        @Override
         public int stateSize(int layer) {
             return net.stateSize(layer);
         }
