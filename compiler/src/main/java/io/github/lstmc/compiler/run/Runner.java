@@ -98,12 +98,17 @@ public final class Runner {
         }
         float[][][] hN = new float[entries][][];
         float[][][] cN = new float[entries][][];
+        boolean anyCell = false;
         for (int k = 0; k < entries; k++) {
             int layer = k / network.directionCount();
             hN[k] = unpack(state.hidden(k), batch, network.stateSize(layer));
-            cN[k] = unpack(state.cell(k), batch, network.hiddenSize(layer));
+            // GRU and RNN layers have no cell state (an empty array): c_n only when some layer has one
+            int cellSize = batch == 0 ? 0 : state.cell(k).length / batch;
+            anyCell |= cellSize > 0;
+            cN[k] = unpack(state.cell(k), batch, cellSize);
         }
-        return new RunOutput(output, hN, cN, RunOutput.Form.of(reduced, scalarOutput && outputSize == 1));
+        return new RunOutput(output, hN, anyCell ? cN : null,
+                RunOutput.Form.of(reduced, scalarOutput && outputSize == 1));
     }
 
     /** Row {@code (b, t)} of a flat buffer in the given layout, in units of rows. */

@@ -40,6 +40,8 @@ class PyTorchGoldenTest {
         List<Goldens.Case> cases = new ArrayList<>(Goldens.cases("pytorch"));
         cases.addAll(Goldens.cases("burn"));
         cases.addAll(Goldens.cases("onnx-export"));
+        cases.addAll(Goldens.cases("gru-rnn/pytorch"));
+        cases.addAll(Goldens.cases("gru-rnn/onnx-export"));
         return cases;
     }
 
@@ -52,7 +54,9 @@ class PyTorchGoldenTest {
     static final Set<String> SOURCE_ENGINE_CASES = Set.of(
             "pytorch/basic", "pytorch/stacked3_bidirectional", "pytorch/projection_bidirectional_stacked",
             "pytorch/packed_bidirectional_stacked", "pytorch/dtype_bf16",
-            "burn/lstm_clip_relu", "burn/lstm_reverse", "burn/bilstm", "onnx-export/bidirectional_layers2_state");
+            "burn/lstm_clip_relu", "burn/lstm_reverse", "burn/bilstm", "onnx-export/bidirectional_layers2_state",
+            "gru-rnn/pytorch/gru_packed_bidirectional_stacked", "gru-rnn/pytorch/rnn_relu_stacked2_bidirectional_initial_state",
+            "gru-rnn/onnx-export/gru_layers2_state");
 
     static Stream<Arguments> casesOnEngines() {
         return goldenCases().stream()
@@ -71,6 +75,8 @@ class PyTorchGoldenTest {
             assertEquals(directions, model.directionCount(), "directions");
             assertEquals(golden.meta().get("input_size").asInt(), model.inputSize(), "input size");
             assertEquals(golden.meta().get("hidden_size").asInt(), model.layers().get(0).hiddenSize(), "hidden size");
+            String cell = golden.meta().path("cell").asText("lstm").toUpperCase(java.util.Locale.ROOT);
+            assertTrue(model.cellKinds().stream().allMatch(k -> k.name().equals(cell)), () -> "cells " + model.cellKinds());
         }
         assertEquals(golden.expectedLayout(), model.layout(), "layout");
         LstmNetwork network = engine.create(model);
@@ -88,6 +94,8 @@ class PyTorchGoldenTest {
         assertEquals(19, Goldens.cases("pytorch").size(), () -> "pytorch cases: " + cases);
         assertEquals(5, Goldens.cases("burn").size(), () -> "burn cases: " + cases);
         assertEquals(9, Goldens.cases("onnx-export").size(), () -> "onnx-export cases: " + cases);
+        assertEquals(26, Goldens.cases("gru-rnn/pytorch").size(), () -> "gru-rnn/pytorch cases: " + cases);
+        assertEquals(10, Goldens.cases("gru-rnn/onnx-export").size(), () -> "gru-rnn/onnx-export cases: " + cases);
         assertTrue(cases.stream().allMatch(c -> c.model().toFile().isFile()), () -> "model files: " + cases);
         List<String> names = cases.stream().map(Goldens.Case::toString).toList();
         assertTrue(names.containsAll(SOURCE_ENGINE_CASES), () -> "source engine cases: " + SOURCE_ENGINE_CASES);

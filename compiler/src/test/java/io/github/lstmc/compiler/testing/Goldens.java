@@ -51,11 +51,14 @@ public final class Goldens {
 
         /**
          * Load options for this case: the Burn config, the tensor prefix, and for a PyTorch
-         * {@code batch_first} model the batch-first layout (a safetensors file cannot say so itself).
+         * {@code batch_first} model the batch-first layout and for an {@code nn.RNN} its nonlinearity
+         * (a safetensors file can say neither itself).
          */
         public LoadOptions loadOptions() {
             boolean pytorch = "pytorch-safetensors".equals(meta.path("format").asText());
-            return new LoadOptions(config(), prefix(), pytorch && batchFirst() ? Layout.BATCH_FIRST : null);
+            JsonNode nonlinearity = meta.get("nonlinearity");
+            return new LoadOptions(config(), prefix(), pytorch && batchFirst() ? Layout.BATCH_FIRST : null)
+                    .withRnnNonlinearity(pytorch && nonlinearity != null ? nonlinearity.asText() : null);
         }
 
         /** The layout the loaded model should have: torch's or the Burn config's {@code batch_first}. */

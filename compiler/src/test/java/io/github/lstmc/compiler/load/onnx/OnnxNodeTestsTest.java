@@ -22,9 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * The ONNX conformance cases for LSTM (official node tests, the regenerated reverse/bidirectional
- * ones and the unmerged PR 2923 cases; see the README beside the originals), rewritten for the
- * run JSON contract: each {@code model.onnx} is imported and run through the reference
+ * The ONNX conformance cases for LSTM, GRU and RNN (official node tests, the regenerated
+ * reverse/bidirectional ones and the unmerged PR 2923 LSTM cases; see the README beside them),
+ * rewritten for the run JSON contract: each {@code model.onnx} is imported and run through the reference
  * interpreter. Every value must be within ONNX's own tolerance (|diff| &lt;= 1e-7 + 1e-3 |expected|)
  * and, stricter for values above 0.01, within 1e-5 absolute.
  */
@@ -44,8 +44,21 @@ class OnnxNodeTestsTest {
     }
 
     @Test
-    void allTwentyCasesArePresent() throws Exception {
-        assertEquals(20, cases().count());
+    void allCasesArePresent() throws Exception {
+        List<String> all = cases().toList();
+        assertEquals(32, all.size(), () -> "cases: " + all);
+        assertEquals(6, all.stream().filter(n -> n.contains("_gru_")).count(), "GRU cases");
+        assertEquals(6, all.stream().filter(n -> n.contains("_rnn_")).count(), "RNN cases");
+    }
+
+    @Test
+    void gruAndRnnCasesImportAsTheirCells() throws Exception {
+        Model gru = Lstmc.compiler().load(root().resolve("official-test_gru_with_initial_bias/model.onnx"));
+        assertEquals(List.of(io.github.lstmc.compiler.model.CellKind.GRU), gru.cellKinds());
+        assertTrue(!gru.layers().get(0).linearBeforeReset(), "ONNX's default linear_before_reset is 0");
+        Model rnn = Lstmc.compiler().load(root().resolve("regenerated-test_simple_rnn_bidirectional/model.onnx"));
+        assertEquals(List.of(io.github.lstmc.compiler.model.CellKind.RNN), rnn.cellKinds());
+        assertEquals(2, rnn.directionCount());
     }
 
     @ParameterizedTest(name = "{0}")
