@@ -120,6 +120,14 @@ final class GraphBuilder {
         return LstmNodeModels.intAttr(name, value);
     }
 
+    static AttributeProto strings(String name, String... values) {
+        AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRINGS);
+        for (String v : values) {
+            a.addStrings(com.google.protobuf.ByteString.copyFromUtf8(v));
+        }
+        return a.build();
+    }
+
     /** A one-element float tensor attribute (ConstantOfShape's value). */
     static AttributeProto tensorAttribute(String name, float value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR)

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lstmc.compiler.LstmcException;
+import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.GraphProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.ModelProto;
 import io.github.lstmc.compiler.load.onnx.proto.Onnx.NodeProto;
@@ -15,6 +16,7 @@ import io.github.lstmc.compiler.load.onnx.proto.Onnx.TensorProto;
 import io.github.lstmc.runtime.Layout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
@@ -127,7 +129,7 @@ class OnnxGraphPatternsTest {
     }
 
     @Test
-    void recurrentOperatorsOtherThanLstmAreNotImported() {
+    void gruNodeImportsAsAGruLayer() throws Exception {
         GraphProto g = GraphProto.newBuilder()
                 .addInput(LstmNodeModels.valueInfo("X", TensorProto.DataType.FLOAT, new Object[] {"s", "b", 3}))
                 .addInitializer(LstmNodeModels.floats("W", new float[18], true, 1, 6, 3))
@@ -135,9 +137,10 @@ class OnnxGraphPatternsTest {
                 .addNode(NodeProto.newBuilder().setOpType("GRU").setName("gru").addInput("X").addInput("W").addInput("R")
                         .addOutput("Y").addAttribute(LstmNodeModels.intAttr("hidden_size", 2)))
                 .addOutput(LstmNodeModels.valueInfo("Y", TensorProto.DataType.FLOAT, new Object[] {"s", 1, "b", 2})).build();
-        String message = error(LstmNodeModels.model(g, 14).toByteArray());
-        assertEquals("g.onnx: node 'gru' (GRU): lstmc compiles LSTM recurrences, not GRU, and the graph has no LSTM node,"
-                + " so no --from/--to cut helps", message);
+        Model m = OnnxLoader.read(LstmNodeModels.model(g, 14).toByteArray(), "g.onnx").model();
+        assertEquals(List.of(io.github.lstmc.compiler.model.CellKind.GRU), m.cellKinds());
+        assertEquals(2, m.layers().get(0).hiddenSize());
+        assertFalse(m.layers().get(0).linearBeforeReset());
     }
 
     @Test

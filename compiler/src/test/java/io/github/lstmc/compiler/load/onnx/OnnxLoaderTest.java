@@ -270,7 +270,7 @@ class OnnxLoaderTest {
                 .addInput(LstmNodeModels.valueInfo("X", TensorProto.DataType.FLOAT, new Object[] {"s", "b", 3}))
                 .addNode(NodeProto.newBuilder().setOpType("Relu").setName("act").addInput("X").addOutput("Y"))
                 .addOutput(LstmNodeModels.valueInfo("Y", TensorProto.DataType.FLOAT, new Object[] {"s", "b", 3})).build();
-        assertError(() -> OnnxLoader.read(LstmNodeModels.model(g, 14).toByteArray(), FILE), FILE, "no LSTM node",
+        assertError(() -> OnnxLoader.read(LstmNodeModels.model(g, 14).toByteArray(), FILE), FILE, "no LSTM, GRU or RNN node",
                 "Relu");
     }
 

@@ -3,6 +3,7 @@ package io.github.lstmc.compiler.load.onnx;
 import static io.github.lstmc.compiler.load.onnx.GraphBuilder.in;
 import static io.github.lstmc.compiler.load.onnx.GraphBuilder.integer;
 import static io.github.lstmc.compiler.load.onnx.GraphBuilder.ints;
+import static io.github.lstmc.compiler.load.onnx.GraphBuilder.strings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -187,7 +188,8 @@ class OnnxRefusalsTest {
         GraphBuilder g = batchFirst();
         String y = WholeGraphs.torchBatchFirstLstm(g, "x", "forward", null);
         g.output(y, "B", "T", H);
-        assertEquals("r.onnx: the graph between the cut tensors has no LSTM node (operators: LSTM, Squeeze, Transpose)",
+        assertEquals("r.onnx: the graph between the cut tensors has no LSTM, GRU or RNN node (operators: LSTM, Squeeze,"
+                + " Transpose)",
                 refusal(g.build(14), LoadOptions.DEFAULT.withCut(y, null)));
     }
 
@@ -195,7 +197,7 @@ class OnnxRefusalsTest {
     void graphWithoutLstmNodeOrLoop() {
         GraphBuilder g = batchFirst();
         g.output(g.node("Relu", in("x")), "B", "T", F);
-        assertEquals("r.onnx: the graph has no LSTM node (operators: Relu)", refusal(g.build(14)));
+        assertEquals("r.onnx: the graph has no LSTM, GRU or RNN node (operators: Relu)", refusal(g.build(14)));
     }
 
     @Test
@@ -220,13 +222,24 @@ class OnnxRefusalsTest {
     }
 
     @Test
-    void gruWithoutAnyLstm() {
+    void gruAndRnnAttributesTheyDoNotHave() {
         GraphBuilder g = new GraphBuilder(49).input("x", DataType.FLOAT, "T", "B", F);
         String[] gru = g.nodeN("GRU", "encoder/gru", 2, in("x", g.random(0.5f, 1, 3 * H, F),
-                g.random(0.5f, 1, 3 * H, H)), integer("hidden_size", H));
-        g.output(g.node("Relu", in(gru[1])), 1, "B", H);
-        assertEquals("r.onnx: node 'encoder/gru' (GRU): lstmc compiles LSTM recurrences, not GRU, and the graph has"
-                + " no LSTM node, so no --from/--to cut helps", refusal(g.build(14)));
+                g.random(0.5f, 1, 3 * H, H)), integer("hidden_size", H), integer("linear_before_reset", 2));
+        g.output(gru[0], "T", 1, "B", H);
+        assertEquals("r.onnx: node 'encoder/gru' (GRU) attribute 'linear_before_reset' is 2, expected 0 or 1",
+                refusal(g.build(14)));
+        GraphBuilder r = new GraphBuilder(50).input("x", DataType.FLOAT, "T", "B", F);
+        String[] rnn = r.nodeN("RNN", "rnn", 2, in("x", r.random(0.5f, 1, H, F), r.random(0.5f, 1, H, H)),
+                integer("hidden_size", H), integer("linear_before_reset", 1));
+        r.output(rnn[0], "T", 1, "B", H);
+        assertEquals("r.onnx: node 'rnn' (RNN) has attribute 'linear_before_reset', which lstmc does not support", refusal(r.build(14)));
+        GraphBuilder a = new GraphBuilder(51).input("x", DataType.FLOAT, "T", "B", F);
+        String[] acts = a.nodeN("GRU", "gru", 2, in("x", a.random(0.5f, 1, 3 * H, F), a.random(0.5f, 1, 3 * H, H)),
+                integer("hidden_size", H), strings("activations", "Sigmoid", "Tanh", "Tanh"));
+        a.output(acts[0], "T", 1, "B", H);
+        assertEquals("r.onnx: node 'gru' (GRU) attribute 'activations' has 3 entries, expected 2 (f, g for each of 1"
+                + " direction(s))", refusal(a.build(14)));
     }
 
     @Test
@@ -234,7 +247,7 @@ class OnnxRefusalsTest {
         GraphBuilder g = new GraphBuilder(48).input("ids", DataType.INT64, "B", "T");
         String f = g.node("Cast", in("ids"), integer("to", 1));
         g.output(g.node("Unsqueeze", "u", in(f, g.ints(new long[] {2}, 1))), "B", "T", 1);
-        assertEquals("r.onnx: the graph has no LSTM node (operators: Cast, Unsqueeze)", refusal(g.build(14)));
+        assertEquals("r.onnx: the graph has no LSTM, GRU or RNN node (operators: Cast, Unsqueeze)", refusal(g.build(14)));
     }
 
     @Test
@@ -247,8 +260,9 @@ class OnnxRefusalsTest {
                         .setType(io.github.lstmc.compiler.load.onnx.proto.Onnx.AttributeProto.AttributeType.GRAPH)
                         .setG(body).build());
         g.output(g.node("Tanh", in(y)), "B", "T", F);
-        assertEquals("r.onnx: the graph has no LSTM node: its recurrence was lowered into a Scan (operators: Scan, Tanh);"
-                + " lstmc compiles the ONNX LSTM operator, so re-export the model with an LSTM op", refusal(g.build(14)));
+        assertEquals("r.onnx: the graph has no LSTM, GRU or RNN node: its recurrence was lowered into a Scan (operators:"
+                + " Scan, Tanh); lstmc compiles the ONNX LSTM, GRU and RNN operators, so re-export the model with one of"
+                + " them", refusal(g.build(14)));
     }
 
     @Test

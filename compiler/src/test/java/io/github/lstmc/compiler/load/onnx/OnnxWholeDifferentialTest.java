@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Whole networks through lstmc's interpreter against their references: goldens/whole against
+ * Whole networks through lstmc's interpreter against their references: goldens/whole and goldens/gru-rnn/whole against
  * PyTorch's expected.json (1e-5), goldens/tf2onnx and the graphs of {@link WholeGraphs} against
  * ONNX Runtime (1e-4; relative above 1).
  */
@@ -38,7 +38,7 @@ class OnnxWholeDifferentialTest {
     static final double ORT_TOLERANCE = 1e-4;
 
     static Stream<String> whole() throws Exception {
-        return OnnxWholeGoldensTest.cases("whole");
+        return Stream.concat(OnnxWholeGoldensTest.cases("whole"), OnnxWholeGoldensTest.cases("gru-rnn/whole"));
     }
 
     static Stream<String> tf2onnx() throws Exception {

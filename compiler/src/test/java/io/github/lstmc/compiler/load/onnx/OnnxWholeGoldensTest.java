@@ -41,7 +41,7 @@ class OnnxWholeGoldensTest {
     }
 
     static Stream<String> importable() throws IOException, URISyntaxException {
-        return Stream.concat(cases("whole"), cases("tf2onnx"));
+        return Stream.of(cases("whole"), cases("gru-rnn/whole"), cases("tf2onnx")).flatMap(s -> s);
     }
 
     static JsonNode meta(Path dir) throws IOException {
@@ -68,6 +68,9 @@ class OnnxWholeGoldensTest {
         if (meta.get("inputs").size() > 1) {
             assertEquals(meta.get("inputs").get(1).asText(), imported.sequenceLengths(), name);
         }
+        String cell = meta.path("cell").asText("lstm");
+        assertTrue(m.cellKinds().stream().allMatch(k -> cell.startsWith(k.name().toLowerCase(java.util.Locale.ROOT))),
+                () -> name + ": cells " + m.cellKinds());
         if (name.endsWith("mean_softplus_beta_sigmoid")) {
             assertEquals(Activation.softplus(2f), ((HeadLayer.Elementwise) m.head().get(1)).function());
         }
@@ -83,10 +86,10 @@ class OnnxWholeGoldensTest {
         Path file = root("refused").resolve("lstm_as_loop/model.onnx");
         LstmcException e = assertThrows(LstmcException.class, () -> OnnxLoader.read(file));
         assertOneLine(e);
-        assertTrue(e.getMessage().startsWith("model.onnx: the graph has no LSTM node: its recurrence was lowered into a"
-                + " Loop (operators: "), e.getMessage());
-        assertTrue(e.getMessage().endsWith("); lstmc compiles the ONNX LSTM operator, so re-export the model with an"
-                + " LSTM op"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("model.onnx: the graph has no LSTM, GRU or RNN node: its recurrence was"
+                + " lowered into a Loop (operators: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("); lstmc compiles the ONNX LSTM, GRU and RNN operators, so re-export the"
+                + " model with one of them"), e.getMessage());
     }
 
     @Test

@@ -343,7 +343,7 @@ class PyTorchLstmLoaderTest {
                 "tensor 'weight_hh_l0' has shape [8, 3], expected [8, 2] [4*H, H]");
         fails(new SafetensorsWriter()
                         .f32("weight_ih_l0", shape(6, 3), new float[18])
-                        .f32("weight_hh_l0", shape(6, 2), new float[12]),
+                        .f32("weight_hh_l0", shape(5, 2), new float[10]),
                 "tensor 'weight_ih_l0' has shape [6, 3]", "multiple of 4");
         fails(new SafetensorsWriter().f32("weight_ih_l0", shape(24), new float[24]),
                 "tensor 'weight_ih_l0' has shape [24], expected [4*H, I]");
@@ -359,11 +359,12 @@ class PyTorchLstmLoaderTest {
     }
 
     @Test
-    void hintsAtGruWeights() {
-        fails(new SafetensorsWriter()
-                        .f32("weight_ih_l0", shape(12, 3), new float[36])
-                        .f32("weight_hh_l0", shape(12, 4), new float[48]),
-                "tensor 'weight_hh_l0' has shape [12, 4]", "GRU");
+    void hintsAtACellOfAnotherKindInALaterLayer() {
+        fails(lstm(new SafetensorsWriter(), "", 1, false, 3, 4, 0, false)
+                        .f32("weight_ih_l1", shape(16, 4), new float[64])
+                        .f32("weight_hh_l1", shape(12, 4), new float[48]),
+                "tensor 'weight_hh_l1' has shape [12, 4], expected [16, 4] [4*H, H]; layer 0 is an LSTM but this shape"
+                        + " is a GRU's (3*H rows)");
     }
 
     @Test
