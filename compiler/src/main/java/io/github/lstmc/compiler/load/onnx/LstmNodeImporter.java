@@ -93,8 +93,11 @@ final class LstmNodeImporter {
                     + defaults.size() * directions + " (" + String.join(", ", "fgh".substring(0, defaults.size()).split(""))
                     + " for each of " + directions + " direction(s))");
         }
-        List<Activation> activations = OnnxActivations.resolve(names, attrs.getFloats("activation_alpha"),
-                attrs.getFloats("activation_beta"), attrs);
+        List<Activation> activations = kind == CellKind.RNN
+                ? OnnxActivations.resolvePerDirection(names, attrs.getFloats("activation_alpha"),
+                        attrs.getFloats("activation_beta"), attrs)
+                : OnnxActivations.resolve(names, attrs.getFloats("activation_alpha"), attrs.getFloats("activation_beta"),
+                        attrs);
         float clip = Layer.NO_CLIP;
         if (attrs.has("clip")) {
             clip = attrs.getFloat("clip", Layer.NO_CLIP);

@@ -78,4 +78,39 @@ final class OnnxActivations {
         // Values left over are ignored, as ONNX Runtime ignores them.
         return out;
     }
+
+    /**
+     * Resolves an RNN node's functions, one per direction, as ONNX Runtime's RNN kernel reads them
+     * (unlike its LSTM and GRU): direction {@code d} takes {@code activation_alpha[d]} and
+     * {@code activation_beta[d]} whatever its function, and 0 when the attribute is absent (not the
+     * function's usual default). A list shorter than the directions is refused: ORT reads past its end.
+     */
+    static List<Activation> resolvePerDirection(List<String> names, float[] alphas, float[] betas,
+                                                NodeAttributes attrs) throws LstmcException {
+        List<Activation> functions = resolve(names, null, null, attrs);
+        List<Activation> out = new ArrayList<>();
+        for (int d = 0; d < functions.size(); d++) {
+            Kind kind = functions.get(d).kind();
+            float alpha = kind.parameterCount() >= 1 ? perDirection(alphas, d, names.size(), "activation_alpha", attrs) : 0f;
+            float beta = kind.parameterCount() >= 2 ? perDirection(betas, d, names.size(), "activation_beta", attrs) : 0f;
+            if (!Float.isFinite(alpha) || !Float.isFinite(beta)) {
+                throw new LstmcException(attrs.prefix(Float.isFinite(alpha) ? "activation_beta" : "activation_alpha")
+                        + "gives a non-finite parameter to activation " + d + " (" + names.get(d) + ")");
+            }
+            out.add(new Activation(kind, alpha, beta));
+        }
+        return out;
+    }
+
+    private static float perDirection(float[] values, int d, int directions, String name, NodeAttributes attrs)
+            throws LstmcException {
+        if (values == null) {
+            return 0f;
+        }
+        if (values.length < directions) {
+            throw new LstmcException(attrs.prefix(name) + "has " + values.length + " value(s); an RNN takes one per"
+                    + " direction (" + directions + "), as ONNX Runtime reads them");
+        }
+        return values[d];
+    }
 }

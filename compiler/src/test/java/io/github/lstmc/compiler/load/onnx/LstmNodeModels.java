@@ -18,16 +18,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds single-LSTM-node ONNX models with the project's own protobuf classes, for importer unit
- * tests and for the ONNX Runtime differential test. Weights go in as initializers; initial states
- * and lengths, when wanted, as graph inputs.
+ * Builds single-node ONNX models of an LSTM, GRU or RNN with the project's own protobuf classes, for
+ * importer unit tests and for the ONNX Runtime differential tests. Weights go in as initializers;
+ * initial states and lengths, when wanted, as graph inputs.
  */
 final class LstmNodeModels {
     private LstmNodeModels() {
     }
 
-    /** Everything about one LSTM node. Null/NaN fields are left out of the node. */
+    /** Everything about one LSTM (or GRU, RNN) node. Null/NaN fields are left out of the node. */
     static final class Spec {
+        /** LSTM, GRU or RNN; GRU and RNN take no P, initial_c or input_forget and give no Y_c. */
+        String op = "LSTM";
+        /** GRU only: the linear_before_reset attribute, or null for none. */
+        Integer linearBeforeReset;
         int inputSize = 3;
         int hidden = 2;
         String direction = "forward";
@@ -52,18 +56,32 @@ final class LstmNodeModels {
         int directions() {
             return direction.equals("bidirectional") ? 2 : 1;
         }
+
+        /** Gate blocks in W and R: LSTM 4, GRU 3, RNN 1. */
+        int gates() {
+            return switch (op) {
+                case "GRU" -> 3;
+                case "RNN" -> 1;
+                default -> 4;
+            };
+        }
+
+        boolean lstm() {
+            return op.equals("LSTM");
+        }
     }
 
     static byte[] build(Spec s) {
         int d = s.directions();
         int h = s.hidden;
+        int gates = s.gates();
         GraphProto.Builder g = GraphProto.newBuilder().setName("lstm_test");
         g.addInput(valueInfo("X", TensorProto.DataType.FLOAT, s.layout != null && s.layout == 1
                 ? new Object[] {"batch", "seq", s.inputSize} : new Object[] {"seq", "batch", s.inputSize}));
-        g.addInitializer(floats("W", s.w, s.rawData, d, 4 * h, s.inputSize));
-        g.addInitializer(floats("R", s.r, s.rawData, d, 4 * h, h));
+        g.addInitializer(floats("W", s.w, s.rawData, d, gates * h, s.inputSize));
+        g.addInitializer(floats("R", s.r, s.rawData, d, gates * h, h));
         if (s.b != null) {
-            g.addInitializer(floats("B", s.b, s.rawData, d, 8 * h));
+            g.addInitializer(floats("B", s.b, s.rawData, d, 2 * gates * h));
         }
         if (s.p != null) {
             g.addInitializer(floats("P", s.p, s.rawData, d, 3 * h));
@@ -79,14 +97,18 @@ final class LstmNodeModels {
         if (s.initialC) {
             g.addInput(valueInfo("initial_c", TensorProto.DataType.FLOAT, stateShape));
         }
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType("LSTM").setName("lstm")
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(s.op).setName(s.op.toLowerCase(java.util.Locale.ROOT))
                 .addInput("X").addInput("W").addInput("R")
                 .addInput(s.b != null ? "B" : "")
                 .addInput(s.lengths ? "sequence_lens" : "")
                 .addInput(s.initialH ? "initial_h" : "")
-                .addInput(s.initialC ? "initial_c" : "")
-                .addInput(s.p != null ? "P" : "")
-                .addOutput("Y").addOutput("Y_h").addOutput("Y_c");
+                .addOutput("Y").addOutput("Y_h");
+        if (s.lstm()) {
+            n.addInput(s.initialC ? "initial_c" : "").addInput(s.p != null ? "P" : "").addOutput("Y_c");
+        }
+        if (s.linearBeforeReset != null) {
+            n.addAttribute(intAttr("linear_before_reset", s.linearBeforeReset));
+        }
         if (!s.omitHiddenSize) {
             n.addAttribute(intAttr("hidden_size", s.hiddenSizeAttribute != null ? s.hiddenSizeAttribute : h));
         }
@@ -117,7 +139,9 @@ final class LstmNodeModels {
         Object[] yShape = batchMajor ? new Object[] {"batch", "seq", d, h} : new Object[] {"seq", d, "batch", h};
         g.addOutput(valueInfo("Y", TensorProto.DataType.FLOAT, yShape));
         g.addOutput(valueInfo("Y_h", TensorProto.DataType.FLOAT, stateShape));
-        g.addOutput(valueInfo("Y_c", TensorProto.DataType.FLOAT, stateShape));
+        if (s.lstm()) {
+            g.addOutput(valueInfo("Y_c", TensorProto.DataType.FLOAT, stateShape));
+        }
         return model(g.build(), s.opset).toByteArray();
     }
 

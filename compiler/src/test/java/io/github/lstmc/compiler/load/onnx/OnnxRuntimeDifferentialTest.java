@@ -176,7 +176,9 @@ class OnnxRuntimeDifferentialTest {
         assertArrayEquals(a.output()[0][0], b.output()[0][0]);
     }
 
-    private static RunOutput runOrt(byte[] model, LstmNodeModels.Spec spec, RunInput in) throws OrtException {
+    /** Runs the single-node model in ORT (CPU, one thread); Y_c only for an LSTM. */
+    static RunOutput runOrt(byte[] model, LstmNodeModels.Spec spec, RunInput in) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment(); // the process-wide singleton, for callers in other tests
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(1);
         options.setInterOpNumThreads(1);
@@ -204,7 +206,7 @@ class OnnxRuntimeDifferentialTest {
             try (OrtSession.Result result = session.run(inputs)) {
                 float[][][][] y = (float[][][][]) value(result, "Y");
                 float[][][] hN = (float[][][]) value(result, "Y_h");
-                float[][][] cN = (float[][][]) value(result, "Y_c");
+                float[][][] cN = spec.lstm() ? (float[][][]) value(result, "Y_c") : null;
                 int d = spec.directions();
                 int h = spec.hidden;
                 float[][][] output = new float[batch][steps][d * h];
@@ -232,7 +234,7 @@ class OnnxRuntimeDifferentialTest {
         return t;
     }
 
-    private static float[] uniform(Random rnd, int n, float lo, float hi) {
+    static float[] uniform(Random rnd, int n, float lo, float hi) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = lo + (hi - lo) * rnd.nextFloat();
@@ -240,7 +242,7 @@ class OnnxRuntimeDifferentialTest {
         return v;
     }
 
-    private static float[][][] state(Random rnd, int d, int batch, int h) {
+    static float[][][] state(Random rnd, int d, int batch, int h) {
         float[][][] s = new float[d][batch][h];
         for (float[][] a : s) {
             for (float[] row : a) {
