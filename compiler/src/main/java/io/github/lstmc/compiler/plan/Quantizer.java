@@ -45,7 +45,7 @@ public final class Quantizer {
                 Matrix projection = c.projection() == null ? null
                         : rows(storage, where + " projection", c.projection())[0];
                 cells.add(new DirectionCell(c.direction(), gates[0], gates[1], c.inputBias(), c.recurrentBias(),
-                        c.peepholes(), projection, c.activations()));
+                        c.peepholes(), projection, c.activations(), c.kind(), c.linearBeforeReset()));
             }
             layers.add(new Layer(cells, layer.cellClip(), layer.preActivationClip(), layer.coupledInputForget()));
         }
@@ -59,7 +59,7 @@ public final class Quantizer {
                     : stage);
         }
         return new Model(model.name(), embedding, model.inputAffine(), layers, model.layout(), model.reduction(),
-                head, model.lengthsMaskRecurrence(), model.scalarOutput());
+                head, model.lengthsMaskRecurrence(), model.scalarOutput(), model.initialState());
     }
 
     /** The matrices (same row count) rounded; for int8, row r of all of them shares one scale. */

@@ -39,7 +39,10 @@ public record NetworkRun(float[] output, LstmState state) {
         assertIdentical(what + " output", source.output(), bytecode.output());
         for (int k = 0; k < source.state().size(); k++) {
             assertIdentical(what + " hidden(" + k + ")", source.state().hidden(k), bytecode.state().hidden(k));
-            assertIdentical(what + " cell(" + k + ")", source.state().cell(k), bytecode.state().cell(k));
+            // a GRU or RNN layer has no cell state: its cell arrays are empty in both
+            if (source.state().cell(k).length > 0 || bytecode.state().cell(k).length > 0) {
+                assertIdentical(what + " cell(" + k + ")", source.state().cell(k), bytecode.state().cell(k));
+            }
         }
     }
 
