@@ -11,12 +11,15 @@ states are batch-first JSON, states [layers*directions][batch][hidden], no c0/c_
   gru-rnn/pytorch      nn.GRU / nn.RNN (tanh, relu) state_dict as safetensors (torch's own names)
   gru-rnn/onnx-export  torch.onnx.export of the same modules, opsets 11-17, state inputs, lengths
   gru-rnn/whole        whole models (embedding -> GRU/RNN -> reduction -> head), make_whole_goldens' model
+  gru-rnn/burn         Burn Gru / BiGru records (GruConfig JSON + Burn-named safetensors) of a torch GRU's
+                       weights; reset_after=false cases from a step loop of torch ops
 
 meta.json says "cell": "gru" | "rnn" and, for an RNN, "nonlinearity": "tanh" | "relu" (PyTorch does
 not store it in the state dict: load with --rnn-nonlinearity). Seeds are fixed (6000+i, 7000+i,
 8000+i by case index), so a rerun is byte-identical (the ONNX files may change with another torch).
 """
 
+import json
 import os
 import sys
 
@@ -26,7 +29,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_goldens import (case_dir, expected_json, input_json, rand, run_lstm, to_lists,  # noqa: E402
-                          write_json, write_safetensors)
+                          write_json, write_safetensors, write_text)
 from make_whole_goldens import case as whole_case, make_case as make_whole_case, recurrent_module  # noqa: E402
 
 GROUP = "gru-rnn/"
@@ -231,8 +234,105 @@ def whole_cases():
     ]
 
 
+# ---------------------------------------------------------------- Burn Gru / BiGru
+
+BURN_GRU_GATES = [("update_gate", 1), ("reset_gate", 0), ("new_gate", 2)]  # torch row blocks r=0, z=1, n=2
+
+
+def burn_gru_tensors(gru, suffix, prefix):
+    """Torch layer-0 tensors of one direction -> Burn GateController Linears ([in, out] weights)."""
+    h = gru.hidden_size
+    out = {}
+    for gate, k in BURN_GRU_GATES:
+        rows = slice(k * h, (k + 1) * h)
+        out[prefix + gate + ".input_transform.weight"] = getattr(gru, "weight_ih_l0" + suffix)[rows].detach().t().contiguous()
+        out[prefix + gate + ".hidden_transform.weight"] = getattr(gru, "weight_hh_l0" + suffix)[rows].detach().t().contiguous()
+        if gru.bias:
+            out[prefix + gate + ".input_transform.bias"] = getattr(gru, "bias_ih_l0" + suffix)[rows].detach().contiguous()
+            out[prefix + gate + ".hidden_transform.bias"] = getattr(gru, "bias_hh_l0" + suffix)[rows].detach().contiguous()
+    return out
+
+
+def gru_loop(gru, x, h0, reverse, suffix):
+    """One direction of a GRU with the reset BEFORE the recurrent product (Burn reset_after=false, ONNX
+    linear_before_reset=0), step by step with torch ops; x batch-first. Returns output [B][T][H] and h_n [B][H]."""
+    w_ih, w_hh = getattr(gru, "weight_ih_l0" + suffix), getattr(gru, "weight_hh_l0" + suffix)
+    b_ih = getattr(gru, "bias_ih_l0" + suffix) if gru.bias else torch.zeros(w_ih.shape[0])
+    b_hh = getattr(gru, "bias_hh_l0" + suffix) if gru.bias else torch.zeros(w_ih.shape[0])
+    hid = gru.hidden_size
+    h = h0.clone() if h0 is not None else torch.zeros(x.shape[0], hid)
+    outs = [None] * x.shape[1]
+    steps = range(x.shape[1] - 1, -1, -1) if reverse else range(x.shape[1])
+    with torch.no_grad():
+        for t in steps:
+            gi = x[:, t] @ w_ih.t() + b_ih
+            r = torch.sigmoid(gi[:, :hid] + h @ w_hh[:hid].t() + b_hh[:hid])
+            z = torch.sigmoid(gi[:, hid:2 * hid] + h @ w_hh[hid:2 * hid].t() + b_hh[hid:2 * hid])
+            n = torch.tanh(gi[:, 2 * hid:] + (r * h) @ w_hh[2 * hid:].t() + b_hh[2 * hid:])
+            h = (1 - z) * n + z * h
+            outs[t] = h
+    return torch.stack(outs, dim=1), h
+
+
+def burn_gru_config(d_input, d_hidden, bias, reset_after, batch_first=None, old=False):
+    """The JSON Burn's Config::save writes for GruConfig (batch_first None) or BiGruConfig; old: only
+    the fields Burn versions before the activation fields wrote."""
+    cfg = {"d_input": d_input, "d_hidden": d_hidden, "bias": bias, "reset_after": reset_after,
+           "initializer": {"XavierNormal": {"gain": 1.0}}}
+    if batch_first is not None:
+        cfg["batch_first"] = batch_first
+    if not old:
+        cfg.update({"gate_activation": "Sigmoid", "hidden_activation": "Tanh", "clip": None})
+    return cfg
+
+
+def burn_case(name, seed, *, bidirectional=False, input_size=3, hidden_size=4, bias=True, reset_after=True,
+              batch_first=True, batch=2, seq=5, initial_state=False, old=False, description=""):
+    gen = torch.Generator().manual_seed(seed)
+    gru = make_module("gru", seed, input_size, hidden_size, bias=bias, batch_first=True, bidirectional=bidirectional)
+    dirs = 2 if bidirectional else 1
+    x = rand(gen, batch, seq, input_size)
+    h0 = rand(gen, dirs, batch, hidden_size) * 0.5 if initial_state else None
+    if reset_after:
+        y, h_n, _ = run_lstm(gru, x, h0, None)
+    else:
+        parts = [gru_loop(gru, x, None if h0 is None else h0[d], d == 1, "_reverse" if d == 1 else "")
+                 for d in range(dirs)]
+        y = torch.cat([p[0] for p in parts], dim=2).numpy()
+        h_n = torch.stack([p[1] for p in parts]).numpy()
+    if bidirectional:
+        tensors = burn_gru_tensors(gru, "", "forward.")
+        tensors.update(burn_gru_tensors(gru, "_reverse", "reverse."))
+    else:
+        tensors = burn_gru_tensors(gru, "", "")
+    cfg = burn_gru_config(input_size, hidden_size, bias, reset_after, batch_first if bidirectional else None, old)
+    d = case_dir(GROUP + "burn", name)
+    write_safetensors(os.path.join(d, "model.safetensors"), tensors)
+    write_text(os.path.join(d, "config.json"), json.dumps(cfg, indent=2))
+    write_json(os.path.join(d, "input.json"), to_lists(input_json(x, h0, None)))
+    write_json(os.path.join(d, "expected.json"), to_lists(expected_json(y, h_n, None)))
+    write_json(os.path.join(d, "meta.json"), {
+        "description": description, "format": "burn", "module": "BiGru" if bidirectional else "Gru",
+        "cell": "gru", "seed": seed, "config": "config.json", "weights": "model.safetensors",
+        "batch_first": batch_first})
+    return name
+
+
+BURN_CASES = [
+    dict(name="gru", description="Burn Gru (GruConfig), bias, reset_after true: torch's GRU"),
+    dict(name="gru_reset_before_no_bias", bias=False, reset_after=False, initial_state=True,
+         description="Burn Gru without bias, reset_after false (reset before the recurrent product), h0"),
+    dict(name="gru_old_config", old=True, seq=3,
+         description="a GruConfig as older Burn saved it: d_input, d_hidden, bias, reset_after, initializer"),
+    dict(name="bigru", bidirectional=True, initial_state=True, batch=3, seq=4,
+         description="Burn BiGru (forward./reverse.), batch_first true, h0"),
+    dict(name="bigru_seq_first_reset_before", bidirectional=True, batch_first=False, reset_after=False,
+         description="Burn BiGru with batch_first false and reset_after false"),
+]
+
+
 def main(argv):
-    groups = set(argv[1:]) or {"pytorch", "onnx", "whole"}
+    groups = set(argv[1:]) or {"pytorch", "onnx", "whole", "burn"}
     if "pytorch" in groups:
         for i, case in enumerate(PYTORCH_CASES):
             pytorch_case(seed=6000 + i, **case)
@@ -242,6 +342,9 @@ def main(argv):
     if "whole" in groups:
         for i, case in enumerate(whole_cases()):
             make_whole_case(i, case, group=GROUP + "whole", seed_base=8000)
+    if "burn" in groups:
+        for i, case in enumerate(BURN_CASES):
+            burn_case(seed=8500 + i, **case)
 
 
 if __name__ == "__main__":

@@ -63,18 +63,37 @@ public record BurnLstmConfig(int dInput, int dHidden, boolean bias, boolean batc
 
     /** Reads and validates a config file. */
     public static BurnLstmConfig read(Path file) throws LstmcException {
+        return parse(LoaderSupport.fileName(file), readText(file));
+    }
+
+    /** A config file's text (bounded in size), for any Burn config. */
+    static String readText(Path file) throws LstmcException {
         String where = LoaderSupport.fileName(file);
         try {
             long size = Files.size(file);
             if (size > MAX_CONFIG_BYTES) {
-                throw new LstmcException(where + ": " + size + " bytes is too large for a Burn LstmConfig");
+                throw new LstmcException(where + ": " + size + " bytes is too large for a Burn config");
             }
-            return parse(where, new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+            return new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new LstmcException(where + ": file not found");
         } catch (IOException e) {
             throw new LstmcException(where + ": cannot read: " + e.getMessage());
         }
+    }
+
+    /** Config JSON text as an object (strict: no duplicate keys, nothing after it). */
+    static JsonNode parseObject(String where, String json, String what) throws LstmcException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new LstmcException(where + ": not valid JSON: " + e.getOriginalMessage().replaceAll("\\s+", " "));
+        }
+        if (root == null || !root.isObject()) {
+            throw new LstmcException(where + ": a Burn " + what + " must be a JSON object");
+        }
+        return root;
     }
 
     /**
@@ -83,15 +102,7 @@ public record BurnLstmConfig(int dInput, int dHidden, boolean bias, boolean batc
      * @param where the config's name for messages
      */
     public static BurnLstmConfig parse(String where, String json) throws LstmcException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new LstmcException(where + ": not valid JSON: " + e.getOriginalMessage().replaceAll("\\s+", " "));
-        }
-        if (root == null || !root.isObject()) {
-            throw new LstmcException(where + ": a Burn LstmConfig must be a JSON object");
-        }
+        JsonNode root = parseObject(where, json, "LstmConfig");
         for (Map.Entry<String, JsonNode> field : root.properties()) {
             String name = field.getKey();
             if (!FIELDS.contains(name)) {
@@ -114,7 +125,7 @@ public record BurnLstmConfig(int dInput, int dHidden, boolean bias, boolean batc
                 activations);
     }
 
-    private static int positiveInt(String where, JsonNode root, String field) throws LstmcException {
+    static int positiveInt(String where, JsonNode root, String field) throws LstmcException {
         JsonNode n = root.get(field);
         if (n == null) {
             throw new LstmcException(where + ": missing field '" + field + "'");
@@ -125,7 +136,7 @@ public record BurnLstmConfig(int dInput, int dHidden, boolean bias, boolean batc
         return n.intValue();
     }
 
-    private static boolean bool(String where, JsonNode root, String field, Boolean fallback) throws LstmcException {
+    static boolean bool(String where, JsonNode root, String field, Boolean fallback) throws LstmcException {
         JsonNode n = root.get(field);
         if (n == null && fallback != null) {
             return fallback;
@@ -140,7 +151,7 @@ public record BurnLstmConfig(int dInput, int dHidden, boolean bias, boolean batc
     }
 
     /** Burn's {@code clip: Option<f64>}: null or absent for none. */
-    private static float clip(String where, JsonNode n) throws LstmcException {
+    static float clip(String where, JsonNode n) throws LstmcException {
         if (n == null || n.isNull()) {
             return Layer.NO_CLIP;
         }
@@ -155,7 +166,7 @@ public record BurnLstmConfig(int dInput, int dHidden, boolean bias, boolean batc
         return clip;
     }
 
-    private static Activation activation(String where, JsonNode root, String field, Activation fallback)
+    static Activation activation(String where, JsonNode root, String field, Activation fallback)
             throws LstmcException {
         JsonNode n = root.get(field);
         return n == null ? fallback : BurnActivations.parse(where + ": field '" + field + "'", n);

@@ -56,10 +56,25 @@ public final class BurnLstmLoader {
         return loadResult(weights, config, options).model();
     }
 
-    /** {@link #load(Path, Path, LoadOptions)} with a warning naming the tensors outside the Lstm module. */
+    /**
+     * {@link #load(Path, Path, LoadOptions)} with a warning naming the tensors outside the Lstm module.
+     * A {@code GruConfig}/{@code BiGruConfig} (it has {@code reset_after}), or weights with GRU gates
+     * ({@code update_gate}) and no LSTM gates, go to {@link BurnGruLoader}.
+     */
     public static LoadResult loadResult(Path weights, Path config, LoadOptions options) throws LstmcException {
-        BurnLstmConfig parsed = BurnLstmConfig.read(config);
-        return loadResult(SafetensorsReader.read(weights), parsed, LoaderSupport.fileName(config), options);
+        String configName = LoaderSupport.fileName(config);
+        String text = BurnLstmConfig.readText(config);
+        SafetensorsFile file = SafetensorsReader.read(weights);
+        com.fasterxml.jackson.databind.JsonNode root = BurnLstmConfig.parseObject(configName, text, "config");
+        boolean gruWeights = hasMarker(file, BurnGruLoader.MARKER) && !hasMarker(file, MARKER);
+        if (BurnGruConfig.isGru(root) || gruWeights) {
+            return BurnGruLoader.loadResult(file, BurnGruConfig.parse(configName, root), configName, options);
+        }
+        return loadResult(file, BurnLstmConfig.parse(configName, text), configName, options);
+    }
+
+    private static boolean hasMarker(SafetensorsFile file, String marker) {
+        return file.names().stream().anyMatch(n -> n.equals(marker) || n.endsWith("." + marker));
     }
 
     /**
@@ -77,7 +92,7 @@ public final class BurnLstmLoader {
                                         LoadOptions options) throws LstmcException {
         LoadOptions opts = options == null ? LoadOptions.DEFAULT : options;
         String where = weights.fileName();
-        Module module = findModule(weights, opts.prefix());
+        Module module = findModule(weights, opts.prefix(), MARKER, "Lstm");
         if (module.bidirectional && config.hasReverseField()) {
             throw new LstmcException(configName + ": has field 'reverse', so it is an LstmConfig, but "
                     + where + " holds a BiLstm (tensors under " + LoaderSupport.describePrefix(module.prefix + "forward.")
@@ -174,7 +189,7 @@ public final class BurnLstmLoader {
         }
     }
 
-    private static Tensor tensor(SafetensorsFile weights, String name, String configName, String meaning, int... dims)
+    static Tensor tensor(SafetensorsFile weights, String name, String configName, String meaning, int... dims)
             throws LstmcException {
         String where = weights.fileName();
         if (!weights.contains(name)) {
@@ -191,7 +206,7 @@ public final class BurnLstmLoader {
     }
 
     /** Burn's [in][H] Linear weight becomes rows rowOffset..rowOffset+H-1 of the [4H][in] matrix. */
-    private static void transposeInto(Tensor t, float[] stacked, int rowOffset, int in) {
+    static void transposeInto(Tensor t, float[] stacked, int rowOffset, int in) {
         int h = t.dim(1);
         for (int c = 0; c < in; c++) {
             for (int j = 0; j < h; j++) {
@@ -200,22 +215,28 @@ public final class BurnLstmLoader {
         }
     }
 
-    private static void copyInto(Tensor t, float[] stacked, int offset) {
+    static void copyInto(Tensor t, float[] stacked, int offset) {
         for (int j = 0; j < t.size(); j++) {
             stacked[offset + j] = t.value(j);
         }
     }
 
-    /** Where the Lstm sits in the file and whether it is a BiLstm. */
-    private record Module(String prefix, boolean bidirectional) {
+    /** Where the Lstm (or Gru) sits in the file and whether it is a BiLstm (BiGru). */
+    record Module(String prefix, boolean bidirectional) {
     }
 
-    private static Module findModule(SafetensorsFile weights, String requested) throws LstmcException {
+    /**
+     * The module whose tensors end in {@code marker}, under {@code requested} or the only one.
+     *
+     * @param what "Lstm" or "Gru", for messages
+     */
+    static Module findModule(SafetensorsFile weights, String requested, String marker, String what)
+            throws LstmcException {
         String where = weights.fileName();
         Set<String> bases = new HashSet<>();
         for (String name : weights.names()) {
-            if (name.equals(MARKER) || name.endsWith("." + MARKER)) {
-                bases.add(name.substring(0, name.length() - MARKER.length()));
+            if (name.equals(marker) || name.endsWith("." + marker)) {
+                bases.add(name.substring(0, name.length() - marker.length()));
             }
         }
         Map<String, Module> modules = new TreeMap<>();
@@ -237,20 +258,21 @@ public final class BurnLstmLoader {
         }
         if (modules.isEmpty()) {
             boolean pytorch = weights.names().stream().anyMatch(n -> n.matches("(.*\\.)?weight_ih_l0"));
-            throw new LstmcException(where + ": no Burn Lstm weights found (expected tensors named like '" + MARKER + "')"
+            throw new LstmcException(where + ": no Burn " + what + " weights found (expected tensors named like '" + marker
+                    + "')"
                     + (pytorch ? "; these look like PyTorch nn.LSTM weights: load them without a Burn config" : ""));
         }
         String wanted = LoaderSupport.normalizePrefix(requested);
         if (wanted != null) {
             Module m = modules.get(wanted);
             if (m == null) {
-                throw new LstmcException(where + ": no Burn Lstm under prefix " + LoaderSupport.describePrefix(wanted)
-                        + "; Lstm prefixes in the file: " + LoaderSupport.describePrefixes(modules.keySet()));
+                throw new LstmcException(where + ": no Burn " + what + " under prefix " + LoaderSupport.describePrefix(wanted)
+                        + "; " + what + " prefixes in the file: " + LoaderSupport.describePrefixes(modules.keySet()));
             }
             return m;
         }
         if (modules.size() > 1) {
-            throw new LstmcException(where + ": the file holds " + modules.size() + " Burn Lstm modules, under "
+            throw new LstmcException(where + ": the file holds " + modules.size() + " Burn " + what + " modules, under "
                     + LoaderSupport.describePrefixes(modules.keySet()) + "; choose one with a prefix (--prefix)");
         }
         return modules.values().iterator().next();
