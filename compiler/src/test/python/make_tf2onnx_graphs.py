@@ -85,6 +85,21 @@ def keras_lstm_weights(g, prefix, inputs, hidden, directions=1):
     return w, r, b
 
 
+def keras_gru_weights(g, prefix, inputs, hidden, reset_after):
+    """Keras GRU kernel/recurrent_kernel (gates z, r, h: ONNX's order) as ONNX W, R and B. With reset_after
+    (TF2's default) Keras has an input and a recurrent bias, [2, 3H], which are ONNX's Wb and Rb; without it
+    one bias, written as Wb with Rb zero."""
+    kernel = ((g.rng.random_sample((inputs, 3 * hidden)) * 2 - 1) * 0.5).astype(np.float32)
+    recurrent = ((g.rng.random_sample((hidden, 3 * hidden)) * 2 - 1) * 0.5).astype(np.float32)
+    bias = ((g.rng.random_sample((2, 3 * hidden)) * 2 - 1) * 0.5).astype(np.float32)
+    if not reset_after:
+        bias[1] = 0
+    w = g.const(prefix + "/W", kernel.T[np.newaxis])
+    r = g.const(prefix + "/R", recurrent.T[np.newaxis])
+    b = g.const(prefix + "/B", bias.reshape(1, 6 * hidden))
+    return w, r, b
+
+
 def zero_state(g, prefix, source, hidden, directions, use_expand):
     """Keras get_initial_state: zeros([batch, units]) from tf.shape(inputs)[0], then one direction axis."""
     shape = g.node("Shape", [source], prefix + "/Shape")
@@ -319,6 +334,63 @@ def int32_ids_zero_state(seed):
     })
 
 
+def keras_gru(seed, reset_after):
+    """(e)/(f) Keras GRU(reset_after) -> [GRU(5) ->] Dense softmax, as tf2onnx writes it: Transpose, one GRU
+    node with linear_before_reset = reset_after, zero state from ConstantOfShape, Y_h + Squeeze as the final
+    state. Without reset_after the model also stacks an LSTM on the GRU's sequences (Squeeze/Transpose pairs)."""
+    rng = np.random.RandomState(seed)
+    g = Graph(rng)
+    features, hidden, classes = 4, 6, 3
+    p = "model_gru" if reset_after else "model_gru_lstm"
+    x = g.node("Transpose", ["gru_input"], p + "/gru/transpose", perm=[1, 0, 2])
+    w, r, b = keras_gru_weights(g, p + "/gru", features, hidden, reset_after)
+    s = zero_state(g, p + "/gru", "gru_input", hidden, 1, use_expand=False)
+    y, y_h = g.node("GRU", [x, w, r, b, "", s], p + "/gru/PartitionedCall/GRU", outputs=2, hidden_size=hidden,
+                    direction="forward", activations=["Sigmoid", "Tanh"], linear_before_reset=int(reset_after))
+    last, units = y_h, hidden
+    if not reset_after:
+        seq = g.node("Squeeze", [y, g.i64(p + "/gru/Squeeze/axes", [1])], p + "/gru/Squeeze")
+        seq = g.node("Transpose", [seq], p + "/gru/transpose_1", perm=[1, 0, 2])
+        x2 = g.node("Transpose", [seq], p + "/lstm/transpose", perm=[1, 0, 2])
+        units = 5
+        w2, r2, b2 = keras_lstm_weights(g, p + "/lstm", hidden, units)
+        s2 = zero_state(g, p + "/lstm", seq, units, 1, use_expand=True)
+        last = g.node("LSTM", [x2, w2, r2, b2, "", s2, s2], p + "/lstm/PartitionedCall/LSTM", outputs=3,
+                      hidden_size=units, direction="forward")[1]
+    h = g.node("Squeeze", [last, g.i64(p + "/Squeeze_1/axes", [0])], p + "/Squeeze_1")
+    z = g.node("MatMul", [h, g.weight(p + "/dense/MatMul/ReadVariableOp", units, classes)], p + "/dense/MatMul")
+    z = g.node("Add", [z, g.weight(p + "/dense/BiasAdd/ReadVariableOp", classes)], p + "/dense/BiasAdd")
+    g.nodes.append(helper.make_node("Softmax", [z], ["dense"], name=p + "/dense/Softmax", axis=-1))
+    m = g.model("tf2onnx", [tensor("gru_input", TensorProto.FLOAT, ["unk__50", "unk__51", features])],
+                [tensor("dense", TensorProto.FLOAT, ["unk__52", classes])], 15 if reset_after else 13)
+    x_in = ((rng.random_sample((3, 5, features)) * 2 - 1)).astype(np.float32)
+    name = "keras_gru_reset_after" if reset_after else "keras_gru_reset_before_lstm"
+    save("tf2onnx", name, m, {"input": x_in.tolist()}, {
+        "description": ("(e) Keras GRU(6) with reset_after=True (TF2's default): GRU node with linear_before_reset=1 "
+                        "and Keras's two biases as Wb/Rb" if reset_after else
+                        "(f) Keras GRU(6, reset_after=False, return_sequences=True) -> LSTM(5): GRU node with "
+                        "linear_before_reset=0 (one bias as Wb) feeding an LSTM node") +
+                       " -> final state (Y_h + Squeeze) -> Dense(3, softmax); zero initial state via ConstantOfShape",
+        "source": "synthetic, after tf2onnx Keras exports",
+        "seed": seed,
+        "cell": "gru" if reset_after else "gru, lstm",
+        "inputs": ["gru_input"],
+        "graph_inputs": graph_inputs_meta(m),
+        "graph_output": {"name": "dense", "shape": ["batch", classes]},
+        "vocabulary_size": 0,
+        "reduction": "FINAL_STATE",
+        "expected": "compute with ONNX Runtime",
+    })
+
+
+def keras_gru_reset_after(seed):
+    keras_gru(seed, True)
+
+
+def keras_gru_reset_before_lstm(seed):
+    keras_gru(seed, False)
+
+
 # ---------------------------------------------------------------- graphs lstmc must refuse
 
 def lstm_as_loop(seed):
@@ -432,7 +504,7 @@ def conv1d_front_end(seed):
 
 def main():
     builders = [embedding_lstm_softmax, bidirectional_sigmoid, stacked_forecaster, int32_ids_zero_state,
-                lstm_as_loop, conv1d_front_end]
+                lstm_as_loop, conv1d_front_end, keras_gru_reset_after, keras_gru_reset_before_lstm]
     for index, build in enumerate(builders):
         build(6000 + index)
 
