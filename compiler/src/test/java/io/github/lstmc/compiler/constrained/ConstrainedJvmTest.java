@@ -263,11 +263,8 @@ class ConstrainedJvmTest {
 
         // GRU and RNN layers (with an LSTM among them), unrolled, looped, pre-projected and batch-grouped
         Features cells = Features.allCells().withMaxSize(10).withMaxLayers(3);
-        Model gru = RandomModels.model(rnd, cells);
-        while (!gru.cellKinds().contains(io.github.lstmc.compiler.model.CellKind.GRU)
-                || !gru.cellKinds().contains(io.github.lstmc.compiler.model.CellKind.RNN)) {
-            gru = RandomModels.model(rnd, cells);
-        }
+        Model gru = RandomModels.model(21, cells, RandomModels.withCells(io.github.lstmc.compiler.model.CellKind.GRU,
+                io.github.lstmc.compiler.model.CellKind.RNN));
         cases.add(new Case("GruRnn", gru, PlanOptions.DEFAULT));
         cases.add(new Case("GruRnnLooped", gru, PlanOptions.LOOPS_ONLY.withBatchGroup(3)));
         cases.add(new Case("GruRnnPrecomputed", gru, PlanOptions.LOOPS_ONLY.withPrecomputeTile(4)));
