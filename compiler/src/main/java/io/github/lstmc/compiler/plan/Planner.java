@@ -102,8 +102,11 @@ public final class Planner {
         }
         List<WorkspaceBuffer> workspace = new ArrayList<>();
         workspace.add(new WorkspaceBuffer("z: gate pre-activations of one step, then the cell", maxGateRows, 0));
-        workspace.add(new WorkspaceBuffer("hraw: hidden vector before projection", maxHraw, 0));
-        workspace.add(new WorkspaceBuffer("pz: projected hidden vector", maxProjected, 0));
+        boolean gru = model.cellKinds().contains(CellKind.GRU);
+        workspace.add(new WorkspaceBuffer("hraw: hidden vector before projection" + (gru ? "; GRU: r * h" : ""),
+                maxHraw, 0));
+        workspace.add(new WorkspaceBuffer("pz: projected hidden vector" + (gru ? "; GRU: reset product" : ""),
+                maxProjected, 0));
         if (layerCount > 1) {
             workspace.add(new WorkspaceBuffer("output of even intermediate layers", 0, maxIntermediate));
             if (layerCount > 2) {

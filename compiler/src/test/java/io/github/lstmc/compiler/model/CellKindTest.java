@@ -41,6 +41,22 @@ class CellKindTest {
     }
 
     @Test
+    void inspectDescribesTheCellKindAndItsParameters() {
+        DirectionCell r = DirectionCell.rnn(Direction.FORWARD, filled(6, 4), filled(6, 6), null, filled(1, 6),
+                Activation.of(Activation.Kind.RELU));
+        Model model = Model.of("mixed", Layout.SEQUENCE_FIRST, new Layer(List.of(gru(Direction.FORWARD, 5, 4, true)),
+                Layer.NO_CLIP, 2f, false), Layer.of(r));
+        String text = ModelSummary.describe(model);
+        assertTrue(text.contains("layer 0: GRU, forward, input 5, hidden 4, output 4, 132 parameters\n"), text);
+        assertTrue(text.contains("  reset: after the recurrent linear map (linear_before_reset=1, PyTorch),"
+                + " pre-activation clip: 2\n"), text);
+        assertTrue(text.contains("  forward: gates z, r Sigmoid, candidate n Tanh; biases input+recurrent\n"), text);
+        assertTrue(text.contains("layer 1: RNN, forward, input 4, hidden 6, output 6, 66 parameters\n"), text);
+        assertTrue(text.contains("  forward: activation Relu; biases recurrent\n"), text);
+        assertTrue(text.contains("FLOPs per step: " + model.flopsPerStep()), text);
+    }
+
+    @Test
     void gruFeedingAnLstmIsLegal() {
         DirectionCell lstm = new DirectionCell(Direction.FORWARD, filled(12, 4), filled(12, 3), null, null, null, null,
                 CellActivations.DEFAULT);

@@ -176,6 +176,25 @@ public final class RandomModels {
     }
 
     /**
+     * The first of {@code model(seed)}, {@code model(seed + 1)}, ... (at most 10,000) that {@code wanted}
+     * accepts, e.g. a stack with both a GRU and an RNN layer.
+     */
+    public static Model model(long seed, Features features, java.util.function.Predicate<Model> wanted) {
+        for (long s = seed; s < seed + 10_000; s++) {
+            Model m = model(s, features);
+            if (wanted.test(m)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("no random model from seed " + seed + " has the wanted shape");
+    }
+
+    /** True when the model has layers of each of {@code kinds} (a predicate for {@link #model(long, Features, java.util.function.Predicate)}). */
+    public static java.util.function.Predicate<Model> withCells(CellKind... kinds) {
+        return m -> m.cellKinds().containsAll(List.of(kinds));
+    }
+
+    /**
      * A valid random model; draws only from {@code seeds} (one {@code nextLong}). Its name is "random".
      */
     public static Model model(Random seeds, Features f) {
