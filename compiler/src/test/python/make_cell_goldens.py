@@ -124,7 +124,7 @@ class Exported(nn.Module):
 
 
 def onnx_case(name, seed, *, cell, opset, input_size=3, hidden_size=4, num_layers=1, bidirectional=False,
-              bias=True, batch_first=False, with_state=False, lengths=None, batch=2, seq=5, description=""):
+              bias=True, batch_first=False, with_state=False, lengths=None, batch=2, seq=5, fold=True, description=""):
     import onnx
     gen = torch.Generator().manual_seed(seed)
     module = make_module(cell, seed, input_size, hidden_size, num_layers=num_layers, bias=bias,
@@ -151,13 +151,13 @@ def onnx_case(name, seed, *, cell, opset, input_size=3, hidden_size=4, num_layer
     with torch.no_grad():
         torch.onnx.export(Exported(module, lengths is not None).eval(), args, path, input_names=input_names,
                           output_names=["output", "h_n"], dynamic_axes=dynamic_axes, opset_version=opset,
-                          do_constant_folding=True)
+                          do_constant_folding=fold)
     graph = onnx.load(path).graph
     onnx.checker.check_model(onnx.load(path))
 
     write_json(os.path.join(d, "input.json"), to_lists(input_json(x, h0, None, lengths)))
     write_json(os.path.join(d, "expected.json"), to_lists(expected_json(y, h_n, None)))
-    meta = {"description": description, "format": "onnx", "seed": seed, "opset": opset}
+    meta = {"description": description, "format": "onnx", "seed": seed, "opset": opset, "constant_folding": fold}
     meta.update(cell_meta(cell))
     meta.update({"input_size": input_size, "hidden_size": hidden_size, "num_layers": num_layers,
                  "bidirectional": bidirectional, "bias": bias, "batch_first": batch_first,
@@ -191,6 +191,12 @@ ONNX_CASES = [
          description="2 ReLU RNN layers (activations [Relu]), batch_first"),
     dict(name="rnn_relu_bidirectional_state", cell="rnn_relu", opset=11, bidirectional=True, with_state=True,
          description="bidirectional ReLU RNN (activations [Relu, Relu]), h0 graph input"),
+    dict(name="gru_opset9_unfolded_bidirectional_layers2", cell="gru", opset=9, num_layers=2, bidirectional=True,
+         batch_first=True, fold=False,
+         description="opset 9 without constant folding: torch's r,z,n -> z,r,n reordering left as Slice/Concat "
+                     "of the weights, which the importer folds"),
+    dict(name="rnn_tanh_opset10_unfolded_state", cell="rnn_tanh", opset=10, with_state=True, fold=False,
+         description="opset 10 tanh RNN without constant folding, h0 graph input"),
 ]
 
 

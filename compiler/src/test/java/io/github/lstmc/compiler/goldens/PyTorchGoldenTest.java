@@ -96,7 +96,7 @@ class PyTorchGoldenTest {
         assertEquals(5, Goldens.cases("burn").size(), () -> "burn cases: " + cases);
         assertEquals(9, Goldens.cases("onnx-export").size(), () -> "onnx-export cases: " + cases);
         assertEquals(26, Goldens.cases("gru-rnn/pytorch").size(), () -> "gru-rnn/pytorch cases: " + cases);
-        assertEquals(10, Goldens.cases("gru-rnn/onnx-export").size(), () -> "gru-rnn/onnx-export cases: " + cases);
+        assertEquals(12, Goldens.cases("gru-rnn/onnx-export").size(), () -> "gru-rnn/onnx-export cases: " + cases);
         assertEquals(5, Goldens.cases("gru-rnn/burn").size(), () -> "gru-rnn/burn cases: " + cases);
         assertTrue(cases.stream().allMatch(c -> c.model().toFile().isFile()), () -> "model files: " + cases);
         List<String> names = cases.stream().map(Goldens.Case::toString).toList();
