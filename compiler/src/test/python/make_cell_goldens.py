@@ -9,7 +9,7 @@ Run with the system interpreter (torch 1.13, onnx 1.12, numpy):
 Groups (each case directory has the files described in goldens/README.md; inputs, outputs and
 states are batch-first JSON, states [layers*directions][batch][hidden], no c0/c_n):
   gru-rnn/pytorch      nn.GRU / nn.RNN (tanh, relu) state_dict as safetensors (torch's own names)
-  gru-rnn/onnx-export  torch.onnx.export of the same modules, opsets 11-17, state inputs, lengths
+  gru-rnn/onnx-export  torch.onnx.export of the same modules, opsets 9-17, state inputs, lengths
   gru-rnn/whole        whole models (embedding -> GRU/RNN -> reduction -> head), make_whole_goldens' model
   gru-rnn/burn         Burn Gru / BiGru records (GruConfig JSON + Burn-named safetensors) of a torch GRU's
                        weights; reset_after=false cases from a step loop of torch ops

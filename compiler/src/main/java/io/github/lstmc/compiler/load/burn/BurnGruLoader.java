@@ -74,9 +74,7 @@ final class BurnGruLoader {
         } catch (IllegalArgumentException e) {
             throw new LstmcException(where + ": " + e.getMessage(), e);
         }
-        List<String> outside = weights.names().stream().filter(n -> !n.startsWith(module.prefix())).toList();
-        return LoaderSupport.withUncompiled(model, where, outside, "only the Gru module is read from a Burn record",
-                "export the whole model to ONNX to compile it");
+        return BurnLstmLoader.withOutside(model, weights, module, "Gru");
     }
 
     /** One direction: each gate's Linear weights transposed into its row block of [3H][I] and [3H][H]. */

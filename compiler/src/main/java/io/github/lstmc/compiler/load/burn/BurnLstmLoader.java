@@ -125,9 +125,14 @@ public final class BurnLstmLoader {
         } catch (IllegalArgumentException e) {
             throw new LstmcException(where + ": " + e.getMessage(), e);
         }
+        return withOutside(model, weights, module, "Lstm");
+    }
+
+    /** The model with a warning naming the tensors outside the module ({@code what}: "Lstm" or "Gru"). */
+    static LoadResult withOutside(Model model, SafetensorsFile weights, Module module, String what) {
         List<String> outside = weights.names().stream().filter(n -> !n.startsWith(module.prefix)).toList();
-        return LoaderSupport.withUncompiled(model, where, outside, "only the Lstm module is read from a Burn record",
-                "export the whole model to ONNX to compile it");
+        return LoaderSupport.withUncompiled(model, weights.fileName(), outside, "only the " + what
+                + " module is read from a Burn record", "export the whole model to ONNX to compile it");
     }
 
     /** One Burn Lstm (a direction) as a cell: each gate's Linear weights transposed into its row block. */

@@ -93,14 +93,7 @@ class OnnxRuntimeCellDifferentialTest {
 
         int batch = 1 + rnd.nextInt(3) + (s.lengths ? 2 : 0);
         int steps = 1 + rnd.nextInt(4);
-        float[][][] x = new float[batch][steps][s.inputSize];
-        for (float[][] row : x) {
-            for (float[] step : row) {
-                for (int i = 0; i < step.length; i++) {
-                    step[i] = 2 * rnd.nextFloat() - 1;
-                }
-            }
-        }
+        float[][][] x = OnnxRuntimeDifferentialTest.randomInput(rnd, batch, steps, s.inputSize);
         float[][][] h0 = s.initialH ? OnnxRuntimeDifferentialTest.state(rnd, d, batch, h) : null;
         int[] lengths = null;
         if (s.lengths) {

@@ -120,14 +120,7 @@ class OnnxRuntimeDifferentialTest {
 
         int batch = 1 + rnd.nextInt(3) + (s.lengths ? 2 : 0);
         int steps = 1 + rnd.nextInt(4);
-        float[][][] x = new float[batch][steps][s.inputSize];
-        for (float[][] row : x) {
-            for (float[] step : row) {
-                for (int i = 0; i < step.length; i++) {
-                    step[i] = 2 * rnd.nextFloat() - 1;
-                }
-            }
-        }
+        float[][][] x = randomInput(rnd, batch, steps, s.inputSize);
         float[][][] h0 = s.initialH ? state(rnd, d, batch, h) : null;
         float[][][] c0 = s.initialC ? state(rnd, d, batch, h) : null;
         int[] lengths = null;
@@ -232,6 +225,19 @@ class OnnxRuntimeDifferentialTest {
     private static ai.onnxruntime.OnnxTensor track(List<ai.onnxruntime.OnnxTensor> all, ai.onnxruntime.OnnxTensor t) {
         all.add(t);
         return t;
+    }
+
+    /** Inputs uniform in [-1, 1), {@code [batch][steps][features]}. */
+    static float[][][] randomInput(Random rnd, int batch, int steps, int features) {
+        float[][][] x = new float[batch][steps][features];
+        for (float[][] row : x) {
+            for (float[] step : row) {
+                for (int i = 0; i < step.length; i++) {
+                    step[i] = 2 * rnd.nextFloat() - 1;
+                }
+            }
+        }
+        return x;
     }
 
     static float[] uniform(Random rnd, int n, float lo, float hi) {
