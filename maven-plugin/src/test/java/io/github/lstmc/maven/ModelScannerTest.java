@@ -101,6 +101,21 @@ class ModelScannerTest {
     }
 
     @Test
+    void rnnNonlinearityComesFromTheModelConfiguration() throws Exception {
+        touch("rnn.safetensors", "lstm.safetensors");
+        ModelConfiguration o = new ModelConfiguration().with("rnn.safetensors", null, null, null);
+        o.setRnnNonlinearity(" ReLU ");
+        List<ModelSource> models = new ModelScanner(dir, null, null, List.of(o)).scan();
+        assertEquals(List.of("lstm.safetensors", "rnn.safetensors"), paths(models));
+        assertNull(models.get(0).rnnNonlinearity());
+        assertEquals("relu", models.get(1).rnnNonlinearity());
+        o.setRnnNonlinearity("sigmoid");
+        LstmcException e = assertThrows(LstmcException.class, () -> new ModelScanner(dir, null, null, List.of(o)).scan());
+        assertEquals("lstmc configuration: <rnnNonlinearity>sigmoid</rnnNonlinearity> of model rnn.safetensors must be"
+                + " tanh or relu", e.getMessage());
+    }
+
+    @Test
     void cutTensorsComeFromTheModelConfiguration() throws Exception {
         touch("a.onnx", "b.onnx");
         ModelConfiguration o = new ModelConfiguration().with("a.onnx", null, null, null);

@@ -19,12 +19,13 @@ import picocli.CommandLine.TypeConversionException;
 final class ModelArguments {
 
     @Parameters(index = "0", paramLabel = "MODEL",
-            description = "The trained model: .safetensors (a PyTorch nn.LSTM state dict, or Burn weights with --config), "
+            description = "The trained model: .safetensors (a PyTorch nn.LSTM, nn.GRU or nn.RNN state dict, or Burn weights "
+                    + "with --config), "
                     + "a Burn config .json (its weights .safetensors beside it), or .onnx.")
     Path model;
 
     @Option(names = "--config", paramLabel = "CONFIG",
-            description = "Burn LstmConfig/BiLstmConfig JSON describing the weights.")
+            description = "Burn LstmConfig/BiLstmConfig/GruConfig/BiGruConfig JSON describing the weights.")
     Path config;
 
     @Option(names = "--prefix", paramLabel = "PREFIX",

@@ -13,11 +13,13 @@ import java.nio.file.Path;
  *
  * <ul>
  *   <li>{@code x.safetensors} with {@link LoadOptions#config()}: Burn weights, the config a Burn
- *       {@code LstmConfig}/{@code BiLstmConfig} JSON ({@code lstmc run x.safetensors --config lstm.json});</li>
- *   <li>{@code x.safetensors} without a config: a PyTorch {@code nn.LSTM} state dict;</li>
+ *       {@code LstmConfig}/{@code BiLstmConfig}/{@code GruConfig}/{@code BiGruConfig} JSON
+ *       ({@code lstmc run x.safetensors --config lstm.json});</li>
+ *   <li>{@code x.safetensors} without a config: a PyTorch {@code nn.LSTM}, {@code nn.GRU} or {@code nn.RNN}
+ *       state dict;</li>
  *   <li>{@code x.json}: a Burn config whose weights are {@code x.safetensors} in the same directory
  *       ({@code lstmc run lstm.json});</li>
- *   <li>{@code x.onnx}: an ONNX model with an LSTM node.</li>
+ *   <li>{@code x.onnx}: an ONNX model with LSTM, GRU or RNN nodes.</li>
  * </ul>
  *
  * A missing, unreadable or directory path, or any other extension, is an {@link LstmcException}
