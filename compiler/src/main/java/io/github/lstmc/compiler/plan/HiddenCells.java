@@ -63,12 +63,14 @@ final class HiddenCells {
         return start;
     }
 
-    static HiddenUpdate update(String base, Layer layer, DirectionCell cell) {
+    /** The update; {@code vectorApi}: vectorized when every activation has a vector form. */
+    static HiddenUpdate update(String base, Layer layer, DirectionCell cell, boolean vectorApi) {
         boolean gru = cell.kind() == CellKind.GRU;
+        ActivationCall gate = Planner.call(cell.activations().gate());
+        ActivationCall candidate = gru ? Planner.call(cell.activations().cell()) : null;
+        boolean vectorized = vectorApi && gate.hasVectorForm() && (candidate == null || candidate.hasVectorForm());
         return new HiddenUpdate(cell.kind(), gru ? base + "GruGates" : null, base + (gru ? "GruUpdate" : "RnnUpdate"),
-                cell.hiddenSize(), Planner.call(cell.activations().gate()),
-                gru ? Planner.call(cell.activations().cell()) : null, layer.preActivationClip(),
-                cell.linearBeforeReset());
+                cell.hiddenSize(), gate, candidate, layer.preActivationClip(), cell.linearBeforeReset(), vectorized);
     }
 
     private static float value(Matrix bias, int row) {

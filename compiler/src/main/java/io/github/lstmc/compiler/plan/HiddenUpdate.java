@@ -24,9 +24,24 @@ import io.github.lstmc.compiler.model.CellKind;
  *                             [zn = clamp(zn, clip);] z[2H + j] = g(zn);
  *                 for j &lt; H: float u = z[j]; float hp = out[outOff + j]; out[outOff + j] = (1f - u) * z[2H + j] + u * hp;
  * </pre>
- * Scalar float operations in this order in both back ends (the Vector API tier vectorizes the products,
- * not these passes). Each pass indexes its arrays at constant offsets and calls at most one activation,
- * the shape C2 vectorizes.
+ * Float operations in this order in both back ends. Each pass indexes its arrays at constant offsets and
+ * calls at most one activation, the shape C2 vectorizes.
+ *
+ * <p><b>Vector API rendering</b> ({@link #vectorized()}, in the opt-in tier when every activation has a
+ * vector form): each pass over {@code j < n} becomes a loop of {@value CellUpdate#LANES} lanes up to
+ * {@code n - n % 8}, then the scalar statements above for the rest, as {@link CellUpdate} renders its
+ * passes, with {@code V(a, k)} = {@code FloatVector.fromArray(SPECIES_256, a, k)}, activations and clamps
+ * inline as there:
+ * <pre>
+ *   zx = V(z, j); [zx = clamp(zx)]; act(zx).intoArray(target, j)         (RNN: out, outOff + j; GRU gates: z, j)
+ *   r * h:     V(z, H + j).mul(V(a, aOff + j)).intoArray(out, outOff + j)
+ *   candidate: zn = V(z, 2H + j).add(V(z, H + j).mul(V(a, aOff + j)))   or   V(z, 2H + j).add(V(a, aOff + j));
+ *              [zn = clamp(zn)]; g(zn).intoArray(z, 2H + j)
+ *   update:    u = V(z, j); hp = V(out, outOff + j);
+ *              broadcast(1f).sub(u).mul(V(z, 2H + j)).add(u.mul(hp)).intoArray(out, outOff + j)
+ * </pre>
+ * Each lane performs its element's scalar operations in the same order, each correctly rounded (no fused
+ * multiply-add), so both renderings give the same bits.
  *
  * @param kind              GRU or RNN
  * @param gatesMethod       GRU: the gate pass method; null for an RNN
@@ -36,11 +51,17 @@ import io.github.lstmc.compiler.model.CellKind;
  * @param candidate         g: the GRU's on n; null for an RNN
  * @param preActivationClip ONNX clip, or +Infinity for none
  * @param linearBeforeReset GRU: where the reset applies (see above)
+ * @param vectorized        render the passes with the Vector API (see above)
  */
 public record HiddenUpdate(CellKind kind, String gatesMethod, String updateMethod, int hiddenSize, ActivationCall gate,
-                           ActivationCall candidate, float preActivationClip, boolean linearBeforeReset) {
+                           ActivationCall candidate, float preActivationClip, boolean linearBeforeReset,
+                           boolean vectorized) {
 
     public HiddenUpdate {
+        if (vectorized && !(gate.hasVectorForm() && (candidate == null || candidate.hasVectorForm()))) {
+            throw new IllegalArgumentException(updateMethod + ": a vectorized update needs vector forms of its"
+                    + " activations");
+        }
         if (kind == CellKind.LSTM || (kind == CellKind.GRU) != (gatesMethod != null)
                 || (kind == CellKind.GRU) != (candidate != null)) {
             throw new IllegalArgumentException(updateMethod + ": a " + kind + " hidden update needs "

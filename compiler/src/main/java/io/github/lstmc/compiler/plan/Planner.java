@@ -335,7 +335,7 @@ public final class Planner {
         if (layer.kind() == CellKind.LSTM) {
             update = lstmUpdate(base, field, layer, cell);
         } else {
-            hiddenUpdate = HiddenCells.update(base, layer, cell);
+            hiddenUpdate = HiddenCells.update(base, layer, cell, options.vectorApi());
             if (layer.kind() == CellKind.GRU) {
                 resetProduct = product(base + "Reset", field + "_RESET", h, HiddenCells.resetStart(cell),
                         new Operand[] {Operand.INPUT}, new float[][][] {HiddenCells.candidateRecurrentRows(cell)});

@@ -45,6 +45,39 @@ class EnginesTest {
         }
     }
 
+    /** The GRU (PyTorch's, reset after the linear map) on every engine, ONNX Runtime running a GRU node. */
+    @ParameterizedTest
+    @ValueSource(strings = {Engines.SOURCE, Engines.BYTECODE, Engines.VECTOR, Engines.VECTOR_PREPASS,
+            Engines.VECTOR_2_THREADS, Engines.ONNXRUNTIME})
+    void gruAgreesWithTheInterpreter(String name) throws Exception {
+        for (Shape shape : new Shape[] {SHAPE, Shape.parse("19x37x3x2")}) {
+            Model model = BenchmarkModels.gru(shape, 7);
+            float[] input = BenchmarkModels.input(shape, 7);
+            Engine engine;
+            try {
+                engine = Engines.create(name, model, shape, input);
+            } catch (UnsupportedOperationException e) {
+                Assumptions.abort(name + " is not available in this build: " + e.getMessage());
+                return;
+            }
+            try (engine) {
+                Engines.checkAgainstInterpreter(name, engine, model, shape, input, 1e-5f);
+                assertEquals(shape.hidden(), engine.lastOutput()[0][0].length);
+            }
+        }
+    }
+
+    /** ONNX Runtime's GRU with {@code linear_before_reset=0} computes what the interpreter computes too. */
+    @Test
+    void onnxRuntimeGruWithTheResetBeforeTheLinearMap() throws Exception {
+        Shape shape = Shape.parse("19x37x3x2");
+        Model model = BenchmarkModels.gru(shape, 9, false);
+        float[] input = BenchmarkModels.input(shape, 9);
+        try (Engine engine = Engines.create(Engines.ONNXRUNTIME, model, shape, input)) {
+            Engines.checkAgainstInterpreter(Engines.ONNXRUNTIME, engine, model, shape, input, 1e-5f);
+        }
+    }
+
     /**
      * On the tiny shape every product is unrolled, which leaves the Vector API tier (it renders the
      * looped products) nothing to do. At I = 19, H = 37 the products are looped, and neither size

@@ -4,13 +4,15 @@ import static org.objectweb.asm.Opcodes.*;
 
 import io.github.lstmc.compiler.model.CellKind;
 import io.github.lstmc.compiler.plan.ActivationCall;
+import io.github.lstmc.compiler.plan.CellUpdate;
 import io.github.lstmc.compiler.plan.HiddenUpdate;
 import org.objectweb.asm.Type;
 
 /**
  * Renders a {@link HiddenUpdate} (GRU, RNN) with {@link CellUpdateEmitter#DESCRIPTOR}'s signature
  * {@code (float[] z, float[] a, int aOff, float[] out, int outOff)}, statement by statement as its
- * Javadoc lists them, so that its float operations are the source back end's.
+ * Javadoc lists them (scalar and, when vectorized, Vector API passes), so that its float operations are
+ * the source back end's.
  */
 final class HiddenUpdateEmitter {
     private final ClassContext cls;
@@ -19,27 +21,43 @@ final class HiddenUpdateEmitter {
         this.cls = cls;
     }
 
+    /** An element of a method parameter array: {@code array[[offset +] base + j]}. */
+    private record At(String array, String offset, int base) {
+    }
+
     void emit(HiddenUpdate u) {
         int h = u.hiddenSize();
+        At z0 = new At("z", null, 0);
+        At zr = new At("z", null, h);
+        At zn = new At("z", null, 2 * h);
+        At a = new At("a", "aOff", 0);
+        At out = new At("out", "outOff", 0);
         if (u.kind() == CellKind.RNN) {
             Code code = method(u.updateMethod());
             // for j < H: float zx = z[j]; [clamp] out[outOff + j] = f(zx);
-            code.forLoop("j", 0, h, j -> activated(code, u, "zx", () -> element(code, "z", null, 0, j),
-                    () -> index(code, "out", "outOff", 0, j), u.gate()));
+            pass(code, u, h, j -> activated(code, u, j, "zx", () -> vector(code, z0, j), out, u.gate(), true),
+                    j -> activated(code, u, j, "zx", () -> element(code, z0, j), out, u.gate(), false));
             finish(code);
             return;
         }
         Code gates = method(u.gatesMethod());
         // for j < 2H: float zx = z[j]; [clamp] z[j] = f(zx);
-        gates.forLoop("j", 0, 2 * h, j -> activated(gates, u, "zx", () -> element(gates, "z", null, 0, j),
-                () -> index(gates, "z", null, 0, j), u.gate()));
+        pass(gates, u, 2 * h, j -> activated(gates, u, j, "zx", () -> vector(gates, z0, j), z0, u.gate(), true),
+                j -> activated(gates, u, j, "zx", () -> element(gates, z0, j), z0, u.gate(), false));
         if (!u.linearBeforeReset()) {
             // for j < H: out[outOff + j] = z[H + j] * a[aOff + j];
-            gates.forLoop("j", 0, h, j -> {
+            pass(gates, u, h, j -> {
                 gates.line();
-                index(gates, "out", "outOff", 0, j);
-                element(gates, "z", null, h, j);
-                element(gates, "a", "aOff", 0, j);
+                vector(gates, zr, j);
+                vector(gates, a, j);
+                gates.invokeVirtual(VectorTypes.FLOAT_VECTOR, "mul", VectorTypes.BINARY);
+                index(gates, out, j);
+                gates.invokeVirtual(VectorTypes.FLOAT_VECTOR, "intoArray", VectorTypes.INTO_ARRAY);
+            }, j -> {
+                gates.line();
+                index(gates, out, j);
+                element(gates, zr, j);
+                element(gates, a, j);
                 gates.insn(FMUL);
                 gates.insn(FASTORE);
             });
@@ -48,31 +66,62 @@ final class HiddenUpdateEmitter {
 
         Code update = method(u.updateMethod());
         // for j < H: float zn = z[2H + j] + (z[H + j] *) a[aOff + j]; [clamp] z[2H + j] = g(zn);
-        update.forLoop("j", 0, h, j -> activated(update, u, "zn", () -> {
-            element(update, "z", null, 2 * h, j);
+        pass(update, u, h, j -> activated(update, u, j, "zn", () -> {
+            vector(update, zn, j);
             if (u.linearBeforeReset()) {
-                element(update, "z", null, h, j);
-                element(update, "a", "aOff", 0, j);
+                vector(update, zr, j);
+                vector(update, a, j);
+                update.invokeVirtual(VectorTypes.FLOAT_VECTOR, "mul", VectorTypes.BINARY);
+            } else {
+                vector(update, a, j);
+            }
+            update.invokeVirtual(VectorTypes.FLOAT_VECTOR, "add", VectorTypes.BINARY);
+        }, zn, u.candidate(), true), j -> activated(update, u, j, "zn", () -> {
+            element(update, zn, j);
+            if (u.linearBeforeReset()) {
+                element(update, zr, j);
+                element(update, a, j);
                 update.insn(FMUL);
             } else {
-                element(update, "a", "aOff", 0, j);
+                element(update, a, j);
             }
             update.insn(FADD);
-        }, () -> index(update, "z", null, 2 * h, j), u.candidate()));
+        }, zn, u.candidate(), false));
         // for j < H: float u = z[j]; float hp = out[outOff + j]; out[outOff + j] = (1f - u) * z[2H + j] + u * hp;
-        update.forLoop("j", 0, h, j -> {
+        pass(update, u, h, j -> {
             update.line();
-            element(update, "z", null, 0, j);
+            vector(update, z0, j);
+            Code.Local gate = update.storeNew("u", VectorTypes.FLOAT_VECTOR_TYPE);
+            update.line();
+            vector(update, out, j);
+            Code.Local previous = update.storeNew("hp", VectorTypes.FLOAT_VECTOR_TYPE);
+            update.line();
+            VectorTypes.species(update);
+            update.pushFloat(1f);
+            update.invokeStatic(VectorTypes.FLOAT_VECTOR, "broadcast", VectorTypes.BROADCAST);
+            update.load(gate);
+            update.invokeVirtual(VectorTypes.FLOAT_VECTOR, "sub", VectorTypes.BINARY);
+            vector(update, zn, j);
+            update.invokeVirtual(VectorTypes.FLOAT_VECTOR, "mul", VectorTypes.BINARY);
+            update.load(gate);
+            update.load(previous);
+            update.invokeVirtual(VectorTypes.FLOAT_VECTOR, "mul", VectorTypes.BINARY);
+            update.invokeVirtual(VectorTypes.FLOAT_VECTOR, "add", VectorTypes.BINARY);
+            index(update, out, j);
+            update.invokeVirtual(VectorTypes.FLOAT_VECTOR, "intoArray", VectorTypes.INTO_ARRAY);
+        }, j -> {
+            update.line();
+            element(update, z0, j);
             Code.Local gate = update.storeNew("u", Type.FLOAT_TYPE);
             update.line();
-            element(update, "out", "outOff", 0, j);
+            element(update, out, j);
             Code.Local previous = update.storeNew("hp", Type.FLOAT_TYPE);
             update.line();
-            index(update, "out", "outOff", 0, j);
+            index(update, out, j);
             update.pushFloat(1f);
             update.load(gate);
             update.insn(FSUB);
-            element(update, "z", null, 2 * h, j);
+            element(update, zn, j);
             update.insn(FMUL);
             update.load(gate);
             update.load(previous);
@@ -92,47 +141,77 @@ final class HiddenUpdateEmitter {
         code.finish();
     }
 
-    /** {@code float name = value; [name = clamp(name, clip);] target = act(name);}. */
-    private static void activated(Code code, HiddenUpdate u, String name, Code.Bound value, Code.Bound target,
-                                  ActivationCall activation) {
+    /** A pass over {@code j < n}: vector loops of 8 lanes up to {@code n - n % 8} when vectorized, then scalar. */
+    private static void pass(Code code, HiddenUpdate u, int n, Code.Body vector, Code.Body scalar) {
+        int whole = u.vectorized() ? n - n % CellUpdate.LANES : 0;
+        if (whole > 0) {
+            code.forLoop("j", () -> code.pushInt(0), () -> code.pushInt(whole), CellUpdate.LANES, vector);
+        }
+        if (whole < n) {
+            code.forLoop("j", whole, n, scalar);
+        }
+    }
+
+    /** {@code name = value; [name = clamp(name, clip);] target = act(name);}, on 8 lanes or one element. */
+    private static void activated(Code code, HiddenUpdate u, Code.Local j, String name, Code.Bound value, At target,
+                                  ActivationCall activation, boolean vector) {
         code.line();
         value.push();
-        Code.Local pre = code.storeNew(name, Type.FLOAT_TYPE);
+        Code.Local pre = code.storeNew(name, vector ? VectorTypes.FLOAT_VECTOR_TYPE : Type.FLOAT_TYPE);
         if (u.hasPreActivationClip()) {
             code.line();
             code.load(pre);
-            code.pushFloat(u.preActivationClip());
-            code.invokeStatic(RuntimeTypes.ACTIVATIONS, "clamp", RuntimeTypes.CLAMP);
+            if (vector) {
+                CellUpdateEmitter.vectorClamp(code, u.preActivationClip());
+            } else {
+                code.pushFloat(u.preActivationClip());
+                code.invokeStatic(RuntimeTypes.ACTIVATIONS, "clamp", RuntimeTypes.CLAMP);
+            }
             code.store(pre);
         }
-        code.line();
-        target.push();
-        code.load(pre);
-        CellUpdateEmitter.activation(code, activation);
-        code.insn(FASTORE);
+        if (vector) {
+            Code.Bound result = CellUpdateEmitter.vectorActivation(code, activation, pre);
+            code.line();
+            result.push();
+            index(code, target, j);
+            code.invokeVirtual(VectorTypes.FLOAT_VECTOR, "intoArray", VectorTypes.INTO_ARRAY);
+        } else {
+            code.line();
+            index(code, target, j);
+            code.load(pre);
+            CellUpdateEmitter.activation(code, activation);
+            code.insn(FASTORE);
+        }
     }
 
-    /** Pushes {@code array} and {@code [offset +] base + j}. */
-    private static void index(Code code, String array, String offset, int base, Code.Local j) {
-        code.load(code.local(array));
-        if (offset != null) {
-            code.load(code.local(offset));
+    /** Pushes the array and {@code [offset +] base + j}. */
+    private static void index(Code code, At at, Code.Local j) {
+        code.load(code.local(at.array()));
+        if (at.offset() != null) {
+            code.load(code.local(at.offset()));
         }
-        if (base != 0) {
-            code.pushInt(base);
-            if (offset != null) {
+        if (at.base() != 0) {
+            code.pushInt(at.base());
+            if (at.offset() != null) {
                 code.insn(IADD);
             }
         }
         code.load(j);
-        if (offset != null || base != 0) {
+        if (at.offset() != null || at.base() != 0) {
             code.insn(IADD);
         }
     }
 
     /** Pushes {@code array[[offset +] base + j]}. */
-    private static void element(Code code, String array, String offset, int base, Code.Local j) {
-        index(code, array, offset, base, j);
+    private static void element(Code code, At at, Code.Local j) {
+        index(code, at, j);
         code.insn(FALOAD);
+    }
+
+    /** Pushes {@code FloatVector.fromArray(SPECIES_256, array, [offset +] base + j)}. */
+    private static void vector(Code code, At at, Code.Local j) {
+        VectorTypes.species(code);
+        index(code, at, j);
+        code.invokeStatic(VectorTypes.FLOAT_VECTOR, "fromArray", VectorTypes.FROM_ARRAY);
     }
 }

@@ -189,7 +189,7 @@ class BackendDifferentialTest {
      * GRU and RNN layers ({@link RandomModels.Feature#GRU}, {@link RandomModels.Feature#RNN}): random stacks
      * mixing them with LSTM layers, both GRU reset placements, RNN tanh, ReLU and other activations, clips,
      * directions, layouts, fp32/fp16/int8 storage, unrolled, split, looped, pre-pass, grouped and Vector API
-     * products, through both back ends (bit for bit with each other) and against the interpreter (1e-5).
+     * products, Vector API elementwise updates, through both back ends (bit for bit with each other) and against the interpreter (1e-5).
      */
     @Test
     void gruAndRnnModelsAgreeWithInterpreterAndBitwiseBetweenBackEnds() throws Exception {
@@ -225,6 +225,10 @@ class BackendDifferentialTest {
                     if (direction.gates() instanceof VectorMatVec) {
                         coverage.merge("vector", 1, Integer::sum);
                     }
+                    if (direction.hiddenUpdate().vectorized()) {
+                        coverage.merge(direction.hiddenUpdate().hiddenSize() >= 8 ? "vectorized update, 8+ units"
+                                : "vectorized update, scalar only", 1, Integer::sum);
+                    }
                     coverage.merge(direction.inputProjection() != null ? "pre-pass"
                             : direction.batchGroup() != null ? "grouped"
                             : direction.gates() instanceof UnrolledMatVec u
@@ -239,7 +243,8 @@ class BackendDifferentialTest {
             (vectorApi ? vector : plain).add(c);
         }
         for (String kind : List.of("GRU linear before reset", "GRU reset before linear", "RNN", "LSTM", "mixed stack",
-                "unrolled", "unrolled, split", "looped", "pre-pass", "grouped", "vector")) {
+                "unrolled", "unrolled, split", "looped", "pre-pass", "grouped", "vector",
+                "vectorized update, 8+ units")) {
             assertTrue(coverage.getOrDefault(kind, 0) > 0, "no " + kind + " among " + coverage);
         }
         for (boolean vectorApi : new boolean[] {false, true}) {
