@@ -83,6 +83,10 @@ final class LstmNodeImporter {
         }
         List<String> names = attrs.getStrings("activations");
         List<String> defaults = DEFAULT_ACTIVATIONS.get(kind);
+        if (kind == CellKind.RNN && directions == 1 && names != null && names.size() == 2) {
+            // the RNN schema's default is ["Tanh", "Tanh"]; ONNX Runtime takes the first of two for one direction
+            names = names.subList(0, 1);
+        }
         if (names == null) {
             names = new ArrayList<>();
             for (int d = 0; d < directions; d++) {

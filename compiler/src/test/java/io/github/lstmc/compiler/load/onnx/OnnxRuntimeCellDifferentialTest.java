@@ -65,6 +65,9 @@ class OnnxRuntimeCellDifferentialTest {
             // ORT's GRU matches names ignoring case; its RNN kernel silently takes Tanh for any other spelling
             names.replaceAll(n -> n.toLowerCase(Locale.ROOT));
         }
+        if (g == 1 && d == 1 && index % 6 == 4) {
+            names.add("Tanh"); // the RNN schema's two-entry default form: ORT uses the first for one direction
+        }
         if (index % 11 != 10) {
             s.activations = names;
             if (index % 2 == 0) {
