@@ -62,7 +62,7 @@ public final class PyTorchLstmLoader {
     }
 
     /** Why other tensors are left out, and what to do instead: the two halves of the warning. */
-    private static final String NOT_COMPILED_REASON = "only the LSTM is read from a state dict";
+    private static final String NOT_COMPILED_REASON = "only the %s is read from a state dict";
     private static final String NOT_COMPILED_ADVICE = "export the whole model to ONNX to compile it";
 
     /** Reads {@code file} and builds its model. */
@@ -87,8 +87,8 @@ public final class PyTorchLstmLoader {
         Model model = builder.build();
         Set<String> unused = new TreeSet<>(file.names());
         unused.removeAll(builder.parameters.values());
-        LoadResult result = LoaderSupport.withUncompiled(model, file.fileName(), unused, NOT_COMPILED_REASON,
-                NOT_COMPILED_ADVICE);
+        LoadResult result = LoaderSupport.withUncompiled(model, file.fileName(), unused,
+                NOT_COMPILED_REASON.formatted(builder.kind), NOT_COMPILED_ADVICE);
         if (builder.kind != CellKind.RNN || opts.rnnNonlinearity() != null) {
             return result;
         }

@@ -108,6 +108,18 @@ class PyTorchGruRnnLoaderTest {
     }
 
     @Test
+    void tensorsBesideAGruAreNamedInAWarningThatSaysGru() throws Exception {
+        Path f = new SafetensorsWriter()
+                .f32("enc.weight_ih_l0", shape(6, 3), new float[18])
+                .f32("enc.weight_hh_l0", shape(6, 2), new float[12])
+                .f32("fc.weight", shape(1, 2), new float[2])
+                .write(dir.resolve("m.safetensors"));
+        assertEquals(List.of("m.safetensors: 1 tensor not compiled (only the GRU is read from a state dict): fc.weight;"
+                + " export the whole model to ONNX to compile it"),
+                PyTorchLstmLoader.loadResult(f, LoadOptions.DEFAULT).warnings());
+    }
+
+    @Test
     void unknownNonlinearityIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> LoadOptions.DEFAULT.withRnnNonlinearity("sigmoid"));
