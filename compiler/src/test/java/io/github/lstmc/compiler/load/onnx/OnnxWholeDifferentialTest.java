@@ -56,6 +56,22 @@ class OnnxWholeDifferentialTest {
         Compare.assertClose(name, expected, actual, TORCH_TOLERANCE);
     }
 
+    static Stream<String> gruRnnWhole() throws Exception {
+        return OnnxWholeGoldensTest.cases("gru-rnn/whole");
+    }
+
+    /** The GRU/RNN whole models also through the bytecode back end (the interpreter is checked above). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("gruRnnWhole")
+    void bytecodeMatchesPyTorchOnGruAndRnnWholeModels(String name) throws Exception {
+        Path dir = OnnxWholeGoldensTest.root("").resolve(name);
+        Model model = OnnxLoader.read(dir.resolve("model.onnx")).model();
+        RunOutput expected = RunOutput.read(dir.resolve("expected.json"));
+        RunOutput actual = Runner.run(io.github.lstmc.compiler.testing.Engines.BYTECODE.create(model),
+                RunInput.read(dir.resolve("input.json")), name, model.scalarOutput());
+        Compare.assertClose(name, expected, actual, TORCH_TOLERANCE);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("tf2onnx")
     void interpreterMatchesOnnxRuntimeOnTf2onnxGraphs(String name) throws Exception {
