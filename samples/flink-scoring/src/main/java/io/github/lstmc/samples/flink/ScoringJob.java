@@ -6,13 +6,14 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The scoring job: sensor readings, keyed by sensor, scored in event-time order by the generated
  * forecaster ({@link ModelScoring}), printed.
  *
- * <pre>flink run -c io.github.lstmc.samples.flink.ScoringJob flink-scoring-*-job.jar [sensors] [steps]</pre>
+ * <pre>flink run -c io.github.lstmc.samples.flink.ScoringJob flink-scoring-*-job.jar [sensors [steps [batched]]]</pre>
  *
  * <p>The source is {@link SensorReadings}, a deterministic synthetic stream; in production it would
  * be a Kafka (or other) source with the same watermark strategy.
@@ -43,17 +44,24 @@ public final class ScoringJob {
         return env.fromSource(source, watermarks, "sensor readings");
     }
 
-    /** The scores of {@code readings}, one per event that is not late. */
-    public static DataStream<Score> scores(DataStream<SensorEvent> readings) {
-        return readings.keyBy(event -> event.sensor).process(new ModelScoring()).name("lstm scoring");
+    /**
+     * The scores of {@code readings}, one per event that is not late: one model call per event
+     * ({@link ModelScoring}), or up to {@link BatchedScoring#BATCH} keys per call ({@link BatchedScoring}).
+     */
+    public static DataStream<Score> scores(DataStream<SensorEvent> readings, boolean batched) {
+        KeyedStream<SensorEvent, String> bySensor = readings.keyBy(event -> event.sensor);
+        return batched
+                ? bySensor.transform("lstm scoring, batched", TypeInformation.of(Score.class), new BatchedScoring())
+                : bySensor.process(new ModelScoring()).name("lstm scoring");
     }
 
     public static void main(String[] args) throws Exception {
         int sensors = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        boolean batched = args.length > 2 && args[2].equals("batched");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.enableCheckpointing(10_000);
-        scores(readings(env, sensors, steps, 0)).filter(s -> s.score > 0.5f).name("anomalies").print();
+        scores(readings(env, sensors, steps, 0), batched).filter(s -> s.score > 0.5f).name("anomalies").print();
         env.execute("lstmc per-sensor scoring");
     }
 }

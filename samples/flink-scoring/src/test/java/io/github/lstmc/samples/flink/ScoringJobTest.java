@@ -22,14 +22,15 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.CloseableIterator;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The scoring job on a Flink MiniCluster (one TaskManager, two slots) that the test starts: its
  * scores are bit for bit those of the generated class called directly, key by key, at parallelism 1
- * and 2, and with a failure injected mid-stream after a completed checkpoint, every event is scored
+ * and 2, one key per model call or many ({@link BatchedScoring}), and with a failure injected mid-stream after a completed checkpoint, every event is scored
  * exactly once with the same scores.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
@@ -41,14 +42,15 @@ class ScoringJobTest {
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    @Test
-    void scoresEqualTheGeneratedClassKeyByKeyAtParallelismOneAndTwo() throws Exception {
+    @ParameterizedTest(name = "batched {0}")
+    @ValueSource(booleans = {false, true})
+    void scoresEqualTheGeneratedClassKeyByKeyAtParallelismOneAndTwo(boolean batched) throws Exception {
         String expected = DirectScores.text(DirectScores.of(SENSORS, STEPS));
         List<String> runs = new ArrayList<>();
         for (int parallelism = 1; parallelism <= 2; parallelism++) {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             env.setParallelism(parallelism);
-            List<Score> scores = collect(ScoringJob.scores(ScoringJob.readings(env, SENSORS, STEPS, 0)));
+            List<Score> scores = collect(ScoringJob.scores(ScoringJob.readings(env, SENSORS, STEPS, 0), batched));
             assertEquals(SENSORS * STEPS, scores.size(), "parallelism " + parallelism);
             runs.add(DirectScores.text(DirectScores.bySensor(scores)));
             assertEquals(expected, runs.get(runs.size() - 1), "parallelism " + parallelism);
@@ -78,8 +80,9 @@ class ScoringJobTest {
      * pending events and timers come back, the source rewinds, and the collect sink (exactly once with
      * checkpointing) drops what the failed attempt emitted after the checkpoint.
      */
-    @Test
-    void exactlyOnceAcrossAFailure() throws Exception {
+    @ParameterizedTest(name = "batched {0}")
+    @ValueSource(booleans = {false, true})
+    void exactlyOnceAcrossAFailure(boolean batched) throws Exception {
         FailOnce.reset();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
@@ -89,7 +92,7 @@ class ScoringJobTest {
         restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(10));
         env.configure(restart);
-        List<Score> scores = collect(ScoringJob.scores(ScoringJob.readings(env, SENSORS, STEPS, 100))
+        List<Score> scores = collect(ScoringJob.scores(ScoringJob.readings(env, SENSORS, STEPS, 100), batched)
                 .map(new FailOnce()).name("fail once"));
 
         assertTrue(FailOnce.FAILED.get(), "the failure was never injected");
