@@ -41,6 +41,9 @@ public class BatchedScoring extends AbstractStreamOperator<Score>
     private transient InternalTimerService<VoidNamespace> timers;
     private transient String[] keys;
     private transient long[] times;
+    private transient List<SensorEvent>[] events;
+    private transient float[] forecasts;
+    private transient float[] single;
     private transient int gathered;
     private transient StreamRecord<Score> record;
 
@@ -60,6 +63,11 @@ public class BatchedScoring extends AbstractStreamOperator<Score>
         timers = getInternalTimerService("scoring", VoidNamespaceSerializer.INSTANCE, this);
         keys = new String[BATCH];
         times = new long[BATCH];
+        @SuppressWarnings("unchecked")
+        List<SensorEvent>[] lists = new List[BATCH];
+        events = lists;
+        forecasts = new float[BATCH];
+        single = new float[network.outputSize()];
         record = new StreamRecord<>(null);
     }
 
@@ -112,9 +120,6 @@ public class BatchedScoring extends AbstractStreamOperator<Score>
         }
         gathered = 0;
         int in = network.inputSize();
-        @SuppressWarnings("unchecked")
-        List<SensorEvent>[] events = new List[n];
-        float[] forecasts = new float[n];
         for (int r = 0; r < n; r++) {
             setCurrentKey(keys[r]);
             events[r] = keyed.take(times[r]);
@@ -130,7 +135,6 @@ public class BatchedScoring extends AbstractStreamOperator<Score>
             float forecast = forecastsOut[r * network.outputSize()];
             if (events[r].size() > 1) {
                 batch.copyRow(r, one, 0);
-                float[] single = new float[network.outputSize()];
                 for (SensorEvent event : events[r].subList(1, events[r].size())) {
                     emit(event, forecast);
                     network.step(event.features, one, oneWorkspace, single);
