@@ -7,6 +7,7 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -45,10 +46,11 @@ public final class ScoringJob {
     }
 
     /**
-     * The scores of {@code readings}, one per event that is not late: one model call per event
+     * The scores of {@code readings}, one per event that is not late (late events: the side output
+     * {@link ModelScoring#LATE}): one model call per event
      * ({@link ModelScoring}), or up to {@link BatchedScoring#BATCH} keys per call ({@link BatchedScoring}).
      */
-    public static DataStream<Score> scores(DataStream<SensorEvent> readings, boolean batched) {
+    public static SingleOutputStreamOperator<Score> scores(DataStream<SensorEvent> readings, boolean batched) {
         KeyedStream<SensorEvent, String> bySensor = readings.keyBy(event -> event.sensor);
         return batched
                 ? bySensor.transform("lstm scoring, batched", TypeInformation.of(Score.class), new BatchedScoring())

@@ -49,10 +49,14 @@ final class DirectScores {
     /** One line per score, floats as raw bits: equal text means bit-identical scores. */
     static String text(Map<String, List<Score>> scores) {
         StringBuilder b = new StringBuilder();
-        scores.forEach((sensor, list) -> list.forEach(s -> b.append(sensor).append(' ').append(s.timestamp).append(' ')
-                .append(Integer.toHexString(Float.floatToRawIntBits(s.value))).append(' ')
-                .append(Integer.toHexString(Float.floatToRawIntBits(s.forecast))).append(' ')
-                .append(Integer.toHexString(Float.floatToRawIntBits(s.score))).append('\n')));
+        scores.values().forEach(list -> list.forEach(s -> b.append(line(s)).append('\n')));
         return b.toString();
+    }
+
+    /** One score as text, its floats as raw bits. */
+    static String line(Score s) {
+        return s.sensor + " " + s.timestamp + " " + Integer.toHexString(Float.floatToRawIntBits(s.value)) + " "
+                + Integer.toHexString(Float.floatToRawIntBits(s.forecast)) + " "
+                + Integer.toHexString(Float.floatToRawIntBits(s.score));
     }
 }
