@@ -32,7 +32,8 @@ package io.github.lstmc.runtime;
  * {@link #copyRow} from a one-row state), call {@code forward} with {@code sequenceLength} 1 on the
  * first {@code n} rows (or {@code step} when every row is used), and write the rows back
  * ({@link #toBytes(int)}, {@link #copyRow}). The only cost beyond the step is those copies;
- * {@code copyRow}, {@code reset} and {@code readFrom} allocate nothing.
+ * {@code copyRow}, {@code readFrom} and {@code reset} (after a state's first reset, which makes the
+ * one-row initial state it copies from) allocate nothing.
  */
 public final class LstmState {
     private static final int VERSION = 1;
