@@ -54,7 +54,8 @@ import java.util.List;
  * empty sequences).
  *
  * <p><b>Workspace.</b> Two inter-layer buffers of {@code B*T*max(layer output)} floats (layer
- * outputs in the network's layout) and one buffer of {@code max(H)} floats for {@code r}.
+ * outputs in the network's layout) and one buffer of {@code 4*max(H)} floats: {@code r} of an LSTM step, or z, r,
+ * {@code r * h} and n of a GRU step.
  *
  * <p>Immutable and thread-safe: every mutable value lives in the caller's state and workspace.
  */

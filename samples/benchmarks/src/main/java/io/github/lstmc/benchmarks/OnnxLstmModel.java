@@ -2,6 +2,7 @@ package io.github.lstmc.benchmarks;
 
 import io.github.lstmc.compiler.model.CellKind;
 import io.github.lstmc.compiler.model.DirectionCell;
+import io.github.lstmc.compiler.model.Layer;
 import io.github.lstmc.compiler.model.Matrix;
 import io.github.lstmc.compiler.model.Model;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +14,8 @@ import java.nio.charset.StandardCharsets;
  * Writes a one-node ONNX model (opset 14) computing the same LSTM or GRU as a one-layer, forward,
  * default-activation lstmc {@link Model}: inputs {@code X [T][B][I]} (ONNX layout 0), output
  * {@code Y [T][1][B][H]}, the weights as initializers in ONNX's gate order (LSTM i, o, f, c; GRU
- * z, r, h, which is lstmc's, with {@code linear_before_reset} from the model).
+ * z, r, h, which is lstmc's, with {@code linear_before_reset} from the model) and the layer's
+ * pre-activation clip as ONNX's {@code clip}.
  *
  * <p>The protobuf encoding is written by hand (a few field numbers of onnx.proto), so the
  * benchmarks need no generated ONNX classes.
@@ -52,6 +54,10 @@ final class OnnxLstmModel {
         node.string(3, "lstm");
         node.string(4, gru ? "GRU" : "LSTM");
         node.message(5, new Proto().string(1, "hidden_size").int64(3, h).int64(20, 2 /* INT */));
+        Layer layer = model.layers().get(0);
+        if (layer.hasPreActivationClip()) {
+            node.message(5, new Proto().string(1, "clip").float32(2, layer.preActivationClip()).int64(20, 1 /* FLOAT */));
+        }
         if (gru) {
             node.message(5, new Proto().string(1, "linear_before_reset").int64(3, cell.linearBeforeReset() ? 1 : 0)
                     .int64(20, 2 /* INT */));
@@ -125,6 +131,15 @@ final class OnnxLstmModel {
         Proto int64(int field, long value) {
             varint((long) field << 3);
             varint(value);
+            return this;
+        }
+
+        Proto float32(int field, float value) {
+            varint(((long) field << 3) | 5);
+            int bits = Float.floatToRawIntBits(value);
+            for (int i = 0; i < 4; i++) {
+                out.write((bits >>> (8 * i)) & 0xFF);
+            }
             return this;
         }
 
