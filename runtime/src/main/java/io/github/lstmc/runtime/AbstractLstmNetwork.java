@@ -6,6 +6,9 @@ package io.github.lstmc.runtime;
  * {@link #forwardChecked} and {@link #stepChecked}, which may assume every size was checked.
  */
 public abstract class AbstractLstmNetwork implements LstmNetwork {
+    private static final int[] NO_FIXED_LENGTHS = new int[0];
+    /** A copy of {@link #fixedLengths()} (or NO_FIXED_LENGTHS) once read; volatile publishes its contents. */
+    private volatile int[] fixed;
 
     @Override
     public LstmState newState(int batch) {
@@ -68,6 +71,27 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
      */
     protected float[][] embeddingTable() {
         return null;
+    }
+
+    /**
+     * Null, or the per-row sequence lengths compiled into the network ({@code [B]}, a graph's
+     * constant {@code sequence_lens}): every call then has exactly {@code B} rows, takes these lengths
+     * when its {@code lengths} argument is null and refuses lengths that differ, and {@code step} is
+     * refused. Read once, on the first call, and copied.
+     */
+    protected int[] fixedLengths() {
+        return null;
+    }
+
+    /** {@link #fixedLengths()} as read on the first call, or null. */
+    private int[] fixed() {
+        int[] f = fixed;
+        if (f == null) {
+            int[] given = fixedLengths();
+            f = given == null || given.length == 0 ? NO_FIXED_LENGTHS : given.clone();
+            fixed = f;
+        }
+        return f == NO_FIXED_LENGTHS ? null : f;
     }
 
     @Override
@@ -218,18 +242,18 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
     @Override
     public final void forward(float[] input, int batch, int sequenceLength, int[] lengths,
                               LstmState state, LstmWorkspace workspace, float[] output) {
-        checkCall(batch, sequenceLength, lengths, state, workspace, output);
+        int[] effective = checkCall(batch, sequenceLength, lengths, state, workspace, output);
         checkLength("input", input, (long) batch * sequenceLength * inputSize());
-        forwardChecked(input, batch, sequenceLength, lengths, state, workspace, output);
+        forwardChecked(input, batch, sequenceLength, effective, state, workspace, output);
     }
 
     @Override
     public final void forwardTokens(int[] tokens, int batch, int sequenceLength, int[] lengths,
                               LstmState state, LstmWorkspace workspace, float[] output) {
         requireTokens();
-        checkCall(batch, sequenceLength, lengths, state, workspace, output);
+        int[] effective = checkCall(batch, sequenceLength, lengths, state, workspace, output);
         float[] embedded = embed(tokens, batch * sequenceLength, workspace);
-        forwardChecked(embedded, batch, sequenceLength, lengths, state, workspace, output);
+        forwardChecked(embedded, batch, sequenceLength, effective, state, workspace, output);
     }
 
     private void requireTokens() {
@@ -266,8 +290,9 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         return embedded;
     }
 
-    private void checkCall(int batch, int sequenceLength, int[] lengths, LstmState state, LstmWorkspace workspace,
-                           float[] output) {
+    /** Checks a call's arguments; returns the lengths to run with (the given ones, or the fixed ones). */
+    private int[] checkCall(int batch, int sequenceLength, int[] lengths, LstmState state, LstmWorkspace workspace,
+                            float[] output) {
         checkBatch(batch, state, workspace);
         if (sequenceLength < 1) {
             throw new IllegalArgumentException("sequenceLength must be at least 1, got " + sequenceLength);
@@ -288,6 +313,26 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
                 }
             }
         }
+        int[] fixed = fixed();
+        return fixed == null ? lengths : checkFixed(fixed, batch, sequenceLength, lengths);
+    }
+
+    private static int[] checkFixed(int[] fixed, int batch, int sequenceLength, int[] lengths) {
+        if (batch != fixed.length) {
+            throw new IllegalArgumentException("batch must be " + fixed.length + ": the network was compiled with"
+                    + " constant sequence lengths for " + fixed.length + " rows, got " + batch);
+        }
+        for (int b = 0; b < batch; b++) {
+            if (fixed[b] > sequenceLength) {
+                throw new IllegalArgumentException("sequenceLength " + sequenceLength + " is shorter than the constant"
+                        + " length " + fixed[b] + " of row " + b + " compiled into the network");
+            }
+            if (lengths != null && lengths[b] != fixed[b]) {
+                throw new IllegalArgumentException("lengths[" + b + "] is " + lengths[b] + " but the network was"
+                        + " compiled with the constant length " + fixed[b] + " for row " + b + " (pass null)");
+            }
+        }
+        return fixed;
     }
 
     @Override
@@ -305,6 +350,10 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
     }
 
     private void checkStep(LstmState state, LstmWorkspace workspace, float[] output) {
+        if (fixed() != null) {
+            throw new UnsupportedOperationException("step cannot honour the constant sequence lengths compiled into"
+                    + " this network: use forward");
+        }
         if (!isStreamable()) {
             throw new UnsupportedOperationException(reducesTime()
                     ? "step needs a network without a reverse direction whose reduction over time can be read after"

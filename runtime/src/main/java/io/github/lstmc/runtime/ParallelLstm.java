@@ -75,6 +75,8 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
     private final long minimumPartWork;
     /** Estimated multiply-adds per batch row and time step. */
     private final long workPerRowStep;
+    /** True when the wrapped network has constant per-row lengths: its calls take the whole batch. */
+    private final boolean unsplit;
     private volatile boolean closed;
 
     private ParallelLstm(LstmNetwork network, int parallelism, long minimumPartWork, Executor executor,
@@ -93,6 +95,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         this.minimumPartWork = minimumPartWork;
         this.executor = parallelism == 1 ? null : executor;
         this.owned = owned;
+        this.unsplit = fixedLengths() != null;
         long work = 0;
         int in = network.inputSize();
         for (int layer = 0; layer < network.layerCount(); layer++) {
@@ -251,6 +254,15 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         return network instanceof AbstractLstmNetwork ? ((AbstractLstmNetwork) network).embeddingTable() : null;
     }
 
+    /**
+     * The wrapped network's constant lengths: its calls are checked here, and run unsplit (a part's
+     * rows would not be the rows the lengths were compiled for).
+     */
+    @Override
+    protected int[] fixedLengths() {
+        return network instanceof AbstractLstmNetwork ? ((AbstractLstmNetwork) network).fixedLengths() : null;
+    }
+
     @Override
     public LstmState newState(int batch) {
         return network.newState(batch);
@@ -347,7 +359,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
                 count = affordable == 1 ? 1 : Math.max(affordable, (batch + partRows - 1) / partRows);
             }
             LstmNetwork net = owner.network;
-            if (count == 1) {
+            if (count == 1 || owner.unsplit) {
                 if (step) {
                     net.step(input, state, parts[0].workspace, output);
                 } else {

@@ -153,6 +153,12 @@ public final class Interpreter extends AbstractLstmNetwork {
         return embedding;
     }
 
+    /** The model's constant lengths, which the runtime's checks then substitute for null lengths. */
+    @Override
+    protected int[] fixedLengths() {
+        return model.fixedLengths() == null ? null : model.fixedLengths().stream().mapToInt(Integer::intValue).toArray();
+    }
+
     /** Zeros, or the model's constant initial state in every row. */
     @Override
     public LstmState newState(int batch) {

@@ -211,7 +211,7 @@ public final class Planner {
         return new NetworkStages(embeddingField, model.vocabularySize(), scale, shift, affineBuffer, recurrentBuffer,
                 width, model.reduction(), reducedBuffer, lastLayer * model.directionCount(), model.directionCount(),
                 model.layers().get(lastLayer).stateSize(), model.lengthsMaskRecurrence(), head, initialHidden,
-                initialCell);
+                initialCell, model.fixedLengths());
     }
 
     /** A constant initial state vector as a field; null (nothing to write over the zeros) when absent or zero. */
