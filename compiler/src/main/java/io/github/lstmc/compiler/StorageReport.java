@@ -9,6 +9,7 @@ import io.github.lstmc.compiler.plan.Planner;
 import io.github.lstmc.compiler.plan.Quantizer;
 import io.github.lstmc.compiler.plan.WeightField;
 import io.github.lstmc.runtime.LstmNetwork;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -27,7 +28,7 @@ import java.util.Random;
 public record StorageReport(WeightStorage storage, long classBytes, long packedBytes, long parameters,
                             double maxAbsDiff, double meanAbsDiff) {
 
-    /** Batch rows and steps of the seeded random input. */
+    /** Batch rows and steps of the seeded random input (a model with constant lengths: its batch, at least its longest). */
     static final int BATCH = 2;
     static final int STEPS = 8;
 
@@ -51,8 +52,11 @@ public record StorageReport(WeightStorage storage, long classBytes, long packedB
         double sum = 0;
         long n = 0;
         if (storage != WeightStorage.FP32) {
-            float[] reference = outputs(new Interpreter(model));
-            float[] got = outputs(new Interpreter(stored));
+            List<Integer> fixed = model.fixedLengths();
+            int batch = fixed == null ? BATCH : fixed.size();
+            int steps = fixed == null ? STEPS : Math.max(STEPS, fixed.stream().mapToInt(Integer::intValue).max().orElse(0));
+            float[] reference = outputs(new Interpreter(model), batch, steps);
+            float[] got = outputs(new Interpreter(stored), batch, steps);
             for (int i = 0; i < reference.length; i++) {
                 double d = Math.abs((double) got[i] - reference[i]);
                 max = Math.max(max, d);
@@ -64,13 +68,13 @@ public record StorageReport(WeightStorage storage, long classBytes, long packedB
     }
 
     /** Every output of {@code network} on the seeded random input, flattened. */
-    static float[] outputs(LstmNetwork network) {
+    static float[] outputs(LstmNetwork network, int batch, int steps) {
         Random random = new Random(13);
         int vocabulary = network.vocabularySize();
-        int[][] tokens = new int[BATCH][STEPS];
-        float[][][] input = new float[BATCH][STEPS][network.inputSize()];
-        for (int b = 0; b < BATCH; b++) {
-            for (int t = 0; t < STEPS; t++) {
+        int[][] tokens = new int[batch][steps];
+        float[][][] input = new float[batch][steps][network.inputSize()];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
                 if (vocabulary > 0) {
                     tokens[b][t] = random.nextInt(vocabulary);
                 } else {

@@ -17,6 +17,7 @@ import io.github.lstmc.compiler.load.onnx.proto.Onnx.TensorProto.DataType;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.model.ModelSummary;
 import io.github.lstmc.compiler.model.TimeReduction;
+import io.github.lstmc.compiler.plan.Quantizer;
 import io.github.lstmc.compiler.run.RunInput;
 import io.github.lstmc.compiler.run.RunOutput;
 import io.github.lstmc.compiler.run.Runner;
@@ -248,6 +249,17 @@ class OnnxConstantLengthsTest {
         String summary = ModelSummary.describe(model);
         assertTrue(summary.contains("sequence lengths: constant, compiled in: [5, 1, 3]\n"
                 + "  every call has exactly 3 rows and at least 5 steps; step is refused\n"), summary);
+    }
+
+    /** fp16/int8 storage rounds weights; the lengths and a constant initial state are kept as they are. */
+    @Test
+    void weightStorageKeepsConstantLengthsAndInitialStates() throws Exception {
+        Model lengths = OnnxLoader.read(torchPackedFinalStates(), "packed.onnx").model();
+        Model state = OnnxLoader.read(WholeGraphs.constantInitialState(), "state.onnx").model();
+        for (io.github.lstmc.compiler.WeightStorage storage : io.github.lstmc.compiler.WeightStorage.values()) {
+            assertEquals(List.of(5, 1, 3), Quantizer.quantize(lengths, storage).fixedLengths(), storage.label());
+            assertEquals(state.initialState(), Quantizer.quantize(state, storage).initialState(), storage.label());
+        }
     }
 
     @Test
