@@ -252,8 +252,19 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
                               LstmState state, LstmWorkspace workspace, float[] output) {
         requireTokens();
         int[] effective = checkCall(batch, sequenceLength, lengths, state, workspace, output);
-        float[] embedded = embed(tokens, batch * sequenceLength, workspace);
-        forwardChecked(embedded, batch, sequenceLength, effective, state, workspace, output);
+        checkTokens(tokens, batch * sequenceLength);
+        forwardTokensChecked(tokens, batch, sequenceLength, effective, state, workspace, output);
+    }
+
+    /**
+     * {@link #forwardTokens} after its checks (every id of {@code tokens[0..B*T)} is in range): looks the
+     * ids up in {@link #embeddingTable()} and runs {@link #forwardChecked}. A network that folds its
+     * embedding into its first layer's input product overrides this to copy rows of the folded table.
+     */
+    protected void forwardTokensChecked(int[] tokens, int batch, int sequenceLength, int[] lengths,
+                                        LstmState state, LstmWorkspace workspace, float[] output) {
+        forwardChecked(embed(tokens, batch * sequenceLength, workspace), batch, sequenceLength, lengths, state,
+                workspace, output);
     }
 
     private void requireTokens() {
@@ -262,11 +273,8 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         }
     }
 
-    /**
-     * Checks every id of {@code tokens[0..count)} first, then writes their embeddings into the
-     * workspace's last buffer (made for them by {@link #newWorkspace}).
-     */
-    private float[] embed(int[] tokens, int count, LstmWorkspace workspace) {
+    /** Checks every id of {@code tokens[0..count)}, before any work. */
+    private void checkTokens(int[] tokens, int count) {
         if (tokens == null) {
             throw new IllegalArgumentException("tokens must not be null");
         }
@@ -281,6 +289,10 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
                         + vocabulary + " ids (0.." + (vocabulary - 1) + ")");
             }
         }
+    }
+
+    /** Writes the embeddings of the checked ids {@code tokens[0..count)} into the workspace's last buffer. */
+    private float[] embed(int[] tokens, int count, LstmWorkspace workspace) {
         float[][] table = embeddingTable();
         int width = inputSize();
         float[] embedded = workspace.buffer(workspace.bufferCount() - 1);
@@ -346,6 +358,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
     public final void stepTokens(int[] tokens, LstmState state, LstmWorkspace workspace, float[] output) {
         requireTokens();
         checkStep(state, workspace, output);
+        checkTokens(tokens, state.batch());
         stepChecked(embed(tokens, state.batch(), workspace), state, workspace, output);
     }
 

@@ -38,6 +38,10 @@ public final class Planner {
     private int maxPrecomputedRows;
     private int maxTile;
     private int maxGroup = 1;
+    /** Whether layer 0 reads a folded embedding ({@link FoldedEmbedding}): its directions then have a pre-pass. */
+    private boolean fold;
+    /** The first workspace buffer of batch groups: after xz and the pre-pass scratch when layer 0 folds. */
+    private int groupBase;
     /** Floats of the largest Vector API group's concatenated inputs (BatchGroup#inputs), 0 without. */
     private int maxGroupInputs;
     /** Positions per pre-pass: each needs its own scratch array and its accumulator register. */
@@ -66,6 +70,11 @@ public final class Planner {
         int layerCount = model.layers().size();
         int directions = model.directionCount();
         xzBuffer = 3 + Math.min(2, layerCount - 1);
+        Layer first = model.layers().get(0);
+        int firstRows = slots(first).size() * first.hiddenSize();
+        fold = FoldedEmbedding.chosen(model, options, firstRows,
+                (long) firstRows * (first.inputSize() + first.stateSize()) <= options.maxUnrolledPerProduct());
+        groupBase = fold ? xzBuffer + prePassTile() : xzBuffer;
         List<LayerPlan> layers = new ArrayList<>();
         int maxGateRows = 1;
         int maxHraw = 0;
@@ -113,7 +122,7 @@ public final class Planner {
             }
         }
         if (maxGroup > 1) {
-            if (maxPrecomputedRows > 0) {
+            if (maxPrecomputedRows > 0 && groupBase != xzBuffer + maxTile) {
                 throw new IllegalStateException("batch groups and input pre-passes cannot share the workspace");
             }
             for (int q = 1; q < maxGroup; q++) {
@@ -137,6 +146,12 @@ public final class Planner {
                         + (d.batchGroup() == null ? "" : ", " + d.batchGroup().size() + " batch rows per pass")
                         + (d.projection() == null ? "" : "; projection " + describe(d.projection())));
             }
+        }
+        if (stages != null && stages.folded() != null) {
+            summary.add("embedding folded into layer 0: a " + model.vocabularySize() + "x" + stages.folded().rows()
+                    + " table of gate pre-activations per direction (" + (long) model.vocabularySize()
+                    * stages.folded().rows() * directions + " floats); token calls copy a row instead of the input"
+                    + " product");
         }
         if (stages != null && stages.head() != null) {
             for (HeadPlan.Step step : stages.head().steps()) {
@@ -199,6 +214,7 @@ public final class Planner {
             workspace.add(new WorkspaceBuffer("head scratch b", scratch, 0));
             head = head(model.head(), a, a + 1);
         }
+        FoldedEmbedding folded = fold ? foldedEmbedding(model) : null;
         List<String> initialHidden = new ArrayList<>();
         List<String> initialCell = new ArrayList<>();
         if (model.initialState() != null) {
@@ -211,7 +227,26 @@ public final class Planner {
         return new NetworkStages(embeddingField, model.vocabularySize(), scale, shift, affineBuffer, recurrentBuffer,
                 width, model.reduction(), reducedBuffer, lastLayer * model.directionCount(), model.directionCount(),
                 model.layers().get(lastLayer).stateSize(), model.lengthsMaskRecurrence(), head, initialHidden,
-                initialCell, model.fixedLengths());
+                initialCell, model.fixedLengths(), folded);
+    }
+
+    /** The folded tables of layer 0's directions as {@code [V][G]} fields (computed by {@link FoldedEmbedding#table}). */
+    private FoldedEmbedding foldedEmbedding(Model model) {
+        Layer first = model.layers().get(0);
+        List<String> fields = new ArrayList<>();
+        for (DirectionCell cell : first.directions()) {
+            String name = "FOLDED_L0_" + cell.direction().name();
+            float[] table = FoldedEmbedding.table(model.embedding().table(), cell, slots(first), first.hiddenSize());
+            weights.add(WeightField.rows(name, model.vocabularySize(), table.length / model.vocabularySize(), table,
+                    options.weights(), FloatPacking.ScaleMap.PER_ROW));
+            fields.add(name);
+        }
+        return new FoldedEmbedding(fields, slots(first).size() * first.hiddenSize());
+    }
+
+    /** Positions per pass of the looped input pre-pass: the options' tile, at least 1 (a folded layer 0 needs one). */
+    private int prePassTile() {
+        return Math.max(1, Math.min(MAX_PRECOMPUTE_TILE, options.precomputeTile()));
     }
 
     /** A constant initial state vector as a field; null (nothing to write over the zeros) when absent or zero. */
@@ -254,7 +289,7 @@ public final class Planner {
                 }
                 float[] start = dense.bias() == null ? new float[w.rows()] : dense.bias().toArray();
                 MatVec product = product("headDense" + k, "HEAD" + k, w.rows(), start, new Operand[] {Operand.INPUT},
-                        new float[][][] {rows}, false);
+                        new float[][][] {rows}, false, true);
                 steps.add(new HeadPlan.Product(product, current, target));
                 current = target;
                 continue;
@@ -321,8 +356,9 @@ public final class Planner {
                 bias[slot * h + j] = cell.combinedBias(modelRow);
             }
         }
+        boolean folded = fold && l == 0; // a folded layer 0 needs the looped products' pre-pass and recurrent part
         MatVec gates = product(base + "Gates", field, rows, bias, new Operand[] {Operand.INPUT, Operand.STATE},
-                new float[][][] {w, r});
+                new float[][][] {w, r}, true, !folded);
         MatVec projection = null;
         if (cell.projection() != null) {
             Matrix p = cell.projection();
@@ -346,8 +382,8 @@ public final class Planner {
                 layer.coupledInputForget() ? null : peephole(cell, Peephole.FORGET, field),
                 peephole(cell, Peephole.OUTPUT, field), vectorCell);
         InputProjection precompute = null;
-        if (gates instanceof LoopedMatVec && options.precomputeTile() > 0) {
-            int tile = Math.min(MAX_PRECOMPUTE_TILE, options.precomputeTile());
+        if (gates instanceof LoopedMatVec && (options.precomputeTile() > 0 || folded)) {
+            int tile = prePassTile();
             List<Integer> scratch = new ArrayList<>();
             scratch.add(0); // z is free before the driver runs
             for (int q = 1; q < tile; q++) {
@@ -357,7 +393,7 @@ public final class Planner {
                     PRE_PASS_BLOCK);
             maxPrecomputedRows = Math.max(maxPrecomputedRows, rows);
             maxTile = Math.max(maxTile, tile);
-        } else if (gates instanceof VectorMatVec && options.precomputeTile() > 0) {
+        } else if (gates instanceof VectorMatVec && (options.precomputeTile() > 0 || folded)) {
             // the Vector API pre-pass groups positions itself and writes xz directly: no scratch
             precompute = new InputProjection(base + "Inputs", base + "Recurrent", rows, 1, xzBuffer, List.of(0), 1);
             maxPrecomputedRows = Math.max(maxPrecomputedRows, rows);
@@ -370,13 +406,14 @@ public final class Planner {
             List<Integer> buffers = new ArrayList<>();
             for (int q = 1; q < groupSize; q++) {
                 // no direction has an input pre-pass when one has a group (both need a looped product,
-                // and the pre-pass, when enabled, takes every looped product), so xz's slot is free
-                buffers.add(xzBuffer + q - 1);
+                // and the pre-pass, when enabled, takes every looped product), so xz's slot is free; a
+                // folded layer 0 has its own pre-pass, and groups of later layers come after its buffers
+                buffers.add(groupBase + q - 1);
             }
             int inputs = -1;
             if (gates instanceof VectorMatVec v) {
                 // after z1..z5 (see lower): every row's concatenated inputs
-                inputs = xzBuffer + groupSize - 1;
+                inputs = groupBase + groupSize - 1;
                 maxGroupInputs = Math.max(maxGroupInputs, groupSize * v.inputLength());
             }
             group = new BatchGroup(base + "GatesGrouped", groupSize, buffers, inputs);
@@ -439,7 +476,7 @@ public final class Planner {
      * {@code op}'s weight matrix.
      */
     private MatVec product(String method, String field, int rows, float[] start, Operand[] operands, float[][][] mats) {
-        return product(method, field, rows, start, operands, mats, true);
+        return product(method, field, rows, start, operands, mats, true, true);
     }
 
     /**
@@ -447,7 +484,7 @@ public final class Planner {
      * drivers stage its inputs in the gate buffer; the head's products stay unrolled or looped.
      */
     private MatVec product(String method, String field, int rows, float[] start, Operand[] operands, float[][][] mats,
-                           boolean vectorOk) {
+                           boolean vectorOk, boolean mayUnroll) {
         long count = 0;
         int rowWidth = 0;
         for (float[][] m : mats) {
@@ -457,8 +494,8 @@ public final class Planner {
         }
         boolean rowFits = BYTES_PER_METHOD + BYTES_PER_ROW + (long) rowWidth * BYTES_PER_TERM
                 <= options.methodBytecodeBudget();
-        if (count <= options.maxUnrolledPerProduct() && unrolledSoFar + count <= options.maxUnrolledPerClass()
-                && rowFits) {
+        if (mayUnroll && count <= options.maxUnrolledPerProduct()
+                && unrolledSoFar + count <= options.maxUnrolledPerClass() && rowFits) {
             unrolledSoFar += count;
             return unrolled(method, rows, start, operands, mats, count);
         }

@@ -15,6 +15,7 @@ import io.github.lstmc.compiler.emit.java.JavaSourceEmitter;
 import io.github.lstmc.compiler.model.HeadLayer;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.model.TimeReduction;
+import io.github.lstmc.compiler.plan.EmbeddingFolding;
 import io.github.lstmc.compiler.plan.Plan;
 import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.plan.Planner;
@@ -77,8 +78,15 @@ class WholeNetworkDifferentialTest {
             for (HeadLayer stage : model.head()) {
                 coverage.merge("head " + stage.getClass().getSimpleName(), 1, Integer::sum);
             }
-            PlanOptions options = (seed % 2 == 0 ? PlanOptions.DEFAULT : PlanOptions.LOOPS_ONLY).withWeights(storage);
+            // an embedding folded into layer 0 (fp32 only): forced every third network, else as AUTO decides;
+            // every fifth also with a pre-pass tile, whose scratch the folded layer's shares
+            PlanOptions options = (seed % 2 == 0 ? PlanOptions.DEFAULT : PlanOptions.LOOPS_ONLY).withWeights(storage)
+                    .withFolding(seed % 3 == 0 ? EmbeddingFolding.ON : EmbeddingFolding.AUTO)
+                    .withPrecomputeTile(seed % 5 == 2 ? 3 : 0);
             Plan plan = Planner.plan(model, options);
+            if (plan.stages() != null && plan.stages().folded() != null) {
+                coverage.merge("folded embedding", 1, Integer::sum);
+            }
             String className = "W" + seed;
             cases.add(new Case(seed, model, className, BytecodeEmitter.emit(plan,
                     new CompileOptions(PACKAGE, className, Backend.BYTECODE, seed % 3 == 0 ? 8 : 17))));
@@ -88,7 +96,7 @@ class WholeNetworkDifferentialTest {
             assertTrue(coverage.containsKey("reduction " + r), "no " + r + " among " + coverage);
         }
         for (String kind : List.of("tokens", "affine", "features", "lengths mask", "lengths pick only", "head Dense",
-                "head Elementwise", "head PRelu", "head Softmax", "initial state", "fixed lengths")) {
+                "head Elementwise", "head PRelu", "head Softmax", "initial state", "fixed lengths", "folded embedding")) {
             assertTrue(coverage.containsKey(kind), "no " + kind + " among " + coverage);
         }
         InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources);

@@ -15,7 +15,7 @@ import javax.lang.model.element.Modifier;
  * before and after the drivers, the head method and its products, and the token accessors.
  */
 final class StageRenderer {
-    private static final ClassName STAGES = ClassName.get("io.github.lstmc.runtime", "Stages");
+    static final ClassName STAGES = ClassName.get("io.github.lstmc.runtime", "Stages");
 
     private StageRenderer() {
     }
