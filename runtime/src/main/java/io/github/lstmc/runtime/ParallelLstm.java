@@ -248,7 +248,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         return network.reducesTime();
     }
 
-    /** The wrapped network's table: token calls embed once here, then split the embedded rows. */
+    /** The wrapped network's table: {@code stepTokens} embeds here, then splits the embedded rows. */
     @Override
     protected float[][] embeddingTable() {
         return network instanceof AbstractLstmNetwork ? ((AbstractLstmNetwork) network).embeddingTable() : null;
@@ -285,12 +285,19 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
     @Override
     protected void forwardChecked(float[] input, int batch, int sequenceLength, int[] lengths,
                                   LstmState state, LstmWorkspace workspace, float[] output) {
-        job(workspace).forward(false, input, batch, sequenceLength, lengths, state, output);
+        job(workspace).forward(false, input, null, batch, sequenceLength, lengths, state, output);
+    }
+
+    /** Token calls split the ids: each part runs the wrapped network's own token path (a folded embedding too). */
+    @Override
+    protected void forwardTokensChecked(int[] tokens, int batch, int sequenceLength, int[] lengths,
+                                        LstmState state, LstmWorkspace workspace, float[] output) {
+        job(workspace).forward(false, null, tokens, batch, sequenceLength, lengths, state, output);
     }
 
     @Override
     protected void stepChecked(float[] input, LstmState state, LstmWorkspace workspace, float[] output) {
-        job(workspace).forward(true, input, state.batch(), 1, null, state, output);
+        job(workspace).forward(true, input, null, state.batch(), 1, null, state, output);
     }
 
     private Job job(LstmWorkspace workspace) {
@@ -327,6 +334,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         private int batch;
         private int steps;
         private int[] lengths;
+        private int[] tokens;
         private LstmState state;
 
         Job(ParallelLstm owner, int batch, int maxSequenceLength) {
@@ -348,7 +356,8 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
             }
         }
 
-        void forward(boolean step, float[] input, int batch, int steps, int[] lengths, LstmState state,
+        /** {@code tokens}: null for float input, else ids in place of {@code input}. */
+        void forward(boolean step, float[] input, int[] tokens, int batch, int steps, int[] lengths, LstmState state,
                      float[] output) {
             int count = Math.min(parts.length, batch);
             // double: batch * steps * work may exceed a long
@@ -362,6 +371,8 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
             if (count == 1 || owner.unsplit) {
                 if (step) {
                     net.step(input, state, parts[0].workspace, output);
+                } else if (tokens != null) {
+                    net.forwardTokens(tokens, batch, steps, lengths, state, parts[0].workspace, output);
                 } else {
                     net.forward(input, batch, steps, lengths, state, parts[0].workspace, output);
                 }
@@ -373,6 +384,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
             this.batch = batch;
             this.steps = steps;
             this.lengths = lengths;
+            this.tokens = tokens;
             this.state = state;
             synchronized (this) {
                 done = 0;
@@ -404,6 +416,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
             this.input = null; // keep no reference to the caller's arrays between calls
             this.output = null;
             this.lengths = null;
+            this.tokens = null;
             this.state = null;
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -470,11 +483,17 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
                 copyState(net, state, s, first, rows, true);
             }
             float[] in = input;
+            int[] ids = tokens;
             float[] out = output;
             if (!inPlace) {
-                in = part.input;
                 out = part.output;
-                slice(input, in, batch, first, rows, steps, net.inputSize(), batchFirst, true);
+                if (ids != null) {
+                    ids = part.tokens(rows * steps);
+                    sliceIds(tokens, ids, batch, first, rows, steps, batchFirst);
+                } else {
+                    in = part.input;
+                    slice(input, in, batch, first, rows, steps, net.inputSize(), batchFirst, true);
+                }
             }
             if (step) {
                 net.step(in, s, part.workspace, out);
@@ -484,7 +503,11 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
                     len = part.lengths(rows);
                     System.arraycopy(lengths, first, len, 0, rows);
                 }
-                net.forward(in, rows, steps, len, s, part.workspace, out);
+                if (ids != null) {
+                    net.forwardTokens(ids, rows, steps, len, s, part.workspace, out);
+                } else {
+                    net.forward(in, rows, steps, len, s, part.workspace, out);
+                }
             }
             if (!inPlace) {
                 // a network that reduces over time gives [B][O], batch-first in either layout
@@ -516,6 +539,16 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
             }
         }
 
+        /** {@link #slice} (gathering) of token ids, one per position. */
+        private static void sliceIds(int[] whole, int[] part, int batch, int first, int rows, int steps,
+                                     boolean batchFirst) {
+            int blocks = batchFirst ? 1 : steps;
+            int length = batchFirst ? rows * steps : rows;
+            for (int t = 0; t < blocks; t++) {
+                System.arraycopy(whole, batchFirst ? first * steps : t * batch + first, part, t * length, length);
+            }
+        }
+
         /** Copies rows {@code [first, first+rows)} of every entry of {@code whole} to ({@code in}) or from {@code part}. */
         private static void copyState(LstmNetwork net, LstmState whole, LstmState part, int first, int rows,
                                       boolean in) {
@@ -542,6 +575,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         final float[] output;
         private LstmState state;
         private int[] lengths = new int[0];
+        private int[] tokens = new int[0];
 
         Part(LstmWorkspace workspace, LstmState state, float[] input, float[] output) {
             this.workspace = workspace;
@@ -556,6 +590,14 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
                 state = net.newState(rows);
             }
             return state;
+        }
+
+        /** Room for {@code count} token ids, grown only when a call needs more than the last. */
+        int[] tokens(int count) {
+            if (tokens.length < count) {
+                tokens = new int[count];
+            }
+            return tokens;
         }
 
         int[] lengths(int rows) {

@@ -11,8 +11,9 @@ public enum EmbeddingFolding {
     /**
      * Fold when it pays and costs little: fp32 storage, a first-layer gate product too large to
      * unroll (small products are unrolled literals, whose input part is cheap), and a folded table of
-     * at most {@link FoldedEmbedding#MAX_RATIO} times the floats it replaces (embedding and
-     * first-layer input weights) and at most {@link FoldedEmbedding#MAX_FLOATS} floats.
+     * at most {@link FoldedEmbedding#SMALL_FLOATS} floats or of at most {@link FoldedEmbedding#MAX_RATIO}
+     * times the floats it replaces (embedding and first-layer input weights), and never more than
+     * {@link FoldedEmbedding#MAX_FLOATS} floats.
      */
     AUTO,
     /** Fold every token network stored in fp32, whatever the sizes (layer 0's gate products are then looped). */

@@ -26,8 +26,14 @@ import java.util.List;
  * @param rows   G, the gate rows of a layer-0 direction
  */
 public record FoldedEmbedding(List<String> fields, int rows) {
-    /** AUTO folds only while the table has at most this many times the floats it replaces. */
-    public static final int MAX_RATIO = 4;
+    /**
+     * AUTO folds a table of more than {@link #SMALL_FLOATS} floats only while it has at most this many times the
+     * floats it replaces (the embedding and layer 0's input weights): the class's constants, and the time its
+     * static initializer spends decoding them, grow by at most that much.
+     */
+    public static final int MAX_RATIO = 2;
+    /** AUTO always folds a table of at most this many floats (256 KiB as fp32), whatever it replaces. */
+    public static final long SMALL_FLOATS = 1L << 16;
     /** AUTO never folds a table of more floats than this (4 MiB as fp32: a class constant like any weight). */
     public static final long MAX_FLOATS = 1L << 20;
 
@@ -54,7 +60,7 @@ public record FoldedEmbedding(List<String> fields, int rows) {
         long directions = model.directionCount();
         long folded = directions * vocabulary * gateRows;
         long replaced = vocabulary * e + directions * gateRows * e;
-        return !unrolled && folded <= MAX_FLOATS && folded <= MAX_RATIO * replaced;
+        return !unrolled && folded <= MAX_FLOATS && (folded <= SMALL_FLOATS || folded <= MAX_RATIO * replaced);
     }
 
     /** Direction {@code cell}'s table, {@code [V][G]} flat, rows in the z order of {@code slots}. */
