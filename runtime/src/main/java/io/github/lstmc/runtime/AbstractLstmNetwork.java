@@ -326,25 +326,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
             }
         }
         int[] fixed = fixed();
-        return fixed == null ? lengths : checkFixed(fixed, batch, sequenceLength, lengths);
-    }
-
-    private static int[] checkFixed(int[] fixed, int batch, int sequenceLength, int[] lengths) {
-        if (batch != fixed.length) {
-            throw new IllegalArgumentException("batch must be " + fixed.length + ": the network was compiled with"
-                    + " constant sequence lengths for " + fixed.length + " rows, got " + batch);
-        }
-        for (int b = 0; b < batch; b++) {
-            if (fixed[b] > sequenceLength) {
-                throw new IllegalArgumentException("sequenceLength " + sequenceLength + " is shorter than the constant"
-                        + " length " + fixed[b] + " of row " + b + " compiled into the network");
-            }
-            if (lengths != null && lengths[b] != fixed[b]) {
-                throw new IllegalArgumentException("lengths[" + b + "] is " + lengths[b] + " but the network was"
-                        + " compiled with the constant length " + fixed[b] + " for row " + b + " (pass null)");
-            }
-        }
-        return fixed;
+        return fixed == null ? lengths : FixedLengths.check(fixed, batch, sequenceLength, lengths);
     }
 
     @Override

@@ -63,6 +63,23 @@ public record FoldedEmbedding(List<String> fields, int rows) {
         return !unrolled && folded <= MAX_FLOATS && (folded <= SMALL_FLOATS || folded <= MAX_RATIO * replaced);
     }
 
+    /**
+     * The folded tables of layer 0's directions, each added to {@code weights} as a {@code [V][G]} field
+     * {@code FOLDED_L0_<DIRECTION>} ({@link #table}); {@code slots} are the gate blocks in z order.
+     */
+    static FoldedEmbedding plan(Model model, List<Gate> slots, WeightStorage storage, List<WeightField> weights) {
+        io.github.lstmc.compiler.model.Layer first = model.layers().get(0);
+        List<String> fields = new java.util.ArrayList<>();
+        for (DirectionCell cell : first.directions()) {
+            String name = "FOLDED_L0_" + cell.direction().name();
+            float[] table = table(model.embedding().table(), cell, slots, first.hiddenSize());
+            weights.add(WeightField.rows(name, model.vocabularySize(), table.length / model.vocabularySize(), table,
+                    storage, FloatPacking.ScaleMap.PER_ROW));
+            fields.add(name);
+        }
+        return new FoldedEmbedding(fields, slots.size() * first.hiddenSize());
+    }
+
     /** Direction {@code cell}'s table, {@code [V][G]} flat, rows in the z order of {@code slots}. */
     static float[] table(Matrix embedding, DirectionCell cell, List<Gate> slots, int hidden) {
         int vocabulary = embedding.rows();

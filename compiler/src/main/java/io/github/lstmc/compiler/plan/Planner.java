@@ -214,7 +214,8 @@ public final class Planner {
             workspace.add(new WorkspaceBuffer("head scratch b", scratch, 0));
             head = head(model.head(), a, a + 1);
         }
-        FoldedEmbedding folded = fold ? foldedEmbedding(model) : null;
+        FoldedEmbedding folded = fold ? FoldedEmbedding.plan(model, slots(model.layers().get(0)), options.weights(),
+                weights) : null;
         List<String> initialHidden = new ArrayList<>();
         List<String> initialCell = new ArrayList<>();
         if (model.initialState() != null) {
@@ -228,20 +229,6 @@ public final class Planner {
                 width, model.reduction(), reducedBuffer, lastLayer * model.directionCount(), model.directionCount(),
                 model.layers().get(lastLayer).stateSize(), model.lengthsMaskRecurrence(), head, initialHidden,
                 initialCell, model.fixedLengths(), folded);
-    }
-
-    /** The folded tables of layer 0's directions as {@code [V][G]} fields (computed by {@link FoldedEmbedding#table}). */
-    private FoldedEmbedding foldedEmbedding(Model model) {
-        Layer first = model.layers().get(0);
-        List<String> fields = new ArrayList<>();
-        for (DirectionCell cell : first.directions()) {
-            String name = "FOLDED_L0_" + cell.direction().name();
-            float[] table = FoldedEmbedding.table(model.embedding().table(), cell, slots(first), first.hiddenSize());
-            weights.add(WeightField.rows(name, model.vocabularySize(), table.length / model.vocabularySize(), table,
-                    options.weights(), FloatPacking.ScaleMap.PER_ROW));
-            fields.add(name);
-        }
-        return new FoldedEmbedding(fields, slots(first).size() * first.hiddenSize());
     }
 
     /** Positions per pass of the looped input pre-pass: the options' tile, at least 1 (a folded layer 0 needs one). */

@@ -1,8 +1,5 @@
 package io.github.lstmc.benchmarks;
 
-import io.github.lstmc.compiler.Backend;
-import io.github.lstmc.compiler.CompileOptions;
-import io.github.lstmc.compiler.Lstmc;
 import io.github.lstmc.compiler.model.CellActivations;
 import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.model.DirectionCell;
@@ -12,11 +9,7 @@ import io.github.lstmc.compiler.model.Matrix;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.model.TimeReduction;
 import io.github.lstmc.compiler.plan.EmbeddingFolding;
-import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.runtime.Layout;
-import io.github.lstmc.runtime.LstmNetwork;
-import io.github.lstmc.runtime.LstmState;
-import io.github.lstmc.runtime.LstmWorkspace;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -56,42 +49,22 @@ public class EmbeddingFoldingBenchmark {
     @Param({"60x16x32x20", "60x32x64x20", "60x64x128x20", "100x128x256x20"})
     public String shape;
 
-    private LstmNetwork network;
-    private LstmState state;
-    private LstmWorkspace workspace;
-    private int[] tokens;
-    private float[] output;
-    private int steps;
+    private TokenForward run;
 
     @Setup(Level.Trial)
     public void setUp() {
         String[] p = shape.split("x");
-        int vocabulary = Integer.parseInt(p[0]);
-        steps = Integer.parseInt(p[3]);
-        Model model = model(vocabulary, Integer.parseInt(p[1]), Integer.parseInt(p[2]));
-        network = compile(model, fold.equals("on") ? EmbeddingFolding.ON : EmbeddingFolding.OFF);
-        Random rnd = new Random(BenchmarkModels.SEED);
-        tokens = new int[steps];
-        for (int t = 0; t < steps; t++) {
-            tokens[t] = rnd.nextInt(vocabulary);
-        }
-        state = network.newState(1);
-        workspace = network.newWorkspace(1, steps);
-        output = new float[steps * network.outputSize()];
-        float[] other = new float[output.length];
-        LstmNetwork reference = compile(model, fold.equals("on") ? EmbeddingFolding.OFF : EmbeddingFolding.ON);
-        reference.forwardTokens(tokens, 1, steps, null, reference.newState(1), reference.newWorkspace(1, steps), other);
-        forward();
+        int steps = Integer.parseInt(p[3]);
+        Model model = model(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2]));
+        boolean on = fold.equals("on");
+        run = new TokenForward(model, on ? EmbeddingFolding.ON : EmbeddingFolding.OFF, steps);
+        float[] other = new TokenForward(model, on ? EmbeddingFolding.OFF : EmbeddingFolding.ON, steps).forward();
+        float[] output = run.forward();
         for (int i = 0; i < output.length; i++) {
             if (Math.abs(output[i] - other[i]) > 1e-4f) {
                 throw new IllegalStateException("folded and unfolded differ at " + i + ": " + output[i] + " vs " + other[i]);
             }
         }
-    }
-
-    private static LstmNetwork compile(Model model, EmbeddingFolding folding) {
-        return Lstmc.compiler().instantiate(model, CompileOptions.of("lstmc.bench", "Folding" + folding)
-                .withBackend(Backend.BYTECODE), PlanOptions.DEFAULT.withFolding(folding));
     }
 
     /** Seeded weights as PyTorch initialises them (uniform in ±1/sqrt(H)), a unit-Gaussian embedding. */
@@ -123,8 +96,6 @@ public class EmbeddingFoldingBenchmark {
 
     @Benchmark
     public float[] forward() {
-        state.reset();
-        network.forwardTokens(tokens, 1, steps, null, state, workspace, output);
-        return output;
+        return run.forward();
     }
 }
