@@ -6,9 +6,25 @@ package io.github.lstmc.runtime;
  * {@link #forwardChecked} and {@link #stepChecked}, which may assume every size was checked.
  */
 public abstract class AbstractLstmNetwork implements LstmNetwork {
-    private static final int[] NO_FIXED_LENGTHS = new int[0];
-    /** A copy of {@link #fixedLengths()} (or NO_FIXED_LENGTHS) once read; volatile publishes its contents. */
-    private volatile int[] fixed;
+    /** A copy of the constant lengths, or null: final, so every thread sees its contents. */
+    private final int[] fixed;
+
+    /** A network whose constant lengths, if any, {@link #fixedLengths()} gives. */
+    protected AbstractLstmNetwork() {
+        this.fixed = copy(fixedLengths());
+    }
+
+    /**
+     * A network with the given constant lengths (null: none), for a network whose lengths are not
+     * literals ({@link #fixedLengths()} would have to read an instance field before it is set).
+     */
+    protected AbstractLstmNetwork(int[] fixedLengths) {
+        this.fixed = copy(fixedLengths);
+    }
+
+    private static int[] copy(int[] lengths) {
+        return lengths == null || lengths.length == 0 ? null : lengths.clone();
+    }
 
     @Override
     public LstmState newState(int batch) {
@@ -77,21 +93,16 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
      * Null, or the per-row sequence lengths compiled into the network ({@code [B]}, a graph's
      * constant {@code sequence_lens}): every call then has exactly {@code B} rows, takes these lengths
      * when its {@code lengths} argument is null and refuses lengths that differ, and {@code step} is
-     * refused. Read once, on the first call, and copied.
+     * refused. Called once, by the no-argument constructor, before any subclass field is set: an
+     * override returns a new array of constants.
      */
     protected int[] fixedLengths() {
         return null;
     }
 
-    /** {@link #fixedLengths()} as read on the first call, or null. */
-    private int[] fixed() {
-        int[] f = fixed;
-        if (f == null) {
-            int[] given = fixedLengths();
-            f = given == null || given.length == 0 ? NO_FIXED_LENGTHS : given.clone();
-            fixed = f;
-        }
-        return f == NO_FIXED_LENGTHS ? null : f;
+    /** The constant lengths this network was made with (a copy held for its lifetime), or null. */
+    final int[] fixed() {
+        return fixed;
     }
 
     @Override
@@ -325,7 +336,6 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
                 }
             }
         }
-        int[] fixed = fixed();
         return fixed == null ? lengths : FixedLengths.check(fixed, batch, sequenceLength, lengths);
     }
 
@@ -345,7 +355,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
     }
 
     private void checkStep(LstmState state, LstmWorkspace workspace, float[] output) {
-        if (fixed() != null) {
+        if (fixed != null) {
             throw new UnsupportedOperationException("step cannot honour the constant sequence lengths compiled into"
                     + " this network: use forward");
         }

@@ -81,6 +81,9 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
 
     private ParallelLstm(LstmNetwork network, int parallelism, long minimumPartWork, Executor executor,
                          ExecutorService owned) {
+        // the wrapped network's constant lengths: its calls are checked here, and run unsplit (a part's
+        // rows would not be the rows the lengths were compiled for)
+        super(network instanceof AbstractLstmNetwork ? ((AbstractLstmNetwork) network).fixed() : null);
         if (network == null) {
             throw new IllegalArgumentException("network must not be null");
         }
@@ -95,7 +98,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         this.minimumPartWork = minimumPartWork;
         this.executor = parallelism == 1 ? null : executor;
         this.owned = owned;
-        this.unsplit = fixedLengths() != null;
+        this.unsplit = fixed() != null;
         long work = 0;
         int in = network.inputSize();
         for (int layer = 0; layer < network.layerCount(); layer++) {
@@ -252,15 +255,6 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
     @Override
     protected float[][] embeddingTable() {
         return network instanceof AbstractLstmNetwork ? ((AbstractLstmNetwork) network).embeddingTable() : null;
-    }
-
-    /**
-     * The wrapped network's constant lengths: its calls are checked here, and run unsplit (a part's
-     * rows would not be the rows the lengths were compiled for).
-     */
-    @Override
-    protected int[] fixedLengths() {
-        return network instanceof AbstractLstmNetwork ? ((AbstractLstmNetwork) network).fixedLengths() : null;
     }
 
     @Override

@@ -76,6 +76,8 @@ public final class Interpreter extends AbstractLstmNetwork {
 
     /** @param model the network to run; the interpreter reads its weights on every step */
     public Interpreter(Model model) {
+        // the model's constant lengths, which the runtime's checks then substitute for null lengths
+        super(fixedLengths(model));
         if (model == null) {
             throw new IllegalArgumentException("model must not be null");
         }
@@ -83,6 +85,11 @@ public final class Interpreter extends AbstractLstmNetwork {
         this.layers = model.layers();
         this.directions = model.directionCount();
         this.embedding = model.embedding() == null ? null : rows(model.embedding().table());
+    }
+
+    private static int[] fixedLengths(Model model) {
+        return model == null || model.fixedLengths() == null ? null
+                : model.fixedLengths().stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static float[][] rows(io.github.lstmc.compiler.model.Matrix table) {
@@ -151,12 +158,6 @@ public final class Interpreter extends AbstractLstmNetwork {
     @Override
     protected float[][] embeddingTable() {
         return embedding;
-    }
-
-    /** The model's constant lengths, which the runtime's checks then substitute for null lengths. */
-    @Override
-    protected int[] fixedLengths() {
-        return model.fixedLengths() == null ? null : model.fixedLengths().stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** Zeros, or the model's constant initial state in every row. */
