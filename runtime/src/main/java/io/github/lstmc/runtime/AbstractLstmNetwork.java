@@ -342,7 +342,26 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
                 }
             }
         }
-        return fixed == null ? lengths : FixedLengths.check(fixed, batch, sequenceLength, lengths);
+        return fixed == null ? lengths : checkFixed(fixed, batch, sequenceLength, lengths);
+    }
+
+    /** Returns the constant lengths after checking that the call has their rows, enough steps, and null or equal lengths. */
+    private static int[] checkFixed(int[] fixed, int batch, int sequenceLength, int[] lengths) {
+        if (batch != fixed.length) {
+            throw new IllegalArgumentException("batch must be " + fixed.length + ": the network was compiled with"
+                    + " constant sequence lengths for " + fixed.length + " rows, got " + batch);
+        }
+        for (int b = 0; b < batch; b++) {
+            if (fixed[b] > sequenceLength) {
+                throw new IllegalArgumentException("sequenceLength " + sequenceLength + " is shorter than the constant"
+                        + " length " + fixed[b] + " of row " + b + " compiled into the network");
+            }
+            if (lengths != null && lengths[b] != fixed[b]) {
+                throw new IllegalArgumentException("lengths[" + b + "] is " + lengths[b] + " but the network was"
+                        + " compiled with the constant length " + fixed[b] + " for row " + b + " (pass null)");
+            }
+        }
+        return fixed;
     }
 
     @Override
