@@ -567,6 +567,11 @@ class ParallelLstmTest {
         }
 
         @Override
+        public String modelDigest() {
+            return net.modelDigest();
+        }
+
+        @Override
         public Layout layout() {
             return net.layout();
         }
