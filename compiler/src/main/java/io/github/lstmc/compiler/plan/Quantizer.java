@@ -59,7 +59,7 @@ public final class Quantizer {
                     : stage);
         }
         return new Model(model.name(), embedding, model.inputAffine(), layers, model.layout(), model.reduction(),
-                head, model.lengthsMaskRecurrence(), model.scalarOutput());
+                head, model.lengthsMaskRecurrence(), model.scalarOutput(), model.initialState());
     }
 
     /** The matrices (same row count) rounded; for int8, row r of all of them shares one scale. */
