@@ -11,7 +11,7 @@ package io.github.lstmc.runtime;
  * character {@code c} carries the 7 bits {@code c ^ K}, most significant first (the encoder picks
  * the {@code K} that makes {@code U+0000} rarest). The bits, most significant first in each field:
  * <pre>
- *   format 2             0 = fp32, 1 = fp16, 2 = int8
+ *   format 2             0 = fp32, 1 = fp16, 2 = int8, 3 = fp32 in four characters a value
  *   fp32 / fp16:  k 3, base 8 (fp32) or 5 (fp16), then per value:
  *       sign 1, code k   code &lt; 2^k - 2: exponent field base - code, then the mantissa (23 or 10 bits)
  *                        code = 2^k - 2: a signed zero
@@ -20,7 +20,14 @@ package io.github.lstmc.runtime;
  *   int8:  rowStep 32, columnPeriod 32, scaleCount 32, scaleCount raw fp32 scales, width b 4 (1..8),
  *       per value q: b bits two's complement; q = -2^(b-1) with b &lt; 8 escapes to 8 raw bits.
  *       Element (r, c) of a rows x cols matrix is q * scale[r * rowStep + c % columnPeriod] (fp32).
+ *   fp32 in four characters:  base 8, escapeCount 32, escapeCount raw fp32 bit patterns, zero bits to
+ *       the end of the character; then per value four characters, 28 bits: sign 1, code 4, mantissa 23
+ *                        code &lt; 14: exponent field base - code
+ *                        code = 14: a signed zero;  code = 15: the next escaped bit pattern
  * </pre>
+ * The last format decodes with a few operations a value and no bit buffer, which matters because a
+ * class initializer runs it once, largely before the JIT has compiled it: the compiler uses it for
+ * fp32 unless many values fall outside its 14 binades.
  * fp16 values widen exactly to fp32. Values are row-major.
  */
 public final class PackedFloats {
@@ -77,12 +84,12 @@ public final class PackedFloats {
 
     private void decode(float[][] values) {
         int format = read(2);
-        if (format == 2) {
+        if (format == 3) {
+            fixed(values);
+        } else if (format == 2) {
             int8(values);
-        } else if (format < 2) {
-            floats(values, format == 0);
         } else {
-            throw bad();
+            floats(values, format == 0);
         }
         // only the last character's padding bits may remain, and no further characters
         if (count >= 7 || position < length || next()) {
@@ -90,15 +97,40 @@ public final class PackedFloats {
         }
     }
 
+    /** Values per {@link #block} call: few enough that the JIT compiles it after a few thousand values. */
+    private static final int BLOCK = 32;
+
+    /** The fp32/fp16 stream's parameters (set by {@link #floats}, read by {@link #block}). */
+    private boolean single;
+    private int k;
+    private int base;
+    private int mantissaBits;
+
     /**
-     * IEEE floats with a coded exponent; fp16 widened exactly. Bits are read inline, with no call
-     * per value: class initializers run this once, largely in the bytecode interpreter before the
-     * JIT has compiled it, so every bytecode per value counts for cold start.
+     * IEEE floats with a coded exponent; fp16 widened exactly. Class initializers run this once,
+     * before the JIT has compiled anything: a loop over a whole matrix would run in the bytecode
+     * interpreter until an on-stack replacement after tens of thousands of values, so the values
+     * are decoded by a small method, {@link #block}, which the JIT compiles after about a hundred
+     * calls and then runs compiled.
      */
     private void floats(float[][] values, boolean single) {
-        int mantissaBits = single ? 23 : 10;
-        int k = read(3);
-        int base = read(single ? 8 : 5);
+        this.single = single;
+        mantissaBits = single ? 23 : 10;
+        k = read(3);
+        base = read(single ? 8 : 5);
+        for (float[] row : values) {
+            for (int c = 0; c < row.length; c += BLOCK) {
+                block(row, c, Math.min(row.length, c + BLOCK));
+            }
+        }
+    }
+
+    /** Decodes {@code row[from..to)}; bits are read inline, the state kept in locals. */
+    private void block(float[] row, int from, int to) {
+        int k = this.k;
+        int mantissaBits = this.mantissaBits;
+        boolean single = this.single;
+        int base = this.base;
         int zero = (1 << k) - 2;
         int raw = (1 << k) - 1;
         int restBits = single ? 31 : 15;
@@ -107,41 +139,123 @@ public final class PackedFloats {
         int position = this.position;
         long buffer = this.buffer;
         int count = this.count;
-        for (float[] row : values) {
-            for (int c = 0; c < row.length; c++) {
-                // at most 1 + 7 + 31 bits per value: top the buffer up to at least 39 bits
-                while (count < 39) {
-                    if (position == length) {
-                        if (!next()) {
-                            break;
-                        }
-                        position = 0;
+        for (int c = from; c < to; c++) {
+            // at most 1 + 7 + 31 bits per value: top the buffer up to at least 39 bits
+            while (count < 39) {
+                if (position == length) {
+                    if (!next()) {
+                        break;
                     }
-                    buffer = buffer << 7 | (chars[position++] ^ key) & 0x7f;
-                    count += 7;
+                    position = 0;
                 }
-                count -= 1 + k;
-                int head = (int) (buffer >>> count) & ((2 << k) - 1);
-                int code = head & raw;
-                int rest;
-                if (k == 0 || code == raw) {
-                    count -= restBits;
-                    rest = (int) (buffer >>> count) & ((1 << restBits) - 1);
-                } else if (code == zero) {
-                    rest = 0;
-                } else {
-                    count -= mantissaBits;
-                    rest = base - code << mantissaBits | (int) (buffer >>> count) & mantissaMask;
-                }
-                if (count < 0 || rest < 0) { // ran out of characters, or an exponent below zero
-                    throw bad();
-                }
-                row[c] = single ? Float.intBitsToFloat(head >>> k << 31 | rest) : half(head >>> k << 15 | rest);
+                buffer = buffer << 7 | (chars[position++] ^ key) & 0x7f;
+                count += 7;
             }
+            count -= 1 + k;
+            int head = (int) (buffer >>> count) & ((2 << k) - 1);
+            int code = head & raw;
+            int rest;
+            if (k == 0 || code == raw) {
+                count -= restBits;
+                rest = (int) (buffer >>> count) & ((1 << restBits) - 1);
+            } else if (code == zero) {
+                rest = 0;
+            } else {
+                count -= mantissaBits;
+                rest = base - code << mantissaBits | (int) (buffer >>> count) & mantissaMask;
+            }
+            if (count < 0 || rest < 0) { // ran out of characters, or an exponent below zero
+                throw bad();
+            }
+            row[c] = single ? Float.intBitsToFloat(head >>> k << 31 | rest) : half(head >>> k << 15 | rest);
         }
         this.position = position;
         this.buffer = buffer;
         this.count = count;
+    }
+
+    /** The escaped bit patterns of the four-character fp32 format and the next one's index. */
+    private int[] escapes;
+    private int escape;
+
+    /** fp32 in four characters a value (format 3), decoded {@link #BLOCK} values a call as {@link #floats} is. */
+    private void fixed(float[][] values) {
+        base = read(8);
+        int escapeCount = read(32);
+        if (escapeCount < 0 || escapeCount > (long) values.length * (values.length == 0 ? 0 : values[0].length)) {
+            throw bad();
+        }
+        escapes = new int[escapeCount];
+        for (int e = 0; e < escapeCount; e++) {
+            escapes[e] = read(32);
+        }
+        count = 0; // the rest of the current character pads the header
+        for (float[] row : values) {
+            for (int c = 0; c < row.length; c += BLOCK) {
+                fixedBlock(row, c, Math.min(row.length, c + BLOCK));
+            }
+        }
+        if (escape != escapeCount) {
+            throw bad();
+        }
+    }
+
+    private void fixedBlock(float[] row, int from, int to) {
+        char[] chars = this.chars;
+        int position = this.position;
+        int base = this.base;
+        int key4 = key * 0x204081; // the key in each of the four 7-bit fields
+        for (int c = from; c < to; c++) {
+            int v;
+            if (position + 4 <= length) {
+                int c0 = chars[position];
+                int c1 = chars[position + 1];
+                int c2 = chars[position + 2];
+                int c3 = chars[position + 3];
+                position += 4;
+                if ((c0 | c1 | c2 | c3) > 0x7f) {
+                    throw bad();
+                }
+                v = (c0 << 21 | c1 << 14 | c2 << 7 | c3) ^ key4;
+            } else { // a value across two chunks
+                this.position = position;
+                v = straddling();
+                position = this.position;
+            }
+            int code = v >>> 23 & 15;
+            int bits;
+            if (code < 14) {
+                int exponent = base - code;
+                if (exponent < 0) {
+                    throw bad();
+                }
+                bits = v >>> 27 << 31 | exponent << 23 | v & 0x7fffff;
+            } else if (code == 14) {
+                bits = v >>> 27 << 31;
+            } else if (escape < escapes.length) {
+                bits = escapes[escape++];
+            } else {
+                throw bad();
+            }
+            row[c] = Float.intBitsToFloat(bits);
+        }
+        this.position = position;
+    }
+
+    /** The next four characters' 28 bits, across chunks. */
+    private int straddling() {
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            if (position == length && !next()) {
+                throw bad();
+            }
+            int ch = chars[position++];
+            if (ch > 0x7f) {
+                throw bad();
+            }
+            v = v << 7 | (ch ^ key);
+        }
+        return v;
     }
 
     /** Symmetric int8 codes with fp32 scales. */
