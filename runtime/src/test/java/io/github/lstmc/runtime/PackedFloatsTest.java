@@ -64,9 +64,7 @@ class PackedFloatsTest {
     void fp32InFourCharacters() {
         // format 3, base 127 (2^0), one escape (10f), padding to a new character; then 28 bits a value:
         // 1.5 (code 0), -0.25 (code 2), -0 (code 14), the escape (code 15), 0.75 (code 1)
-        String header = "11 " + bits(127, 8) + bits(1, 32) + bits(0x41200000, 32);
-        String padded = header.replace(" ", "") + "0".repeat((7 - header.replace(" ", "").length() % 7) % 7);
-        String s = stream(0x2a, padded
+        String s = stream(0x2a, "11 " + bits(127, 8) + bits(1, 32) + bits(0x41200000, 32) + "000" // 74 bits, padded
                 + "0" + bits(0, 4) + bits(0x400000, 23)
                 + "1" + bits(2, 4) + bits(0, 23)
                 + "1" + bits(14, 4) + bits(0, 23)
