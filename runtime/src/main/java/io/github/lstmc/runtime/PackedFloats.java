@@ -97,40 +97,15 @@ public final class PackedFloats {
         }
     }
 
-    /** Values per {@link #block} call: few enough that the JIT compiles it after a few thousand values. */
-    private static final int BLOCK = 32;
-
-    /** The fp32/fp16 stream's parameters (set by {@link #floats}, read by {@link #block}). */
-    private boolean single;
-    private int k;
-    private int base;
-    private int mantissaBits;
-
     /**
-     * IEEE floats with a coded exponent; fp16 widened exactly. Class initializers run this once,
-     * before the JIT has compiled anything: a loop over a whole matrix would run in the bytecode
-     * interpreter until an on-stack replacement after tens of thousands of values, so the values
-     * are decoded by a small method, {@link #block}, which the JIT compiles after about a hundred
-     * calls and then runs compiled.
+     * IEEE floats with a coded exponent; fp16 widened exactly. Bits are read inline, with no call
+     * per value: class initializers run this once, largely in the bytecode interpreter before the
+     * JIT has compiled it, so every bytecode per value counts for cold start.
      */
     private void floats(float[][] values, boolean single) {
-        this.single = single;
-        mantissaBits = single ? 23 : 10;
-        k = read(3);
-        base = read(single ? 8 : 5);
-        for (float[] row : values) {
-            for (int c = 0; c < row.length; c += BLOCK) {
-                block(row, c, Math.min(row.length, c + BLOCK));
-            }
-        }
-    }
-
-    /** Decodes {@code row[from..to)}; bits are read inline, the state kept in locals. */
-    private void block(float[] row, int from, int to) {
-        int k = this.k;
-        int mantissaBits = this.mantissaBits;
-        boolean single = this.single;
-        int base = this.base;
+        int mantissaBits = single ? 23 : 10;
+        int k = read(3);
+        int base = read(single ? 8 : 5);
         int zero = (1 << k) - 2;
         int raw = (1 << k) - 1;
         int restBits = single ? 31 : 15;
@@ -139,46 +114,49 @@ public final class PackedFloats {
         int position = this.position;
         long buffer = this.buffer;
         int count = this.count;
-        for (int c = from; c < to; c++) {
-            // at most 1 + 7 + 31 bits per value: top the buffer up to at least 39 bits
-            while (count < 39) {
-                if (position == length) {
-                    if (!next()) {
-                        break;
+        for (float[] row : values) {
+            for (int c = 0; c < row.length; c++) {
+                // at most 1 + 7 + 31 bits per value: top the buffer up to at least 39 bits
+                while (count < 39) {
+                    if (position == length) {
+                        if (!next()) {
+                            break;
+                        }
+                        position = 0;
                     }
-                    position = 0;
+                    buffer = buffer << 7 | (chars[position++] ^ key) & 0x7f;
+                    count += 7;
                 }
-                buffer = buffer << 7 | (chars[position++] ^ key) & 0x7f;
-                count += 7;
+                count -= 1 + k;
+                int head = (int) (buffer >>> count) & ((2 << k) - 1);
+                int code = head & raw;
+                int rest;
+                if (k == 0 || code == raw) {
+                    count -= restBits;
+                    rest = (int) (buffer >>> count) & ((1 << restBits) - 1);
+                } else if (code == zero) {
+                    rest = 0;
+                } else {
+                    count -= mantissaBits;
+                    rest = base - code << mantissaBits | (int) (buffer >>> count) & mantissaMask;
+                }
+                if (count < 0 || rest < 0) { // ran out of characters, or an exponent below zero
+                    throw bad();
+                }
+                row[c] = single ? Float.intBitsToFloat(head >>> k << 31 | rest) : half(head >>> k << 15 | rest);
             }
-            count -= 1 + k;
-            int head = (int) (buffer >>> count) & ((2 << k) - 1);
-            int code = head & raw;
-            int rest;
-            if (k == 0 || code == raw) {
-                count -= restBits;
-                rest = (int) (buffer >>> count) & ((1 << restBits) - 1);
-            } else if (code == zero) {
-                rest = 0;
-            } else {
-                count -= mantissaBits;
-                rest = base - code << mantissaBits | (int) (buffer >>> count) & mantissaMask;
-            }
-            if (count < 0 || rest < 0) { // ran out of characters, or an exponent below zero
-                throw bad();
-            }
-            row[c] = single ? Float.intBitsToFloat(head >>> k << 31 | rest) : half(head >>> k << 15 | rest);
         }
         this.position = position;
         this.buffer = buffer;
         this.count = count;
     }
 
-    /** The escaped bit patterns of the four-character fp32 format and the next one's index. */
+    /** The four-character fp32 format's base exponent, escaped bit patterns and the next one's index. */
+    private int base;
     private int[] escapes;
     private int escape;
 
-    /** fp32 in four characters a value (format 3), decoded {@link #BLOCK} values a call as {@link #floats} is. */
+    /** fp32 in four characters a value (format 3): a few operations a value, no bit buffer, a call a row. */
     private void fixed(float[][] values) {
         base = read(8);
         int escapeCount = read(32);
@@ -191,21 +169,19 @@ public final class PackedFloats {
         }
         count = 0; // the rest of the current character pads the header
         for (float[] row : values) {
-            for (int c = 0; c < row.length; c += BLOCK) {
-                fixedBlock(row, c, Math.min(row.length, c + BLOCK));
-            }
+            fixedRow(row);
         }
         if (escape != escapeCount) {
             throw bad();
         }
     }
 
-    private void fixedBlock(float[] row, int from, int to) {
+    private void fixedRow(float[] row) {
         char[] chars = this.chars;
         int position = this.position;
         int base = this.base;
         int key4 = key * 0x204081; // the key in each of the four 7-bit fields
-        for (int c = from; c < to; c++) {
+        for (int c = 0; c < row.length; c++) {
             int v;
             if (position + 4 <= length) {
                 int c0 = chars[position];
