@@ -17,7 +17,13 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
             stateSizes[k] = stateSize(layer);
             cellSizes[k] = hiddenSize(layer);
         }
-        return new LstmState(batch, stateSizes, cellSizes);
+        return new LstmState(batch, stateSizes, cellSizes, this);
+    }
+
+    /** Empty: generated classes and the interpreter override this with their model's digest. */
+    @Override
+    public String modelDigest() {
+        return "";
     }
 
     @Override

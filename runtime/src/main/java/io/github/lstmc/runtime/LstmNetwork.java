@@ -74,8 +74,22 @@ public interface LstmNetwork {
      */
     boolean isStreamable();
 
-    /** A zero state for {@code batch} rows, the shape this network's forward and step expect. */
+    /**
+     * A state for {@code batch} rows, the shape this network's forward and step expect, holding the
+     * model's initial state (zeros, or a constant the model defines) in every row. It can be written to
+     * and read from bytes, and {@link LstmState#reset() reset} to that initial state.
+     */
     LstmState newState(int batch);
+
+    /**
+     * The model's identity: SHA-256 (64 lowercase hex digits) over a canonical encoding of its structure,
+     * weights (as the class stores them) and stages, computed by the compiler. Equal for the classes both
+     * back ends generate from one model and for the reference interpreter of that model, whatever the
+     * package, class name or back end; different for another model or another version of it. Serialized
+     * states carry its first 128 bits. Empty for a network not made by lstmc, whose states cannot be
+     * serialized.
+     */
+    String modelDigest();
 
     /** Scratch space for calls with up to {@code batch} rows and {@code maxSequenceLength} steps. */
     LstmWorkspace newWorkspace(int batch, int maxSequenceLength);

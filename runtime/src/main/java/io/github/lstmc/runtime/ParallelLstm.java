@@ -256,6 +256,11 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         return network.newState(batch);
     }
 
+    @Override
+    public String modelDigest() {
+        return network.modelDigest();
+    }
+
     /** A workspace holding the scratch of up to {@code min(batch, parallelism)} parts (see the class comment). */
     @Override
     public LstmWorkspace newWorkspace(int batch, int maxSequenceLength) {

@@ -45,6 +45,7 @@ final class InspectCommand implements Callable<Integer> {
         Model model = loaded.model();
         out.println("file: " + modelArguments.model);
         out.println(Toolchain.describeModel(model).stripTrailing());
+        out.println(Toolchain.describeState(model, weights).stripTrailing());
         List<String> uncompiled = loaded.uncompiledTensors();
         if (!uncompiled.isEmpty()) {
             out.println();

@@ -70,6 +70,24 @@ final class Toolchain {
         }
     }
 
+    /**
+     * What a stream (a key, a session) keeps between steps: one batch row of the state, its size as
+     * floats and as the bytes {@code LstmState.toBytes(row)} writes, and the digest those bytes carry.
+     */
+    static String describeState(Model model, io.github.lstmc.compiler.WeightStorage weights) {
+        io.github.lstmc.runtime.LstmNetwork net = Lstmc.compiler().interpreter(Lstmc.compiler().withWeights(model,
+                weights));
+        io.github.lstmc.runtime.LstmState state = net.newState(1);
+        int floats = 0;
+        for (int k = 0; k < state.size(); k++) {
+            floats += state.hidden(k).length + state.cell(k).length;
+        }
+        return "state per stream (one batch row): " + floats + " floats, " + state.toBytes().length
+                + " bytes serialized (LstmState.toBytes(row), header included)\n"
+                + "model digest (" + weights.name().toLowerCase(java.util.Locale.ROOT) + " weights): "
+                + net.modelDigest() + " (serialized states carry its first 128 bits)\n";
+    }
+
     /** Class size and output difference from fp32 per weight storage. */
     static String describeStorage(Model model) {
         return Lstmc.compiler().describeStorage(model);

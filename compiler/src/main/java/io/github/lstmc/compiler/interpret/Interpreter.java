@@ -9,6 +9,7 @@ import io.github.lstmc.compiler.model.Layer;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.model.Peephole;
 import io.github.lstmc.compiler.model.TimeReduction;
+import io.github.lstmc.compiler.plan.ModelDescription;
 import io.github.lstmc.runtime.AbstractLstmNetwork;
 import io.github.lstmc.runtime.Layout;
 import io.github.lstmc.runtime.LstmState;
@@ -73,6 +74,7 @@ public final class Interpreter extends AbstractLstmNetwork {
     private final List<Layer> layers;
     private final int directions;
     private final float[][] embedding;
+    private final String digest;
 
     /** @param model the network to run; the interpreter reads its weights on every step */
     public Interpreter(Model model) {
@@ -83,6 +85,13 @@ public final class Interpreter extends AbstractLstmNetwork {
         this.layers = model.layers();
         this.directions = model.directionCount();
         this.embedding = model.embedding() == null ? null : rows(model.embedding().table());
+        this.digest = ModelDescription.digest(model);
+    }
+
+    /** The generated class's digest of the same model: states move between the two (see {@link LstmState}). */
+    @Override
+    public String modelDigest() {
+        return digest;
     }
 
     private static float[][] rows(io.github.lstmc.compiler.model.Matrix table) {

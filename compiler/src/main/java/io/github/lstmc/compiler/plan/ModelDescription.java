@@ -15,7 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** The header text of generated code: a summary (ASCII, no user text) and a digest of the model. */
-final class ModelDescription {
+public final class ModelDescription {
     private ModelDescription() {
     }
 
@@ -99,8 +99,13 @@ final class ModelDescription {
         return ((HeadLayer.Softmax) stage).log() ? "LogSoftmax" : "Softmax";
     }
 
-    /** SHA-256 (hex) over the layout, every layer's options, activations and weights (raw float bits). */
-    static String digest(Model model) {
+    /**
+     * SHA-256 (64 lowercase hex digits) over the layout, every layer's options, activations and weights
+     * (raw float bits), and the stages around the stack: what {@code LstmNetwork.modelDigest()} of a
+     * generated class (both back ends) and of the interpreter returns, and what a serialized
+     * {@code LstmState} carries the first 128 bits of. Never the model's name or the compile options.
+     */
+    public static String digest(Model model) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(model.layout().name().getBytes(StandardCharsets.US_ASCII));

@@ -114,6 +114,9 @@ class CompileAndInspectTest {
         Cli.Result r = Cli.run("inspect", model("basic", "basic.safetensors").toString()).assertOk();
         assertTrue(r.out().contains("144"), r.out());
         assertTrue(r.out().toLowerCase().contains("sigmoid"), r.out());
+        // one row of h and c, 4 floats each: 29 header bytes, 2 array widths, 8 floats
+        assertTrue(r.out().contains("state per stream (one batch row): 8 floats, 69 bytes serialized"), r.out());
+        assertTrue(r.out().matches("(?s).*model digest \\(fp32 weights\\): [0-9a-f]{64} .*"), r.out());
         // 2 directions, 3 layers: the count of each layer must show up
         Cli.Result bi = Cli.run("inspect", model("stacked3_bidirectional", "s3.safetensors").toString()).assertOk();
         assertTrue(bi.out().toLowerCase().contains("bidirectional") || bi.out().contains("2 directions"), bi.out());

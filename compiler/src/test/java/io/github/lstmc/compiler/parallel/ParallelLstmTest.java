@@ -558,6 +558,11 @@ class ParallelLstmTest {
         }
 
         @Override
+        public String modelDigest() {
+            return net.modelDigest();
+        }
+
+        @Override
         public Layout layout() {
             return net.layout();
         }

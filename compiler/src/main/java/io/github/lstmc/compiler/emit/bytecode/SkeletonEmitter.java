@@ -138,6 +138,12 @@ final class SkeletonEmitter {
         streamable.pushInt(plan.streamable() ? 1 : 0);
         streamable.insn(IRETURN);
         streamable.finish();
+
+        Code digest = cls.method(ACC_PUBLIC, "modelDigest", "()Ljava/lang/String;");
+        digest.line();
+        digest.mv().visitLdcInsn(plan.header().weightDigest());
+        digest.insn(ARETURN);
+        digest.finish();
         if (plan.stages() != null) {
             new StageEmitter(cls, plan).accessors();
         }

@@ -116,6 +116,8 @@ public final class JavaSourceEmitter {
         type.addMethod(perLayer("stateSize", plan, LayerPlan::stateSize));
         type.addMethod(constant("layout", LAYOUT, CodeBlock.of("$T.$L", LAYOUT, plan.layout().name())));
         type.addMethod(constant("isStreamable", TypeName.BOOLEAN, CodeBlock.of("$L", plan.streamable())));
+        type.addMethod(constant("modelDigest", ClassName.get(String.class),
+                CodeBlock.of("$S", plan.header().weightDigest())));
         if (plan.stages() != null) {
             type.addMethods(StageRenderer.accessors(plan.stages()));
         }
