@@ -47,20 +47,34 @@ public record StorageReport(WeightStorage storage, long classBytes, long packedB
         CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE, "Measured")
                 .withBackend(Backend.BYTECODE);
         long classBytes = BytecodeEmitter.emit(plan, options).files().get(0).content().length;
-        double max = 0;
-        double sum = 0;
-        long n = 0;
-        if (storage != WeightStorage.FP32) {
-            float[] reference = outputs(new Interpreter(model));
-            float[] got = outputs(new Interpreter(stored));
-            for (int i = 0; i < reference.length; i++) {
-                double d = Math.abs((double) got[i] - reference[i]);
+        Difference d = storage == WeightStorage.FP32 ? new Difference(0, 0, 0) : Difference.of(model, stored);
+        return new StorageReport(storage, classBytes, packed, model.parameterCount(), d.max(), d.mean());
+    }
+
+    /**
+     * How far {@code other}'s outputs are from {@code reference}'s on the seeded random input (both run
+     * by the interpreter, in double): absolute differences over every output element.
+     *
+     * @param max       the largest
+     * @param mean      their mean
+     * @param magnitude the largest absolute reference output (what the differences compare with)
+     */
+    public record Difference(double max, double mean, double magnitude) {
+        /** Measures {@code other} against {@code reference}; the models must have the same input and outputs. */
+        public static Difference of(Model reference, Model other) {
+            float[] expected = outputs(new Interpreter(reference));
+            float[] got = outputs(new Interpreter(other));
+            double max = 0;
+            double sum = 0;
+            double magnitude = 0;
+            for (int i = 0; i < expected.length; i++) {
+                double d = Math.abs((double) got[i] - expected[i]);
                 max = Math.max(max, d);
                 sum += d;
-                n++;
+                magnitude = Math.max(magnitude, Math.abs(expected[i]));
             }
+            return new Difference(max, expected.length == 0 ? 0 : sum / expected.length, magnitude);
         }
-        return new StorageReport(storage, classBytes, packed, model.parameterCount(), max, n == 0 ? 0 : sum / n);
     }
 
     /** Every output of {@code network} on the seeded random input, flattened. */
