@@ -9,7 +9,6 @@ import io.github.lstmc.compiler.plan.Planner;
 import io.github.lstmc.compiler.plan.Quantizer;
 import io.github.lstmc.compiler.plan.WeightField;
 import io.github.lstmc.runtime.LstmNetwork;
-import java.util.List;
 import java.util.Random;
 
 /**
@@ -28,8 +27,8 @@ import java.util.Random;
 public record StorageReport(WeightStorage storage, long classBytes, long packedBytes, long parameters,
                             double maxAbsDiff, double meanAbsDiff) {
 
-    /** Batch rows and steps of the seeded random input (a model with constant lengths: its batch, at least its longest). */
-    static final int BATCH = 2;
+    /** Batch rows and steps of the seeded random input. */
+    static final int BATCH = 2; // a model with constant lengths: their rows, and at least their longest length of steps
     static final int STEPS = 8;
 
     /** Class bytes per fp32 weight byte ({@code classBytes / (4 * parameters)}). */
@@ -48,23 +47,38 @@ public record StorageReport(WeightStorage storage, long classBytes, long packedB
         CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE, "Measured")
                 .withBackend(Backend.BYTECODE);
         long classBytes = BytecodeEmitter.emit(plan, options).files().get(0).content().length;
-        double max = 0;
-        double sum = 0;
-        long n = 0;
-        if (storage != WeightStorage.FP32) {
-            List<Integer> fixed = model.fixedLengths();
+        Difference d = storage == WeightStorage.FP32 ? new Difference(0, 0, 0) : Difference.of(model, stored);
+        return new StorageReport(storage, classBytes, packed, model.parameterCount(), d.max(), d.mean());
+    }
+
+    /**
+     * How far {@code other}'s outputs are from {@code reference}'s on the seeded random input (both run
+     * by the interpreter, in double): absolute differences over every output element.
+     *
+     * @param max       the largest
+     * @param mean      their mean
+     * @param magnitude the largest absolute reference output (what the differences compare with)
+     */
+    public record Difference(double max, double mean, double magnitude) {
+        /** Measures {@code other} against {@code reference}; the models must have the same input and outputs. */
+        public static Difference of(Model reference, Model other) {
+            java.util.List<Integer> fixed = reference.fixedLengths();
             int batch = fixed == null ? BATCH : fixed.size();
-            int steps = fixed == null ? STEPS : Math.max(STEPS, fixed.stream().mapToInt(Integer::intValue).max().orElse(0));
-            float[] reference = outputs(new Interpreter(model), batch, steps);
-            float[] got = outputs(new Interpreter(stored), batch, steps);
-            for (int i = 0; i < reference.length; i++) {
-                double d = Math.abs((double) got[i] - reference[i]);
+            int steps = fixed == null ? STEPS
+                    : Math.max(STEPS, fixed.stream().mapToInt(Integer::intValue).max().orElse(0));
+            float[] expected = outputs(new Interpreter(reference), batch, steps);
+            float[] got = outputs(new Interpreter(other), batch, steps);
+            double max = 0;
+            double sum = 0;
+            double magnitude = 0;
+            for (int i = 0; i < expected.length; i++) {
+                double d = Math.abs((double) got[i] - expected[i]);
                 max = Math.max(max, d);
                 sum += d;
-                n++;
+                magnitude = Math.max(magnitude, Math.abs(expected[i]));
             }
+            return new Difference(max, expected.length == 0 ? 0 : sum / expected.length, magnitude);
         }
-        return new StorageReport(storage, classBytes, packed, model.parameterCount(), max, n == 0 ? 0 : sum / n);
     }
 
     /** Every output of {@code network} on the seeded random input, flattened. */

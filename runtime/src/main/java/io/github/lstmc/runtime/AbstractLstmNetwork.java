@@ -34,7 +34,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         for (int k = 0; k < entries; k++) {
             int layer = k / directionCount();
             stateSizes[k] = stateSize(layer);
-            cellSizes[k] = hiddenSize(layer);
+            cellSizes[k] = cellSize(layer);
         }
         return new LstmState(batch, stateSizes, cellSizes, this);
     }
@@ -43,6 +43,12 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
     @Override
     public String modelDigest() {
         return "";
+    }
+
+    /** {@link #hiddenSize(int)}: an LSTM layer. Networks with GRU or RNN layers return 0 for those. */
+    @Override
+    public int cellSize(int layer) {
+        return hiddenSize(layer);
     }
 
     @Override
@@ -432,8 +438,8 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
             if (state.hidden(k) == null || state.hidden(k).length < (long) state.batch() * stateSize(layer)) {
                 checkLength("state.hidden(" + k + ")", state.hidden(k), (long) state.batch() * stateSize(layer));
             }
-            if (state.cell(k) == null || state.cell(k).length < (long) state.batch() * hiddenSize(layer)) {
-                checkLength("state.cell(" + k + ")", state.cell(k), (long) state.batch() * hiddenSize(layer));
+            if (state.cell(k) == null || state.cell(k).length < (long) state.batch() * cellSize(layer)) {
+                checkLength("state.cell(" + k + ")", state.cell(k), (long) state.batch() * cellSize(layer));
             }
         }
     }

@@ -1,9 +1,14 @@
 package io.github.lstmc.runtime;
 
 /**
- * A trained LSTM network with fixed dimensions: a stack of {@link #layerCount()} layers, each
+ * A trained recurrent network with fixed dimensions: a stack of {@link #layerCount()} layers, each
  * with {@link #directionCount()} directions (1: forward only or reverse only, 2: forward then
  * reverse). Implemented by every class lstmc generates and by the reference interpreter.
+ *
+ * <p><b>Cells.</b> The name says LSTM, the family lstmc started with; GRU and simple (Elman) RNN
+ * networks, and stacks mixing them with LSTM layers, implement this same interface (and use the same
+ * {@link LstmState}, {@link LstmWorkspace} and {@link ParallelLstm}). A GRU or RNN layer has no cell
+ * state: its {@link #cellSize(int) cell size} is 0, so its {@link LstmState#cell(int)} arrays are empty.
  *
  * <p><b>Threading.</b> Implementations are immutable and safe to share between threads. All
  * mutable data lives in the {@link LstmState} and {@link LstmWorkspace} objects the caller owns;
@@ -27,7 +32,7 @@ package io.github.lstmc.runtime;
  * instead of one per step, {@code [B][T][O]}) and a head (dense layers, elementwise functions,
  * softmax). {@link #forward(float[][][])} and {@link #forward(int[][])} serve networks with an output
  * per step, {@link #predict(float[][][])} and {@link #predict(int[][])} networks that reduce over
- * time. The final states in {@link LstmState} stay the LSTM stack's {@code h_n} and {@code c_n}.
+ * time. The final states in {@link LstmState} stay the recurrent stack's {@code h_n} and {@code c_n}.
  */
 public interface LstmNetwork {
 
@@ -59,8 +64,14 @@ public interface LstmNetwork {
     /** Directions per layer: 1 or 2. With 2, outputs concatenate forward then reverse features. */
     int directionCount();
 
-    /** Cell size {@code H} of a layer (the length of its cell state per batch row). */
+    /** Cell size {@code H} of a layer: its number of hidden units (for an LSTM, its cell state per batch row). */
     int hiddenSize(int layer);
+
+    /**
+     * Cell state values per batch row of a layer: {@link #hiddenSize(int) H} for an LSTM layer, 0 for a GRU
+     * or RNN layer, which carries only its hidden state.
+     */
+    int cellSize(int layer);
 
     /** Size of a layer's hidden state and output per direction: its projection size if it has one, else {@code H}. */
     int stateSize(int layer);

@@ -6,8 +6,11 @@ package io.github.lstmc.runtime;
  *
  * <p>Index {@code k = layer * directions + direction} (PyTorch's order; direction 0 is forward,
  * 1 reverse). {@code hidden(k)} holds {@code [B][stateSize(layer)]} and {@code cell(k)} holds
- * {@code [B][hiddenSize(layer)]}, row-major, batch first. The arrays are live: write an initial
+ * {@code [B][cellSize(layer)]}, row-major, batch first. The arrays are live: write an initial
  * state into them before a call, read the final state after it.
+ *
+ * <p>Only an LSTM layer has a cell state; for a GRU or RNN layer ({@link LstmNetwork#cellSize(int)} 0)
+ * {@code cell(k)} is an empty array, never null, so that every entry has the same two arrays.
  *
  * <p><b>Portable state.</b> A state made by a network's {@link LstmNetwork#newState newState}
  * knows its model: {@link #toBytes()} writes it in the format below, {@link #readFrom(byte[])}
@@ -54,7 +57,7 @@ public final class LstmState {
      *
      * @param batch      rows, at least 1
      * @param stateSizes per index {@code k}, the hidden state size
-     * @param cellSizes  per index {@code k}, the cell size
+     * @param cellSizes  per index {@code k}, the cell size (0 for a layer without cell state)
      */
     public LstmState(int batch, int[] stateSizes, int[] cellSizes) {
         this(batch, stateSizes, cellSizes, null);
@@ -92,7 +95,7 @@ public final class LstmState {
         return hidden[k];
     }
 
-    /** The live cell state {@code c} of entry {@code k}: {@code [B][hiddenSize]}. */
+    /** The live cell state {@code c} of entry {@code k}: {@code [B][cellSize]}; empty for a GRU or RNN layer. */
     public float[] cell(int k) {
         return cell[k];
     }

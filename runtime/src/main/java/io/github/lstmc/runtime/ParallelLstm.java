@@ -103,6 +103,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         int in = network.inputSize();
         for (int layer = 0; layer < network.layerCount(); layer++) {
             int state = network.stateSize(layer);
+            // An LSTM's four gate blocks; a GRU's three and an RNN's one only make this estimate conservative.
             work += 4L * network.directionCount() * network.hiddenSize(layer) * (in + state);
             in = network.directionCount() * state;
         }
@@ -224,6 +225,11 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
     @Override
     public int hiddenSize(int layer) {
         return network.hiddenSize(layer);
+    }
+
+    @Override
+    public int cellSize(int layer) {
+        return network.cellSize(layer);
     }
 
     @Override
@@ -554,7 +560,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
             int dirs = net.directionCount();
             for (int k = 0; k < whole.size(); k++) {
                 copyRows(whole.hidden(k), part.hidden(k), first, rows, net.stateSize(k / dirs), in);
-                copyRows(whole.cell(k), part.cell(k), first, rows, net.hiddenSize(k / dirs), in);
+                copyRows(whole.cell(k), part.cell(k), first, rows, net.cellSize(k / dirs), in);
             }
         }
 

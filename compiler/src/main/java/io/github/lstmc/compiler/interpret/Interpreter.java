@@ -19,11 +19,12 @@ import java.util.List;
 
 /**
  * The reference interpreter: runs a {@link Model} directly from its IR, one batch row, one time
- * step and one hidden unit at a time, exactly as the equations in {@link DirectionCell} and
- * {@code shared/notes/semantics.md} read. It is the oracle that generated code is checked
+ * step and one hidden unit at a time, exactly as the equations in {@link DirectionCell},
+ * {@link io.github.lstmc.compiler.model.CellKind} and {@code shared/notes/semantics.md} read
+ * (GRU and RNN steps: {@link HiddenStateCells}). It is the oracle that generated code is checked
  * against, so it is written to be obviously right, not fast; it never looks at a plan.
  *
- * <p><b>One step</b> of one direction for one batch row, for each hidden unit j:
+ * <p><b>One LSTM step</b> of one direction for one batch row, for each hidden unit j:
  * <pre>
  *   z_k   = W_k[j]·x + R_k[j]·h + b_Wk[j] + b_Rk[j]         k in i, f, g, o
  *   z_i  += p_i[j] c[j];  z_f += p_f[j] c[j]                 peepholes see the previous cell
@@ -53,7 +54,8 @@ import java.util.List;
  * empty sequences).
  *
  * <p><b>Workspace.</b> Two inter-layer buffers of {@code B*T*max(layer output)} floats (layer
- * outputs in the network's layout) and one buffer of {@code max(H)} floats for {@code r}.
+ * outputs in the network's layout) and one buffer of {@code 4*max(H)} floats: {@code r} of an LSTM step, or z, r,
+ * {@code r * h} and n of a GRU step.
  *
  * <p>Immutable and thread-safe: every mutable value lives in the caller's state and workspace.
  */
@@ -140,6 +142,11 @@ public final class Interpreter extends AbstractLstmNetwork {
     }
 
     @Override
+    public int cellSize(int layer) {
+        return layers.get(layer).cellSize();
+    }
+
+    @Override
     public int stateSize(int layer) {
         return layers.get(layer).stateSize();
     }
@@ -212,7 +219,8 @@ public final class Interpreter extends AbstractLstmNetwork {
         int recurrent = staged ? Math.multiplyExact(positions, model.recurrentOutputSize()) : 0;
         int reduced = model.reducesTime() ? Math.multiplyExact(batch, model.recurrentOutputSize()) : 0;
         int head = StageReference.headWidth(model.head());
-        return new int[] {interLayer, interLayer, maxHidden, affine, recurrent, reduced, head, head};
+        // The cell scratch: r for an LSTM, z, r, r * h and n for a GRU (HiddenStateCells).
+        return new int[] {interLayer, interLayer, 4 * maxHidden, affine, recurrent, reduced, head, head};
     }
 
     /**
@@ -295,13 +303,17 @@ public final class Interpreter extends AbstractLstmNetwork {
                 int len = lengths == null ? steps : lengths[b];
                 if (len == 0) {
                     Arrays.fill(hidden, b * s, b * s + s, 0f);
-                    Arrays.fill(cellState, b * h, b * h + h, 0f);
+                    Arrays.fill(cellState, b * layer.cellSize(), (b + 1) * layer.cellSize(), 0f);
                     continue;
                 }
                 for (int n = 0; n < len; n++) {
                     int t = cell.direction() == Direction.FORWARD ? n : len - 1 - n;
                     int at = index(b, t, batch, steps);
-                    step(layer, cell, input, at * in, hidden, b * s, cellState, b * h, activatedCell);
+                    switch (layer.kind()) {
+                        case LSTM -> step(layer, cell, input, at * in, hidden, b * s, cellState, b * h, activatedCell);
+                        case GRU -> HiddenStateCells.gru(layer, cell, input, at * in, hidden, b * s, activatedCell);
+                        case RNN -> HiddenStateCells.rnn(layer, cell, input, at * in, hidden, b * s, activatedCell);
+                    }
                     System.arraycopy(hidden, b * s, output, at * out + d * s, s);
                 }
             }
@@ -314,7 +326,8 @@ public final class Interpreter extends AbstractLstmNetwork {
     }
 
     /**
-     * One time step of one direction for one batch row; updates {@code h} and {@code c} in place.
+     * One LSTM time step of one direction for one batch row; updates {@code h} and {@code c} in place
+     * (GRU and RNN: {@link HiddenStateCells}).
      *
      * @param x    input vector at {@code x[xAt .. xAt+I)}
      * @param h    hidden state at {@code h[hAt .. hAt+S)}: read as h_{t-1}, overwritten with h_t
@@ -399,7 +412,7 @@ public final class Interpreter extends AbstractLstmNetwork {
     }
 
     /** Rounds the pre-activation to float32, applies the layer's pre-activation clip, then the activation. */
-    private static float activate(Activation activation, double z, Layer layer) {
+    static float activate(Activation activation, double z, Layer layer) {
         float clipped = (float) z;
         if (layer.hasPreActivationClip()) {
             clipped = Math.max(-layer.preActivationClip(), Math.min(layer.preActivationClip(), clipped));

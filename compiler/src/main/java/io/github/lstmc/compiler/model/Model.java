@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A whole sequence network, framework-neutral: an input stage, a stack of LSTM layers (layer k+1
- * reads layer k's full output), an optional reduction over time, and a head. A bare LSTM has no
+ * A whole sequence network, framework-neutral: an input stage, a stack of recurrent layers (LSTM,
+ * GRU or RNN, {@link CellKind}; layer k+1 reads layer k's full output, whatever the kinds), an optional reduction over time, and a head. A bare LSTM has no
  * embedding, no input transform, no reduction and an empty head. Validated on construction;
  * messages name the layer, direction, stage and tensor.
  *
@@ -133,6 +133,10 @@ public record Model(String name, Embedding embedding, InputAffine inputAffine, L
                 Layer layer = layers.get(k / directions);
                 Matrix h = initialState.hidden().get(k);
                 Matrix c = initialState.cell().get(k);
+                if (c != null && !layer.kind().hasCellState()) {
+                    throw new IllegalArgumentException("initial state entry " + k + ": cell: layer " + k / directions
+                            + " is a " + layer.kind() + " and has no cell state");
+                }
                 if (h != null && h.cols() != layer.stateSize() || c != null && c.cols() != layer.hiddenSize()) {
                     throw new IllegalArgumentException("initial state entry " + k + ": hidden must have "
                             + layer.stateSize() + " values and cell " + layer.hiddenSize());
@@ -249,6 +253,16 @@ public record Model(String name, Embedding embedding, InputAffine inputAffine, L
         return !hasReverse() && reduction.streamable() && fixedLengths == null;
     }
 
+    /** True when some layer is an LSTM: only those carry a cell state ({@code c0}, {@code c_n}). */
+    public boolean hasCellState() {
+        return layers.stream().anyMatch(l -> l.kind().hasCellState());
+    }
+
+    /** The cells of the stack in order, e.g. {@code [GRU, LSTM]}. */
+    public List<CellKind> cellKinds() {
+        return layers.stream().map(Layer::kind).toList();
+    }
+
     public int directionCount() {
         return layers.get(0).directions().size();
     }
@@ -274,14 +288,15 @@ public record Model(String name, Embedding embedding, InputAffine inputAffine, L
 
     /**
      * Floating-point operations per time step for one batch row, counting a multiply-add as 2:
-     * 2*4H*(I+S) for the gate products, plus 2*P*H for a projection, per direction.
+     * 2*G*H*(I+S) for the gate products (G gate blocks: LSTM 4, GRU 3, RNN 1), plus 2*P*H for a
+     * projection, per direction.
      */
     public long flopsPerStep() {
         long flops = 0;
         for (Layer layer : layers) {
             for (DirectionCell d : layer.directions()) {
                 long h = d.hiddenSize();
-                flops += 2L * 4 * h * (d.inputSize() + d.stateSize());
+                flops += 2L * d.kind().gateCount() * h * (d.inputSize() + d.stateSize());
                 if (d.projection() != null) {
                     flops += 2L * d.projection().rows() * h;
                 }

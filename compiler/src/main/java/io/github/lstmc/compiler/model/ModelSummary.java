@@ -117,7 +117,8 @@ public final class ModelSummary {
     }
 
     private static void describeLayer(StringBuilder out, int k, Layer layer) {
-        out.append("layer ").append(k).append(": ").append(directions(layer))
+        out.append("layer ").append(k).append(": ")
+                .append(layer.kind() == CellKind.LSTM ? "" : layer.kind() + ", ").append(directions(layer))
                 .append(", input ").append(layer.inputSize())
                 .append(", hidden ").append(layer.hiddenSize());
         if (layer.directions().get(0).projection() != null) {
@@ -125,18 +126,31 @@ public final class ModelSummary {
         }
         out.append(", output ").append(layer.outputSize())
                 .append(", ").append(layer.parameterCount()).append(" parameters\n");
-        out.append("  cell clip: ").append(layer.hasCellClip() ? number(layer.cellClip()) : "none")
-                .append(", pre-activation clip: ")
-                .append(layer.hasPreActivationClip() ? number(layer.preActivationClip()) : "none")
-                .append(", coupled input-forget: ").append(layer.coupledInputForget() ? "yes" : "no").append('\n');
+        String clip = layer.hasPreActivationClip() ? number(layer.preActivationClip()) : "none";
+        switch (layer.kind()) {
+            case LSTM -> out.append("  cell clip: ").append(layer.hasCellClip() ? number(layer.cellClip()) : "none")
+                    .append(", pre-activation clip: ").append(clip)
+                    .append(", coupled input-forget: ").append(layer.coupledInputForget() ? "yes" : "no").append('\n');
+            case GRU -> out.append("  reset: ").append(layer.linearBeforeReset()
+                            ? "after the recurrent linear map (linear_before_reset=1, PyTorch)"
+                            : "before the recurrent linear map (linear_before_reset=0)")
+                    .append(", pre-activation clip: ").append(clip).append('\n');
+            case RNN -> out.append("  pre-activation clip: ").append(clip).append('\n');
+        }
         for (DirectionCell cell : layer.directions()) {
             CellActivations a = cell.activations();
-            out.append("  ").append(cell.direction().name().toLowerCase(Locale.ROOT)).append(": ")
-                    .append("gate ").append(a.gate())
-                    .append(", cell ").append(a.cell())
-                    .append(", hidden ").append(a.hidden())
-                    .append("; biases ").append(biases(cell))
-                    .append("; peepholes ").append(cell.peepholes() != null ? "yes" : "no").append('\n');
+            out.append("  ").append(cell.direction().name().toLowerCase(Locale.ROOT)).append(": ");
+            switch (cell.kind()) {
+                case LSTM -> out.append("gate ").append(a.gate()).append(", cell ").append(a.cell())
+                        .append(", hidden ").append(a.hidden());
+                case GRU -> out.append("gates z, r ").append(a.gate()).append(", candidate n ").append(a.cell());
+                case RNN -> out.append("activation ").append(a.gate());
+            }
+            out.append("; biases ").append(biases(cell));
+            if (cell.kind() == CellKind.LSTM) {
+                out.append("; peepholes ").append(cell.peepholes() != null ? "yes" : "no");
+            }
+            out.append('\n');
         }
     }
 

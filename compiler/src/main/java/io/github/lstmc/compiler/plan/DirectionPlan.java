@@ -36,14 +36,39 @@ import io.github.lstmc.compiler.model.Direction;
  * @param hiddenSize   H
  * @param stateSize    S
  * @param gates        z = b + W x + R h over the computed gate rows ({@code slots * H} rows; {@code z} has H more floats for the cell update)
- * @param cell         the elementwise update
+ * @param cell         the elementwise update of an LSTM; null for a GRU or RNN
  * @param projection   hraw -> h ({@code S} rows, operand INPUT of length H), or null
  * @param inputProjection how to precompute the input part of a looped {@code gates} product, or null
  * @param batchGroup   how rows of equal length share passes over the gate weights, or null (see {@link BatchGroup})
+ * @param hiddenUpdate the elementwise update of a GRU or RNN, which replaces {@code cell} and the projection
+ *                     in the step above (see {@link HiddenUpdate}); null for an LSTM. Such a direction has no
+ *                     cell state: no {@code cOff}, and {@code len == 0} zeroes h only
+ * @param resetProduct GRU: the product of the reset ({@code H} rows, one INPUT operand of length H, see
+ *                     {@link HiddenUpdate}); null otherwise
  */
 public record DirectionPlan(String method, Direction direction, int stateIndex, int inputWidth, int outputWidth,
                             int outputOffset, int hiddenSize, int stateSize, MatVec gates, CellUpdate cell,
-                            MatVec projection, InputProjection inputProjection, BatchGroup batchGroup) {
+                            MatVec projection, InputProjection inputProjection, BatchGroup batchGroup,
+                            HiddenUpdate hiddenUpdate, MatVec resetProduct) {
+
+    public DirectionPlan {
+        if ((cell == null) == (hiddenUpdate == null)) {
+            throw new IllegalArgumentException(method + ": needs an LSTM cell update or a hidden update, not both");
+        }
+    }
+
+    /** An LSTM direction. */
+    public DirectionPlan(String method, Direction direction, int stateIndex, int inputWidth, int outputWidth,
+                         int outputOffset, int hiddenSize, int stateSize, MatVec gates, CellUpdate cell,
+                         MatVec projection, InputProjection inputProjection, BatchGroup batchGroup) {
+        this(method, direction, stateIndex, inputWidth, outputWidth, outputOffset, hiddenSize, stateSize, gates, cell,
+                projection, inputProjection, batchGroup, null, null);
+    }
+
+    /** Cell state values per batch row: H for an LSTM, 0 for a GRU or RNN. */
+    public int cellSize() {
+        return cell == null ? 0 : hiddenSize;
+    }
 
     /** Without a batch group. */
     public DirectionPlan(String method, Direction direction, int stateIndex, int inputWidth, int outputWidth,

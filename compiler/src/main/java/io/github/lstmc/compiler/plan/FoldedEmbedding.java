@@ -42,14 +42,16 @@ public record FoldedEmbedding(List<String> fields, int rows) {
     }
 
     /**
-     * Whether {@code options} fold {@code model}'s embedding: a token network stored in fp32 (a rounded
+     * Whether {@code options} fold {@code model}'s embedding: a token network whose layer 0 is an LSTM, stored in fp32 (a rounded
      * table would differ from what the interpreter runs on the quantized model), then as
      * {@link EmbeddingFolding} says. {@code gateRows} is G, {@code unrolledWeights} whether layer 0's
      * gate products would be unrolled (their input part is literals, which AUTO leaves alone).
      */
     static boolean chosen(Model model, PlanOptions options, int gateRows, boolean unrolled) {
+        // only an LSTM layer 0: a GRU's candidate keeps b_hn apart from its input part, and the table below adds both biases
         if (model.embedding() == null || options.weights() != WeightStorage.FP32
-                || options.folding() == EmbeddingFolding.OFF) {
+                || options.folding() == EmbeddingFolding.OFF
+                || model.layers().get(0).kind() != io.github.lstmc.compiler.model.CellKind.LSTM) {
             return false;
         }
         if (options.folding() == EmbeddingFolding.ON) {

@@ -19,4 +19,9 @@ public record LayerPlan(int index, int hiddenSize, int stateSize, int inputBuffe
     public LayerPlan {
         directions = List.copyOf(directions);
     }
+
+    /** Cell state values per batch row: H for an LSTM layer, 0 for a GRU or RNN layer. */
+    public int cellSize() {
+        return directions.get(0).cellSize();
+    }
 }

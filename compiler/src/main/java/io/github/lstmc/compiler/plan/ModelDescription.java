@@ -1,5 +1,6 @@
 package io.github.lstmc.compiler.plan;
 
+import io.github.lstmc.compiler.model.CellKind;
 import io.github.lstmc.compiler.model.DirectionCell;
 import io.github.lstmc.compiler.model.HeadLayer;
 import io.github.lstmc.compiler.model.Layer;
@@ -29,13 +30,20 @@ public final class ModelDescription {
         for (int l = 0; l < model.layers().size(); l++) {
             Layer layer = model.layers().get(l);
             DirectionCell cell = layer.directions().get(0);
-            StringBuilder s = new StringBuilder("layer " + l + ": input " + layer.inputSize() + ", hidden "
-                    + layer.hiddenSize());
+            StringBuilder s = new StringBuilder("layer " + l + ": "
+                    + (layer.kind() == CellKind.LSTM ? "" : layer.kind() + ", ") + "input " + layer.inputSize()
+                    + ", hidden " + layer.hiddenSize());
             if (cell.projection() != null) {
                 s.append(", projection ").append(layer.stateSize());
             }
-            s.append(", activations ").append(cell.activations().gate()).append('/')
-                    .append(cell.activations().cell()).append('/').append(cell.activations().hidden());
+            switch (layer.kind()) {
+                case LSTM -> s.append(", activations ").append(cell.activations().gate()).append('/')
+                        .append(cell.activations().cell()).append('/').append(cell.activations().hidden());
+                case GRU -> s.append(", activations ").append(cell.activations().gate()).append('/')
+                        .append(cell.activations().cell())
+                        .append(layer.linearBeforeReset() ? ", reset after the linear map" : ", reset before the linear map");
+                case RNN -> s.append(", activation ").append(cell.activations().gate());
+            }
             if (cell.peepholes() != null) {
                 s.append(", peepholes");
             }
@@ -124,7 +132,9 @@ public final class ModelDescription {
             for (Layer layer : model.layers()) {
                 sha.update(floats(layer.cellClip(), layer.preActivationClip(), layer.coupledInputForget() ? 1 : 0));
                 for (DirectionCell cell : layer.directions()) {
-                    sha.update((cell.direction() + "|" + cell.activations()).getBytes(StandardCharsets.US_ASCII));
+                    // an LSTM's text is as it always was, so that its digest does not change
+                    String kind = cell.kind() == CellKind.LSTM ? "" : "|" + cell.kind() + "|" + cell.linearBeforeReset();
+                    sha.update((cell.direction() + "|" + cell.activations() + kind).getBytes(StandardCharsets.US_ASCII));
                     for (Matrix m : new Matrix[] {cell.inputWeights(), cell.recurrentWeights(), cell.inputBias(),
                             cell.recurrentBias(), cell.peepholes(), cell.projection()}) {
                         if (m == null) {

@@ -75,6 +75,14 @@ public record Plan(Header header, Layout layout, int inputSize, int outputSize, 
     }
 
     /** Every direction of every layer, in execution order. */
+    /**
+     * True when some layer has no cell state (GRU, RNN): the generated class then overrides
+     * {@code cellSize(layer)}, 0 for those layers (an LSTM-only class inherits {@code hiddenSize}).
+     */
+    public boolean hasLayersWithoutCellState() {
+        return layers.stream().anyMatch(l -> l.cellSize() != l.hiddenSize());
+    }
+
     public List<DirectionPlan> directions() {
         List<DirectionPlan> all = new ArrayList<>();
         for (LayerPlan layer : layers) {

@@ -2,6 +2,7 @@ package io.github.lstmc.compiler.plan;
 
 import io.github.lstmc.compiler.Version;
 import io.github.lstmc.compiler.model.Activation;
+import io.github.lstmc.compiler.model.CellKind;
 import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.model.DirectionCell;
 import io.github.lstmc.compiler.model.Gate;
@@ -86,13 +87,16 @@ public final class Planner {
             for (int d = 0; d < layer.directions().size(); d++) {
                 DirectionCell cell = layer.directions().get(d);
                 dirs.add(direction(l, d, directions, layer, cell));
-                // the gate rows, then the cell scratch of the cell update (CellUpdate#cellOffset)
-                maxGateRows = Math.max(maxGateRows, (slots(layer).size() + 1) * layer.hiddenSize());
+                // the gate rows, then the cell scratch of the cell update (CellUpdate#cellOffset); a GRU's or
+                // RNN's update needs only its gate rows (HiddenUpdate)
+                maxGateRows = Math.max(maxGateRows, layer.kind() == CellKind.LSTM
+                        ? (slots(layer).size() + 1) * layer.hiddenSize() : dirs.get(d).gates().rows());
                 if (dirs.get(d).gates() instanceof VectorMatVec v && v.concatenates()) {
                     // the Vector API product copies x and h after the gate rows (VectorMatVec#concatenates)
                     maxGateRows = Math.max(maxGateRows, v.rows() + v.inputLength());
                 }
-                if (cell.projection() != null) {
+                if (cell.projection() != null || layer.kind() == CellKind.GRU) {
+                    // a GRU's r * h goes to hraw, its reset product to pz
                     maxHraw = Math.max(maxHraw, layer.hiddenSize());
                     maxProjected = Math.max(maxProjected, layer.stateSize());
                 }
@@ -107,8 +111,11 @@ public final class Planner {
         }
         List<WorkspaceBuffer> workspace = new ArrayList<>();
         workspace.add(new WorkspaceBuffer("z: gate pre-activations of one step, then the cell", maxGateRows, 0));
-        workspace.add(new WorkspaceBuffer("hraw: hidden vector before projection", maxHraw, 0));
-        workspace.add(new WorkspaceBuffer("pz: projected hidden vector", maxProjected, 0));
+        boolean gru = model.cellKinds().contains(CellKind.GRU);
+        workspace.add(new WorkspaceBuffer("hraw: hidden vector before projection" + (gru ? "; GRU: r * h" : ""),
+                maxHraw, 0));
+        workspace.add(new WorkspaceBuffer("pz: projected hidden vector" + (gru ? "; GRU: reset product" : ""),
+                maxProjected, 0));
         if (layerCount > 1) {
             workspace.add(new WorkspaceBuffer("output of even intermediate layers", 0, maxIntermediate));
             if (layerCount > 2) {
@@ -144,7 +151,8 @@ public final class Planner {
                         + (d.inputProjection() == null ? "" : ", input part precomputed " + d.inputProjection().tile()
                         + " positions per pass")
                         + (d.batchGroup() == null ? "" : ", " + d.batchGroup().size() + " batch rows per pass")
-                        + (d.projection() == null ? "" : "; projection " + describe(d.projection())));
+                        + (d.projection() == null ? "" : "; projection " + describe(d.projection()))
+                        + (d.resetProduct() == null ? "" : "; GRU reset product " + describe(d.resetProduct())));
             }
         }
         if (stages != null && stages.folded() != null) {
@@ -329,23 +337,11 @@ public final class Planner {
         String field = "L" + l + "_" + cell.direction().name();
         int h = layer.hiddenSize();
         int s = layer.stateSize();
-        List<Gate> slots = slots(layer);
-        int rows = slots.size() * h;
-        // Gate weights in z order: row r = slot * H + j is the model's row gate.offset(H) + j.
-        float[][] w = new float[rows][];
-        float[][] r = new float[rows][];
-        float[] bias = new float[rows];
-        for (int slot = 0; slot < slots.size(); slot++) {
-            for (int j = 0; j < h; j++) {
-                int modelRow = slots.get(slot).offset(h) + j;
-                w[slot * h + j] = cell.inputWeights().row(modelRow);
-                r[slot * h + j] = cell.recurrentWeights().row(modelRow);
-                bias[slot * h + j] = cell.combinedBias(modelRow);
-            }
-        }
+        GateRows gateRows = layer.kind() == CellKind.LSTM ? lstmRows(layer, cell) : HiddenCells.gateRows(cell);
+        int rows = gateRows.bias().length;
         boolean folded = fold && l == 0; // a folded layer 0 needs the looped products' pre-pass and recurrent part
-        MatVec gates = product(base + "Gates", field, rows, bias, new Operand[] {Operand.INPUT, Operand.STATE},
-                new float[][][] {w, r}, true, !folded);
+        MatVec gates = product(base + "Gates", field, rows, gateRows.bias(), new Operand[] {Operand.INPUT, Operand.STATE},
+                new float[][][] {gateRows.input(), gateRows.recurrent()}, true, !folded);
         MatVec projection = null;
         if (cell.projection() != null) {
             Matrix p = cell.projection();
@@ -356,18 +352,18 @@ public final class Planner {
             projection = product(base + "Projection", field + "_PROJECTION", s, new float[s],
                     new Operand[] {Operand.INPUT}, new float[][][] {pw});
         }
-        ActivationCall gate = call(cell.activations().gate());
-        ActivationCall candidate = call(cell.activations().cell());
-        ActivationCall hidden = call(cell.activations().hidden());
-        // the Vector API tier vectorizes the cell update too when every activation has a vector form
-        boolean vectorCell = options.vectorApi() && gate.hasVectorForm() && candidate.hasVectorForm()
-                && hidden.hasVectorForm();
-        CellUpdate update = new CellUpdate(base + "Cell", h, slots.indexOf(Gate.INPUT), slots.indexOf(Gate.FORGET),
-                slots.indexOf(Gate.CELL), slots.indexOf(Gate.OUTPUT), gate, candidate, hidden,
-                layer.preActivationClip(), layer.cellClip(),
-                peephole(cell, Peephole.INPUT, field),
-                layer.coupledInputForget() ? null : peephole(cell, Peephole.FORGET, field),
-                peephole(cell, Peephole.OUTPUT, field), vectorCell);
+        CellUpdate update = null;
+        HiddenUpdate hiddenUpdate = null;
+        MatVec resetProduct = null;
+        if (layer.kind() == CellKind.LSTM) {
+            update = lstmUpdate(base, field, layer, cell);
+        } else {
+            hiddenUpdate = HiddenCells.update(base, layer, cell, options.vectorApi());
+            if (layer.kind() == CellKind.GRU) {
+                resetProduct = product(base + "Reset", field + "_RESET", h, HiddenCells.resetStart(cell),
+                        new Operand[] {Operand.INPUT}, new float[][][] {HiddenCells.candidateRecurrentRows(cell)});
+            }
+        }
         InputProjection precompute = null;
         if (gates instanceof LoopedMatVec && (options.precomputeTile() > 0 || folded)) {
             int tile = prePassTile();
@@ -407,7 +403,46 @@ public final class Planner {
             maxGroup = Math.max(maxGroup, groupSize);
         }
         return new DirectionPlan(base, cell.direction(), l * directions + d, layer.inputSize(), layer.outputSize(),
-                d * s, h, s, gates, update, projection, precompute, group);
+                d * s, h, s, gates, update, projection, precompute, group, hiddenUpdate, resetProduct);
+    }
+
+    /** The weights and start vector of a gate product, rows in z order. */
+    record GateRows(float[][] input, float[][] recurrent, float[] bias) {
+    }
+
+    /** An LSTM's gate rows in z order: row r = slot * H + j is the model's row gate.offset(H) + j. */
+    private static GateRows lstmRows(Layer layer, DirectionCell cell) {
+        int h = layer.hiddenSize();
+        List<Gate> slots = slots(layer);
+        int rows = slots.size() * h;
+        float[][] w = new float[rows][];
+        float[][] r = new float[rows][];
+        float[] bias = new float[rows];
+        for (int slot = 0; slot < slots.size(); slot++) {
+            for (int j = 0; j < h; j++) {
+                int modelRow = slots.get(slot).offset(h) + j;
+                w[slot * h + j] = cell.inputWeights().row(modelRow);
+                r[slot * h + j] = cell.recurrentWeights().row(modelRow);
+                bias[slot * h + j] = cell.combinedBias(modelRow);
+            }
+        }
+        return new GateRows(w, r, bias);
+    }
+
+    private CellUpdate lstmUpdate(String base, String field, Layer layer, DirectionCell cell) {
+        List<Gate> slots = slots(layer);
+        ActivationCall gate = call(cell.activations().gate());
+        ActivationCall candidate = call(cell.activations().cell());
+        ActivationCall hidden = call(cell.activations().hidden());
+        // the Vector API tier vectorizes the cell update too when every activation has a vector form
+        boolean vectorCell = options.vectorApi() && gate.hasVectorForm() && candidate.hasVectorForm()
+                && hidden.hasVectorForm();
+        return new CellUpdate(base + "Cell", layer.hiddenSize(), slots.indexOf(Gate.INPUT),
+                slots.indexOf(Gate.FORGET), slots.indexOf(Gate.CELL), slots.indexOf(Gate.OUTPUT), gate, candidate,
+                hidden, layer.preActivationClip(), layer.cellClip(),
+                peephole(cell, Peephole.INPUT, field),
+                layer.coupledInputForget() ? null : peephole(cell, Peephole.FORGET, field),
+                peephole(cell, Peephole.OUTPUT, field), vectorCell);
     }
 
     /** Stores a non-zero start vector as field {@code <field>_BIAS}; null (start from zeros) otherwise. */

@@ -45,7 +45,7 @@ public final class Quantizer {
                 Matrix projection = c.projection() == null ? null
                         : rows(storage, where + " projection", c.projection())[0];
                 cells.add(new DirectionCell(c.direction(), gates[0], gates[1], c.inputBias(), c.recurrentBias(),
-                        c.peepholes(), projection, c.activations()));
+                        c.peepholes(), projection, c.activations(), c.kind(), c.linearBeforeReset()));
             }
             layers.add(new Layer(cells, layer.cellClip(), layer.preActivationClip(), layer.coupledInputForget()));
         }

@@ -25,7 +25,9 @@ import java.util.Set;
  * @param input   {@code [B][T][I]}, rectangular, {@code B, T, I >= 1}; null when {@code tokens} is given
  * @param tokens  {@code [B][T]} token ids, rectangular, each {@code >= 0}; null for float input
  * @param h0      initial hidden state {@code [L*D][B][S(layer)]}, or null for zeros
- * @param c0      initial cell state {@code [L*D][B][H(layer)]}, or null for zeros
+ * @param c0      initial cell state {@code [L*D][B][H(layer)]}, or null for zeros. Only an LSTM layer has one: a
+ *                model of GRU and RNN layers refuses a {@code c0} (naming the field), and in a stack mixing
+ *                them with LSTM layers the rows of a GRU or RNN layer's entries are empty ({@code []})
  * @param lengths valid steps per batch row, each in {@code 0..T}, or null for all {@code T}
  */
 public record RunInput(float[][][] input, int[][] tokens, float[][][] h0, float[][][] c0, int[] lengths) {

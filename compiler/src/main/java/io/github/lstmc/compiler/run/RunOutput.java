@@ -24,7 +24,8 @@ import java.util.Set;
  * <p>Shapes as in {@link RunInput}: {@code S} the last layer's state size for the output, each
  * layer's own for the states. With lengths, outputs at {@code t >= lengths[b]} are 0 and the final
  * state of row {@code b} is the one after its last valid step. A {@link Runner} result has all
- * three arrays; a result {@link #read read} from a file (an expected golden result) may lack
+ * three arrays, except {@code c_n} for a model without cell state (only GRU and RNN layers; in a stack
+ * mixing them with LSTM layers, their entries have empty rows); a result {@link #read read} from a file (an expected golden result) may lack
  * some, which are then null.
  *
  * @param output {@code [B][T][O]} (see above), or null

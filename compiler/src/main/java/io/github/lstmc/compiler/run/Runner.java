@@ -72,7 +72,7 @@ public final class Runner {
                 pack(in.h0()[k], state.hidden(k), network.stateSize(layer));
             }
             if (in.c0() != null) {
-                pack(in.c0()[k], state.cell(k), network.hiddenSize(layer));
+                pack(in.c0()[k], state.cell(k), network.cellSize(layer));
             }
         }
         LstmWorkspace workspace = network.newWorkspace(batch, steps);
@@ -102,13 +102,26 @@ public final class Runner {
             }
         }
         float[][][] hN = new float[entries][][];
-        float[][][] cN = new float[entries][][];
+        // a GRU or RNN has no cell state: no c_n (a mixed stack writes empty rows for those layers)
+        float[][][] cN = hasCellState(network) ? new float[entries][][] : null;
         for (int k = 0; k < entries; k++) {
             int layer = k / network.directionCount();
             hN[k] = unpack(state.hidden(k), batch, network.stateSize(layer));
-            cN[k] = unpack(state.cell(k), batch, network.hiddenSize(layer));
+            if (cN != null) {
+                cN[k] = unpack(state.cell(k), batch, network.cellSize(layer));
+            }
         }
         return new RunOutput(output, hN, cN, RunOutput.Form.of(reduced, scalarOutput && outputSize == 1));
+    }
+
+    /** True when some layer (an LSTM) carries a cell state. */
+    private static boolean hasCellState(LstmNetwork network) {
+        for (int layer = 0; layer < network.layerCount(); layer++) {
+            if (network.cellSize(layer) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Row {@code (b, t)} of a flat buffer in the given layout, in units of rows. */
@@ -234,6 +247,10 @@ public final class Runner {
         if (state == null) {
             return;
         }
+        if (!hidden && !hasCellState(network)) {
+            throw new LstmcException(source + ": " + field + ": this model has no cell state (its layers are GRU or"
+                    + " RNN cells, which carry only h); give h0 only");
+        }
         int layers = network.layerCount();
         int directions = network.directionCount();
         int entries = layers * directions;
@@ -243,7 +260,7 @@ public final class Runner {
         }
         for (int k = 0; k < entries; k++) {
             int layer = k / directions;
-            int width = hidden ? network.stateSize(layer) : network.hiddenSize(layer);
+            int width = hidden ? network.stateSize(layer) : network.cellSize(layer);
             String what = hidden ? "state size" : "cell size";
             if (state[k] == null || state[k].length != batch) {
                 throw new LstmcException(source + ": " + field + "[" + k + "] has "

@@ -260,6 +260,14 @@ class ConstrainedJvmTest {
                 Lstmc.compiler().plan(wide, unrolled).directions().get(0).gates());
         assertTrue(gates.methods().size() > 1, "gate product in " + gates.methods().size() + " method(s)");
         cases.add(new Case("ManyMethods", wide, unrolled));
+
+        // GRU and RNN layers (with an LSTM among them), unrolled, looped, pre-projected and batch-grouped
+        Features cells = Features.allCells().withMaxSize(10).withMaxLayers(3);
+        Model gru = RandomModels.model(21, cells, RandomModels.withCells(io.github.lstmc.compiler.model.CellKind.GRU,
+                io.github.lstmc.compiler.model.CellKind.RNN));
+        cases.add(new Case("GruRnn", gru, PlanOptions.DEFAULT));
+        cases.add(new Case("GruRnnLooped", gru, PlanOptions.LOOPS_ONLY.withBatchGroup(3)));
+        cases.add(new Case("GruRnnPrecomputed", gru, PlanOptions.LOOPS_ONLY.withPrecomputeTile(4)));
         return cases;
     }
 

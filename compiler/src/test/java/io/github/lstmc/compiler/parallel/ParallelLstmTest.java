@@ -13,6 +13,7 @@ import io.github.lstmc.compiler.Backend;
 import io.github.lstmc.compiler.CompileOptions;
 import io.github.lstmc.compiler.Lstmc;
 import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.model.CellKind;
 import io.github.lstmc.compiler.testing.RandomModels;
 import io.github.lstmc.compiler.testing.RandomModels.Feature;
 import io.github.lstmc.compiler.testing.RandomModels.Features;
@@ -60,7 +61,10 @@ class ParallelLstmTest {
                 .with(Feature.BIDIRECTIONAL, Feature.PROJECTION).withProbability(1);
         List<Arguments> args = new ArrayList<>();
         List<Model> models = List.of(RandomModels.model(1, all), RandomModels.model(2, all),
-                RandomModels.model(3, bidiProjection), RandomModels.model(4, Features.plain().withMaxSize(10)));
+                RandomModels.model(3, bidiProjection), RandomModels.model(4, Features.plain().withMaxSize(10)),
+                // GRU and RNN layers (no cell state) with an LSTM, streamable
+                RandomModels.model(5, Features.plain().with(Feature.GRU, Feature.RNN).withMaxSize(10).withMaxLayers(3),
+                        RandomModels.withCells(CellKind.GRU, CellKind.RNN, CellKind.LSTM)));
         for (int m = 0; m < models.size(); m++) {
             for (Layout layout : Layout.values()) {
                 Model model = new Model("random", models.get(m).layers(), layout);
@@ -550,6 +554,11 @@ class ParallelLstmTest {
         @Override
         public int hiddenSize(int layer) {
             return net.hiddenSize(layer);
+        }
+
+        @Override
+        public int cellSize(int layer) {
+            return net.cellSize(layer);
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.github.lstmc.compiler.testing;
 
 import io.github.lstmc.compiler.model.Activation;
 import io.github.lstmc.compiler.model.CellActivations;
+import io.github.lstmc.compiler.model.CellKind;
 import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.model.DirectionCell;
 import io.github.lstmc.compiler.model.Layer;
@@ -73,7 +74,14 @@ public final class RandomModels {
         /** Sequence-first layout (when disabled, every model is batch-first). */
         LAYOUT,
         /** Exact zeros, ±1 and all-zero vectors among the weights. */
-        SPECIAL_WEIGHTS
+        SPECIAL_WEIGHTS,
+        /**
+         * GRU layers, both reset placements (not in {@link Features#all()}: enable with {@code with}). With
+         * GRU and/or RNN enabled each layer draws its cell among LSTM and the enabled kinds, so stacks mix.
+         */
+        GRU,
+        /** Simple RNN layers, tanh, ReLU or (with {@link #ACTIVATIONS}) any activation; not in {@link Features#all()}. */
+        RNN
     }
 
     /**
@@ -100,9 +108,17 @@ public final class RandomModels {
             enabled = Collections.unmodifiableSet(copy(enabled));
         }
 
-        /** Every feature, sizes up to 64, up to 3 layers, each feature used half the time. */
+        /**
+         * Every LSTM feature, sizes up to 64, up to 3 layers, each feature used half the time (add
+         * {@link Feature#GRU} and {@link Feature#RNN} with {@link #with} for other cells).
+         */
         public static Features all() {
-            return new Features(64, 3, EnumSet.allOf(Feature.class), 0.5);
+            return new Features(64, 3, EnumSet.complementOf(EnumSet.of(Feature.GRU, Feature.RNN)), 0.5);
+        }
+
+        /** {@link #all()} with GRU and RNN layers too. */
+        public static Features allCells() {
+            return all().with(Feature.GRU, Feature.RNN);
         }
 
         /**
@@ -160,6 +176,25 @@ public final class RandomModels {
     }
 
     /**
+     * The first of {@code model(seed)}, {@code model(seed + 1)}, ... (at most 10,000) that {@code wanted}
+     * accepts, e.g. a stack with both a GRU and an RNN layer.
+     */
+    public static Model model(long seed, Features features, java.util.function.Predicate<Model> wanted) {
+        for (long s = seed; s < seed + 10_000; s++) {
+            Model m = model(s, features);
+            if (wanted.test(m)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("no random model from seed " + seed + " has the wanted shape");
+    }
+
+    /** True when the model has layers of each of {@code kinds} (a predicate for {@link #model(long, Features, java.util.function.Predicate)}). */
+    public static java.util.function.Predicate<Model> withCells(CellKind... kinds) {
+        return m -> m.cellKinds().containsAll(List.of(kinds));
+    }
+
+    /**
      * A valid random model; draws only from {@code seeds} (one {@code nextLong}). Its name is "random".
      */
     public static Model model(Random seeds, Features f) {
@@ -187,6 +222,10 @@ public final class RandomModels {
      * @param inputSize  its input features
      */
     public static Layer layer(Random rnd, Features f, List<Direction> directions, int inputSize) {
+        CellKind kind = cellKind(rnd, f);
+        if (kind != CellKind.LSTM) {
+            return RandomHiddenCells.layer(rnd, f, kind, directions, inputSize);
+        }
         int hidden = size(rnd, f.maxSize());
         int projection = use(rnd, f, Feature.PROJECTION) ? 1 + rnd.nextInt(Math.max(1, hidden - 1)) : 0;
         boolean peepholes = use(rnd, f, Feature.PEEPHOLES);
@@ -212,8 +251,23 @@ public final class RandomModels {
         return new Layer(cells, cellClip, preClip, coupled);
     }
 
+    /** LSTM, or (drawn only when GRU or RNN is enabled, so LSTM-only streams stay as they were) another kind. */
+    private static CellKind cellKind(Random rnd, Features f) {
+        if (!f.has(Feature.GRU) && !f.has(Feature.RNN)) {
+            return CellKind.LSTM;
+        }
+        List<CellKind> kinds = new ArrayList<>(List.of(CellKind.LSTM));
+        if (f.has(Feature.GRU)) {
+            kinds.add(CellKind.GRU);
+        }
+        if (f.has(Feature.RNN)) {
+            kinds.add(CellKind.RNN);
+        }
+        return kinds.get(rnd.nextInt(kinds.size()));
+    }
+
     /** Candidate activations (bounded by 1.5) that keep the cell bounded without a clip. */
-    private static final List<Activation.Kind> STABLE_CELL_KINDS = List.of(Activation.Kind.SIGMOID,
+    static final List<Activation.Kind> STABLE_CELL_KINDS = List.of(Activation.Kind.SIGMOID,
             Activation.Kind.TANH, Activation.Kind.HARD_SIGMOID, Activation.Kind.SOFTSIGN, Activation.Kind.SCALED_TANH);
 
     /**
@@ -262,7 +316,7 @@ public final class RandomModels {
      * The default in {@code fallback}, or (with {@link Feature#ACTIVATIONS}) a random kind with
      * sensible parameters: any kind when {@code kinds} is null, else one of {@code kinds}.
      */
-    private static Activation activation(Random rnd, Features f, Activation fallback, List<Activation.Kind> kinds) {
+    static Activation activation(Random rnd, Features f, Activation fallback, List<Activation.Kind> kinds) {
         Activation any = randomActivation(rnd);
         if (!use(rnd, f, Feature.ACTIVATIONS)) {
             return fallback;
@@ -338,7 +392,7 @@ public final class RandomModels {
                                     boolean withLengths) {
         float[][][] x = input(rnd, batch, steps, model.inputSize());
         float[][][] h0 = initialState ? initialHidden(rnd, model, batch) : null;
-        float[][][] c0 = initialState ? initialCell(rnd, model, batch) : null;
+        float[][][] c0 = initialState && model.hasCellState() ? initialCell(rnd, model, batch) : null;
         return new RunInput(x, h0, c0, withLengths ? lengths(rnd, batch, steps) : null);
     }
 
@@ -362,7 +416,8 @@ public final class RandomModels {
     /**
      * A random initial cell state in PyTorch's shape, values in [-1, 1).
      *
-     * @return {@code [layers*dirs][batch][hiddenSize(layer)]}, index {@code layer * dirs + dir}
+     * @return {@code [layers*dirs][batch][cellSize(layer)]} (empty rows for GRU and RNN layers), index
+     *         {@code layer * dirs + dir}
      */
     public static float[][][] initialCell(Random rnd, Model model, int batch) {
         return initial(rnd, model, batch, false);
@@ -373,7 +428,7 @@ public final class RandomModels {
         float[][][] s = new float[model.layers().size() * dirs][][];
         for (int k = 0; k < s.length; k++) {
             Layer layer = model.layers().get(k / dirs);
-            s[k] = new float[batch][hidden ? layer.stateSize() : layer.hiddenSize()];
+            s[k] = new float[batch][hidden ? layer.stateSize() : layer.cellSize()];
             for (float[] row : s[k]) {
                 fill(rnd, row, 1f);
             }
@@ -395,19 +450,19 @@ public final class RandomModels {
         return z ^ (z >>> 31);
     }
 
-    private static boolean use(Random rnd, Features f, Feature feature) {
+    static boolean use(Random rnd, Features f, Feature feature) {
         // Always draw, so that toggling one feature does not shift every later draw.
         boolean draw = rnd.nextDouble() < f.probability();
         return f.has(feature) && draw;
     }
 
     /** 1..max, squared-uniform so small sizes (the interesting edge cases) come up often. */
-    private static int size(Random rnd, int max) {
+    static int size(Random rnd, int max) {
         double u = rnd.nextDouble();
         return 1 + (int) Math.floor(u * u * max);
     }
 
-    private static Matrix matrix(Random rnd, Features f, int rows, int cols, float scale) {
+    static Matrix matrix(Random rnd, Features f, int rows, int cols, float scale) {
         float[] data = new float[rows * cols];
         for (int i = 0; i < data.length; i++) {
             data[i] = weight(rnd, f, scale);
@@ -415,7 +470,7 @@ public final class RandomModels {
         return Matrix.of(rows, cols, data);
     }
 
-    private static Matrix vector(Random rnd, Features f, int size, float scale) {
+    static Matrix vector(Random rnd, Features f, int size, float scale) {
         return vectors(rnd, f, 1, size, scale);
     }
 
@@ -443,7 +498,7 @@ public final class RandomModels {
         }
     }
 
-    private static float uniform(Random rnd, float low, float high) {
+    static float uniform(Random rnd, float low, float high) {
         return low + (high - low) * rnd.nextFloat();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.lstmc.compiler.model.Activation;
 import io.github.lstmc.compiler.model.CellActivations;
+import io.github.lstmc.compiler.model.CellKind;
 import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.model.DirectionCell;
 import io.github.lstmc.compiler.model.Layer;
@@ -81,8 +82,32 @@ class RandomModelsTest {
             }
         }
         assertTrue(stacked, "no stacked model");
-        assertEquals(EnumSet.allOf(Feature.class), seen);
+        assertEquals(features.enabled(), seen);
         assertEquals(EnumSet.allOf(Activation.Kind.class), kinds);
+    }
+
+    /** With GRU and RNN enabled: both kinds, both GRU reset placements, tanh and ReLU RNNs, mixed stacks. */
+    @Test
+    void gruAndRnnLayersShowUpWithTheirVariants() {
+        Set<String> seen = new java.util.TreeSet<>();
+        for (long seed = 0; seed < 300; seed++) {
+            Model m = RandomModels.model(seed, Features.allCells().withMaxSize(12));
+            for (int l = 0; l < m.layers().size(); l++) {
+                Layer layer = m.layers().get(l);
+                assertTrue(layer.hiddenSize() <= 12 && !layer.hasCellClip() || layer.kind() == CellKind.LSTM);
+                switch (layer.kind()) {
+                    case GRU -> seen.add(layer.linearBeforeReset() ? "GRU after" : "GRU before");
+                    case RNN -> seen.add("RNN " + layer.directions().get(0).activations().gate().kind());
+                    case LSTM -> seen.add("LSTM");
+                }
+                if (l > 0 && layer.kind() != m.layers().get(l - 1).kind()) {
+                    seen.add("mixed");
+                }
+            }
+        }
+        assertTrue(seen.containsAll(java.util.List.of("GRU after", "GRU before", "RNN TANH", "RNN RELU", "LSTM",
+                "mixed")), seen.toString());
+        assertTrue(seen.size() > 7, "other RNN activations: " + seen);
     }
 
     @Test

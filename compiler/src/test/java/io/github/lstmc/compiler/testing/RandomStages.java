@@ -63,7 +63,9 @@ public final class RandomStages {
             for (int k = 0; k < model.layers().size() * model.directionCount(); k++) {
                 io.github.lstmc.compiler.model.Layer layer = model.layers().get(k / model.directionCount());
                 hidden.add(rnd.nextBoolean() ? Matrix.vector(values(rnd, layer.stateSize(), 0.5f)) : null);
-                cell.add(rnd.nextBoolean() ? Matrix.vector(values(rnd, layer.hiddenSize(), 0.5f)) : null);
+                // only an LSTM layer has a cell state
+                boolean withCell = rnd.nextBoolean() && layer.kind().hasCellState();
+                cell.add(withCell ? Matrix.vector(values(rnd, layer.hiddenSize(), 0.5f)) : null);
             }
             staged = staged.withInitialState(new io.github.lstmc.compiler.model.InitialState(hidden, cell));
         }

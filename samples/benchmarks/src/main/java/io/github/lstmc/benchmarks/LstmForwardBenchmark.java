@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One whole-sequence forward pass (from a zero state, {@code B} sequences of {@code T} steps) of a
- * one-layer LSTM with seeded random weights, per engine and shape. Every engine runs the same
+ * one-layer LSTM or GRU (PyTorch's, reset after the linear map) with seeded random weights, per
+ * cell, engine and shape. Every engine runs the same
  * weights on the same input, and is checked against the interpreter before it is timed.
  */
 @State(Scope.Benchmark)
@@ -38,12 +39,16 @@ public class LstmForwardBenchmark {
     @Param({"8x16x50x1", "32x64x100x1", "64x128x100x1", "128x256x100x1", "256x512x50x1", "64x128x100x16"})
     public String shape;
 
+    /** The recurrent cell: {@code lstm} or {@code gru} (ONNX Runtime then runs a GRU node). */
+    @Param({"lstm", "gru"})
+    public String cell;
+
     private Engine runner;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         Shape s = Shape.parse(shape);
-        Model model = BenchmarkModels.lstm(s, BenchmarkModels.SEED);
+        Model model = BenchmarkModels.model(cell, s, BenchmarkModels.SEED);
         float[] input = BenchmarkModels.input(s, BenchmarkModels.SEED);
         runner = Engines.create(engine, model, s, input);
         Engines.checkAgainstInterpreter(engine, runner, model, s, input, 1e-4f);

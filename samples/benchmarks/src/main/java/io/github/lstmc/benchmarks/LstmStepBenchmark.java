@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Streaming latency: one {@link LstmNetwork#step} of a batch-1 state, the call a real-time user
+ * Streaming latency: one {@link LstmNetwork#step} of a batch-1 state of an LSTM or GRU, the call a real-time user
  * makes per incoming sample. The state carries on from call to call (as in streaming use); the
  * weights keep it bounded. Only the JVM engines: ONNX Runtime has no step of its own.
  */
@@ -39,6 +39,10 @@ public class LstmStepBenchmark {
     @Param({"8x16", "64x128", "256x512"})
     public String size;
 
+    /** The recurrent cell: {@code lstm} or {@code gru} (PyTorch's). */
+    @Param({"lstm", "gru"})
+    public String cell;
+
     private LstmNetwork network;
     private LstmState state;
     private LstmWorkspace workspace;
@@ -48,7 +52,7 @@ public class LstmStepBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         Shape s = Shape.parse(size + "x1x1");
-        Model model = BenchmarkModels.lstm(s, BenchmarkModels.SEED);
+        Model model = BenchmarkModels.model(cell, s, BenchmarkModels.SEED);
         input = BenchmarkModels.input(s, BenchmarkModels.SEED);
         Engine e = Engines.create(engine, model, s, input);
         Engines.checkAgainstInterpreter(engine, e, model, s, input, 1e-4f);

@@ -1,6 +1,8 @@
 package io.github.lstmc.benchmarks;
 
+import io.github.lstmc.compiler.model.CellKind;
 import io.github.lstmc.compiler.model.DirectionCell;
+import io.github.lstmc.compiler.model.Layer;
 import io.github.lstmc.compiler.model.Matrix;
 import io.github.lstmc.compiler.model.Model;
 import java.io.ByteArrayOutputStream;
@@ -9,9 +11,11 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes a one-node ONNX model (opset 14) computing the same LSTM as a one-layer, forward,
+ * Writes a one-node ONNX model (opset 14) computing the same LSTM or GRU as a one-layer, forward,
  * default-activation lstmc {@link Model}: inputs {@code X [T][B][I]} (ONNX layout 0), output
- * {@code Y [T][1][B][H]}, the weights as initializers in ONNX's gate order (i, o, f, c).
+ * {@code Y [T][1][B][H]}, the weights as initializers in ONNX's gate order (LSTM i, o, f, c; GRU
+ * z, r, h, which is lstmc's, with {@code linear_before_reset} from the model) and the layer's
+ * pre-activation clip as ONNX's {@code clip}.
  *
  * <p>The protobuf encoding is written by hand (a few field numbers of onnx.proto), so the
  * benchmarks need no generated ONNX classes.
@@ -33,7 +37,12 @@ final class OnnxLstmModel {
         if (cell.peepholes() != null || cell.projection() != null) {
             throw new IllegalArgumentException("peepholes and projections are not exported");
         }
-        int h = cell.inputWeights().rows() / 4;
+        if (cell.kind() == CellKind.RNN) {
+            throw new IllegalArgumentException("RNN cells are not exported");
+        }
+        boolean gru = cell.kind() == CellKind.GRU;
+        int gates = cell.kind().gateCount();
+        int h = cell.hiddenSize();
         int in = cell.inputWeights().cols();
 
         Proto graph = new Proto();
@@ -43,20 +52,29 @@ final class OnnxLstmModel {
         }
         node.string(2, "Y");
         node.string(3, "lstm");
-        node.string(4, "LSTM");
+        node.string(4, gru ? "GRU" : "LSTM");
         node.message(5, new Proto().string(1, "hidden_size").int64(3, h).int64(20, 2 /* INT */));
+        Layer layer = model.layers().get(0);
+        if (layer.hasPreActivationClip()) {
+            node.message(5, new Proto().string(1, "clip").float32(2, layer.preActivationClip()).int64(20, 1 /* FLOAT */));
+        }
+        if (gru) {
+            node.message(5, new Proto().string(1, "linear_before_reset").int64(3, cell.linearBeforeReset() ? 1 : 0)
+                    .int64(20, 2 /* INT */));
+        }
         graph.message(1, node);
         graph.string(2, "lstmc_benchmark");
-        graph.message(5, tensor("W", reorder(cell.inputWeights(), h), 1, 4 * h, in));
-        graph.message(5, tensor("R", reorder(cell.recurrentWeights(), h), 1, 4 * h, cell.recurrentWeights().cols()));
-        float[] bias = new float[8 * h];
+        graph.message(5, tensor("W", onnxOrder(cell, cell.inputWeights()), 1, gates * h, in));
+        graph.message(5, tensor("R", onnxOrder(cell, cell.recurrentWeights()), 1, gates * h,
+                cell.recurrentWeights().cols()));
+        float[] bias = new float[2 * gates * h];
         if (cell.inputBias() != null) {
-            System.arraycopy(reorder(cell.inputBias().transpose(), h), 0, bias, 0, 4 * h);
+            System.arraycopy(onnxOrder(cell, cell.inputBias().transpose()), 0, bias, 0, gates * h);
         }
         if (cell.recurrentBias() != null) {
-            System.arraycopy(reorder(cell.recurrentBias().transpose(), h), 0, bias, 4 * h, 4 * h);
+            System.arraycopy(onnxOrder(cell, cell.recurrentBias().transpose()), 0, bias, gates * h, gates * h);
         }
-        graph.message(5, tensor("B", bias, 1, 8 * h));
+        graph.message(5, tensor("B", bias, 1, 2 * gates * h));
         graph.message(11, valueInfo("X", steps, batch, in));
         graph.message(12, valueInfo("Y", steps, 1, batch, h));
 
@@ -66,6 +84,11 @@ final class OnnxLstmModel {
                 .message(7, graph)
                 .message(8, new Proto().string(1, "").int64(2, 14)) // opset_import: ai.onnx 14
                 .toByteArray();
+    }
+
+    /** A stacked gate matrix in ONNX's gate order, flat: an LSTM's reordered, a GRU's as it is (z, r, h). */
+    private static float[] onnxOrder(DirectionCell cell, Matrix m) {
+        return cell.kind() == CellKind.GRU ? m.toArray() : reorder(m, cell.hiddenSize());
     }
 
     /** Rows of a {@code [4H][C]} matrix in ONNX gate order, flat. */
@@ -108,6 +131,15 @@ final class OnnxLstmModel {
         Proto int64(int field, long value) {
             varint((long) field << 3);
             varint(value);
+            return this;
+        }
+
+        Proto float32(int field, float value) {
+            varint(((long) field << 3) | 5);
+            int bits = Float.floatToRawIntBits(value);
+            for (int i = 0; i < 4; i++) {
+                out.write((bits >>> (8 * i)) & 0xFF);
+            }
             return this;
         }
 

@@ -8,7 +8,7 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 
 /**
- * ONNX Runtime on the same weights (one LSTM node, see {@link OnnxLstmModel}), with one intra-op
+ * ONNX Runtime on the same weights (one LSTM or GRU node, see {@link OnnxLstmModel}), with one intra-op
  * and one inter-op thread so that it competes on the same single core as the JVM engines. The
  * input tensor is made once; each call runs the session and reads the output.
  */

@@ -45,6 +45,64 @@ class EnginesTest {
         }
     }
 
+    /** The GRU (PyTorch's, reset after the linear map) on every engine, ONNX Runtime running a GRU node. */
+    @ParameterizedTest
+    @ValueSource(strings = {Engines.SOURCE, Engines.BYTECODE, Engines.VECTOR, Engines.VECTOR_PREPASS,
+            Engines.VECTOR_2_THREADS, Engines.ONNXRUNTIME})
+    void gruAgreesWithTheInterpreter(String name) throws Exception {
+        for (Shape shape : new Shape[] {SHAPE, Shape.parse("19x37x3x2")}) {
+            Model model = BenchmarkModels.gru(shape, 7);
+            float[] input = BenchmarkModels.input(shape, 7);
+            Engine engine;
+            try {
+                engine = Engines.create(name, model, shape, input);
+            } catch (UnsupportedOperationException e) {
+                Assumptions.abort(name + " is not available in this build: " + e.getMessage());
+                return;
+            }
+            try (engine) {
+                Engines.checkAgainstInterpreter(name, engine, model, shape, input, 1e-5f);
+                assertEquals(shape.hidden(), engine.lastOutput()[0][0].length);
+            }
+        }
+    }
+
+    /**
+     * ONNX Runtime's GRU with {@code linear_before_reset} 0 and 1, with and without a {@code clip} that
+     * bites, computes what the interpreter computes: the clip applies to each gate's whole pre-activation.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"after", "before", "after clipped", "before clipped"})
+    void onnxRuntimeGruBothResetPlacementsAndClip(String variant) throws Exception {
+        Shape shape = Shape.parse("19x37x3x2");
+        Model model = BenchmarkModels.gru(shape, 9, variant.startsWith("after"));
+        float[] input = new float[shape.batch() * shape.steps() * shape.input()];
+        float[] small = BenchmarkModels.input(shape, 9);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = 4 * small[i]; // pre-activations beyond the clip
+        }
+        if (variant.endsWith("clipped")) {
+            io.github.lstmc.compiler.model.Layer layer = model.layers().get(0);
+            Model free = model;
+            model = new Model(model.name(), java.util.List.of(new io.github.lstmc.compiler.model.Layer(
+                    layer.directions(), io.github.lstmc.compiler.model.Layer.NO_CLIP, 0.7f, false)), model.layout());
+            Engine clipped = Engines.create(Engines.INTERPRETER, model, shape, input);
+            Engine unclipped = Engines.create(Engines.INTERPRETER, free, shape, input);
+            clipped.forward();
+            unclipped.forward();
+            double most = 0;
+            for (int b = 0; b < shape.batch(); b++) {
+                for (int k = 0; k < shape.hidden(); k++) {
+                    most = Math.max(most, Math.abs(clipped.lastOutput()[b][2][k] - unclipped.lastOutput()[b][2][k]));
+                }
+            }
+            assertTrue(most > 1e-2, "the clip must bite, max difference " + most);
+        }
+        try (Engine engine = Engines.create(Engines.ONNXRUNTIME, model, shape, input)) {
+            Engines.checkAgainstInterpreter(Engines.ONNXRUNTIME, engine, model, shape, input, 1e-5f);
+        }
+    }
+
     /**
      * On the tiny shape every product is unrolled, which leaves the Vector API tier (it renders the
      * looped products) nothing to do. At I = 19, H = 37 the products are looped, and neither size

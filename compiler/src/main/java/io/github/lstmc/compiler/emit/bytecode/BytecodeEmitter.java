@@ -64,6 +64,7 @@ public final class BytecodeEmitter {
         ProductEmitter products = new ProductEmitter(cls);
         DriverEmitter drivers = new DriverEmitter(cls, products, plan.layout());
         CellUpdateEmitter cells = new CellUpdateEmitter(cls);
+        HiddenUpdateEmitter hiddenCells = new HiddenUpdateEmitter(cls);
         for (DirectionPlan direction : plan.directions()) {
             drivers.emit(direction);
             if (direction.inputProjection() == null) {
@@ -75,9 +76,16 @@ public final class BytecodeEmitter {
                     products.emitInputProjection(direction.inputProjection(), (LoopedMatVec) direction.gates());
                 }
             }
-            cells.emit(direction.cell());
+            if (direction.hiddenUpdate() == null) {
+                cells.emit(direction.cell());
+            } else {
+                hiddenCells.emit(direction.hiddenUpdate());
+            }
             if (direction.projection() != null) {
                 products.emitMethods(direction.projection());
+            }
+            if (direction.resetProduct() != null) {
+                products.emitMethods(direction.resetProduct());
             }
             if (direction.batchGroup() != null) {
                 if (direction.gates() instanceof VectorMatVec vectorized) {

@@ -255,7 +255,7 @@ final class CellUpdateEmitter {
      * {@code top.min(limit).max(-limit)}: lanewise Math.min/max keep NaN and +-0, which is exactly
      * {@code Activations.clamp} for a positive limit (see {@link CellUpdate}).
      */
-    private static void vectorClamp(Code code, float limit) {
+    static void vectorClamp(Code code, float limit) {
         code.pushFloat(limit);
         scalarOp(code, "min");
         code.pushFloat(-limit);
@@ -268,7 +268,7 @@ final class CellUpdateEmitter {
      * what pushes the value (just {@code x} for the identity). Inline, never a helper method: C2 does
      * not reliably inline helpers this large, and a vector crossing a call that is not inlined is boxed.
      */
-    private static Code.Bound vectorActivation(Code code, ActivationCall call, Code.Local x) {
+    static Code.Bound vectorActivation(Code code, ActivationCall call, Code.Local x) {
         if (call.isIdentity()) {
             return () -> code.load(x);
         }

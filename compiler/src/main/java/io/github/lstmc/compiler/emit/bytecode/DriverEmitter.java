@@ -2,9 +2,11 @@ package io.github.lstmc.compiler.emit.bytecode;
 
 import static org.objectweb.asm.Opcodes.*;
 
+import io.github.lstmc.compiler.model.CellKind;
 import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.plan.BatchGroup;
 import io.github.lstmc.compiler.plan.DirectionPlan;
+import io.github.lstmc.compiler.plan.HiddenUpdate;
 import io.github.lstmc.compiler.plan.InputProjection;
 import io.github.lstmc.compiler.plan.Operand;
 import io.github.lstmc.runtime.Layout;
@@ -85,17 +87,16 @@ final class DriverEmitter {
             code.pushInt(stateSize);
             code.insn(IMUL);
             Code.Local hOff = code.storeNewInt("hOff");
-            code.load(b);
-            code.pushInt(hiddenSize);
-            code.insn(IMUL);
-            Code.Local cOff = code.storeNewInt("cOff");
+            Code.Local cOff = cellOffset(code, plan, b);
             // if (len == 0) { zero h and c of this row }
             code.line();
             Label running = new Label();
             code.load(len);
             code.mv().visitJumpInsn(IFNE, running);
             fill(code, h, hOff, stateSize);
-            fill(code, c, cOff, hiddenSize);
+            if (cOff != null) {
+                fill(code, c, cOff, hiddenSize);
+            }
             code.mv().visitLabel(running);
 
             code.forLoop("n", 0, () -> code.load(len), n -> {
@@ -239,10 +240,7 @@ final class DriverEmitter {
                 code.pushInt(plan.stateSize());
                 code.insn(IMUL);
                 Code.Local hOff = code.storeNewInt("hOff");
-                code.load(rows[q]);
-                code.pushInt(plan.hiddenSize());
-                code.insn(IMUL);
-                Code.Local cOff = code.storeNewInt("cOff");
+                Code.Local cOff = cellOffset(code, plan, rows[q]);
                 position(code, rows[q], t, steps);
                 Code.Local pos = code.storeNewInt("pos");
                 outputOffset(code, plan, pos);
@@ -257,6 +255,17 @@ final class DriverEmitter {
         return g;
     }
 
+    /** {@code int cOff = b * H}; null (no local) for a direction without cell state. */
+    private static Code.Local cellOffset(Code code, DirectionPlan plan, Code.Local b) {
+        if (plan.cellSize() == 0) {
+            return null;
+        }
+        code.load(b);
+        code.pushInt(plan.hiddenSize());
+        code.insn(IMUL);
+        return code.storeNewInt("cOff");
+    }
+
     /** The step after the gates: cell update (and projection) from {@code z} into the row's state, then out. */
     private void rowTail(Code code, DirectionPlan plan, Code.Local z, Code.Local hOff, Code.Local cOff,
                          Code.Local outOff) {
@@ -264,6 +273,11 @@ final class DriverEmitter {
         Code.Local c = code.local("c");
         Code.Local out = code.local("out");
         int stateSize = plan.stateSize();
+        if (plan.hiddenUpdate() != null) {
+            hiddenTail(code, plan, z, hOff);
+            copyOut(code, hOff, outOff, stateSize);
+            return;
+        }
         code.line();
         code.load(z);
         code.load(c);
@@ -290,14 +304,62 @@ final class DriverEmitter {
             code.pushInt(stateSize);
             code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
         }
-        // System.arraycopy(h, hOff, out, outOff, S);
+        copyOut(code, hOff, outOff, stateSize);
+    }
+
+    /** {@code System.arraycopy(h, hOff, out, outOff, S);}. */
+    private static void copyOut(Code code, Code.Local hOff, Code.Local outOff, int stateSize) {
         code.line();
-        code.load(h);
+        code.load(code.local("h"));
         code.load(hOff);
-        code.load(out);
+        code.load(code.local("out"));
         code.load(outOff);
         code.pushInt(stateSize);
         code.invokeStatic(RuntimeTypes.SYSTEM, "arraycopy", RuntimeTypes.ARRAYCOPY);
+    }
+
+    /**
+     * A GRU's or RNN's step after the gates ({@link HiddenUpdate}): RNN {@code update(z, c, 0, h, hOff)};
+     * GRU {@code gates(z, h, hOff, hraw, 0)}, the reset product into {@code pz}, {@code update(z, pz, 0, h, hOff)}.
+     */
+    private void hiddenTail(Code code, DirectionPlan plan, Code.Local z, Code.Local hOff) {
+        HiddenUpdate u = plan.hiddenUpdate();
+        Code.Local h = code.local("h");
+        if (u.kind() == CellKind.RNN) {
+            updateCall(code, u.updateMethod(), z, code.local("c"), null, h, hOff);
+            return;
+        }
+        updateCall(code, u.gatesMethod(), z, h, hOff, code.local("hraw"), null);
+        products.emitCalls(code, plan.resetProduct(), operand -> {
+            if (u.linearBeforeReset()) {
+                code.load(h);
+                code.load(hOff);
+            } else {
+                code.load(code.local("hraw"));
+                code.pushInt(0);
+            }
+        }, () -> code.load(code.local("pz")));
+        updateCall(code, u.updateMethod(), z, code.local("pz"), null, h, hOff);
+    }
+
+    /** {@code method(z, a, aOff, out, outOff)}, a null offset passing 0. */
+    private void updateCall(Code code, String method, Code.Local z, Code.Local a, Code.Local aOff, Code.Local out,
+                            Code.Local outOff) {
+        code.line();
+        code.load(z);
+        code.load(a);
+        if (aOff == null) {
+            code.pushInt(0);
+        } else {
+            code.load(aOff);
+        }
+        code.load(out);
+        if (outOff == null) {
+            code.pushInt(0);
+        } else {
+            code.load(outOff);
+        }
+        code.invokeStatic(cls.owner(), method, CellUpdateEmitter.DESCRIPTOR);
     }
 
     /** {@code pos(b, t)}: {@code b*steps + t} batch-first, {@code t*batch + b} sequence-first. */

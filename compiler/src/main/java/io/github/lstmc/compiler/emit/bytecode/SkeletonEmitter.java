@@ -126,6 +126,9 @@ final class SkeletonEmitter {
         intConstant("directionCount", plan.directionCount());
         perLayer("hiddenSize", LayerPlan::hiddenSize);
         perLayer("stateSize", LayerPlan::stateSize);
+        if (plan.hasLayersWithoutCellState()) {
+            perLayer("cellSize", LayerPlan::cellSize);
+        }
 
         Code layout = cls.method(ACC_PUBLIC, "layout", "()L" + RuntimeTypes.LAYOUT + ";");
         layout.line();

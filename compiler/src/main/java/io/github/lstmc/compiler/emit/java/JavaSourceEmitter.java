@@ -114,6 +114,9 @@ public final class JavaSourceEmitter {
         type.addMethod(constant("directionCount", TypeName.INT, CodeBlock.of("$L", plan.directionCount())));
         type.addMethod(perLayer("hiddenSize", plan, LayerPlan::hiddenSize));
         type.addMethod(perLayer("stateSize", plan, LayerPlan::stateSize));
+        if (plan.hasLayersWithoutCellState()) {
+            type.addMethod(perLayer("cellSize", plan, LayerPlan::cellSize));
+        }
         type.addMethod(constant("layout", LAYOUT, CodeBlock.of("$T.$L", LAYOUT, plan.layout().name())));
         type.addMethod(constant("isStreamable", TypeName.BOOLEAN, CodeBlock.of("$L", plan.streamable())));
         type.addMethod(constant("modelDigest", ClassName.get(String.class),

@@ -5,11 +5,13 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
+import io.github.lstmc.compiler.model.CellKind;
 import io.github.lstmc.compiler.model.Direction;
 import io.github.lstmc.compiler.plan.ActivationCall;
 import io.github.lstmc.compiler.plan.BatchGroup;
 import io.github.lstmc.compiler.plan.CellUpdate;
 import io.github.lstmc.compiler.plan.DirectionPlan;
+import io.github.lstmc.compiler.plan.HiddenUpdate;
 import io.github.lstmc.compiler.plan.InputProjection;
 import io.github.lstmc.compiler.plan.LoopedMatVec;
 import io.github.lstmc.compiler.plan.MatVec;
@@ -54,9 +56,16 @@ final class KernelRenderer {
             methods.add(inputPrePass(d.inputProjection(), gates));
             methods.add(recurrentOnly(d.inputProjection(), gates));
         }
-        methods.add(cell(d.cell()));
+        if (d.hiddenUpdate() == null) {
+            methods.add(cell(d.cell()));
+        } else {
+            methods.addAll(HiddenUpdateRenderer.methods(d.hiddenUpdate()));
+        }
         if (d.projection() != null) {
             methods.addAll(product(d.projection()));
+        }
+        if (d.resetProduct() != null) {
+            methods.addAll(product(d.resetProduct()));
         }
         if (d.batchGroup() != null) {
             methods.add(d.gates() instanceof VectorMatVec v ? groupedVector(d.batchGroup(), v)
@@ -118,9 +127,11 @@ final class KernelRenderer {
             for (int q = 0; q < size; q++) {
                 m.addCode("{\n$>")
                         .addStatement("int b = $L", q == 0 ? "g" : "g + " + q)
-                        .addStatement("int hOff = b * $L", s)
-                        .addStatement("int cOff = b * $L", h)
-                        .addStatement("int pos = $L", position());
+                        .addStatement("int hOff = b * $L", s);
+                if (d.cellSize() > 0) {
+                    m.addStatement("int cOff = b * $L", h);
+                }
+                m.addStatement("int pos = $L", position());
                 rowTail(m, d, q == 0 ? "z" : "z" + q);
                 m.addCode("$<}\n");
             }
@@ -128,13 +139,17 @@ final class KernelRenderer {
         }
         m.beginControlFlow("for (int b = $L; b < batch; b++)", firstRow)
                 .addStatement("int len = lengths == null ? steps : lengths[b]")
-                .addStatement("int hOff = b * $L", s)
-                .addStatement("int cOff = b * $L", h)
-                .beginControlFlow("if (len == 0)")
+                .addStatement("int hOff = b * $L", s);
+        if (d.cellSize() > 0) {
+            m.addStatement("int cOff = b * $L", h);
+        }
+        m.beginControlFlow("if (len == 0)")
                 .addComment("no valid step: the final state is zero")
-                .addStatement("$T.fill(h, hOff, hOff + $L, 0f)", ARRAYS, s)
-                .addStatement("$T.fill(c, cOff, cOff + $L, 0f)", ARRAYS, h)
-                .endControlFlow()
+                .addStatement("$T.fill(h, hOff, hOff + $L, 0f)", ARRAYS, s);
+        if (d.cellSize() > 0) {
+            m.addStatement("$T.fill(c, cOff, cOff + $L, 0f)", ARRAYS, h);
+        }
+        m.endControlFlow()
                 .beginControlFlow("for (int n = 0; n < len; n++)")
                 .addStatement(d.direction() == Direction.FORWARD ? "int t = n" : "int t = len - 1 - n")
                 .addStatement("int pos = $L", position())
@@ -153,7 +168,14 @@ final class KernelRenderer {
     /** The step after the gates for row {@code b} (locals hOff, cOff, pos), its gates in {@code z}. */
     private static void rowTail(MethodSpec.Builder m, DirectionPlan d, String z) {
         int s = d.stateSize();
-        if (d.projection() == null) {
+        HiddenUpdate u = d.hiddenUpdate();
+        if (u != null && u.kind() == CellKind.RNN) {
+            m.addStatement("$L($L, c, 0, h, hOff)", u.updateMethod(), z);
+        } else if (u != null) {
+            m.addStatement("$L($L, h, hOff, hraw, 0)", u.gatesMethod(), z)
+                    .addCode(calls(d.resetProduct(), u.linearBeforeReset() ? "h, hOff, pz" : "hraw, 0, pz"))
+                    .addStatement("$L($L, pz, 0, h, hOff)", u.updateMethod(), z);
+        } else if (d.projection() == null) {
             m.addStatement("$L($L, c, cOff, h, hOff)", d.cell().method(), z);
         } else {
             m.addStatement("$L($L, c, cOff, hraw, 0)", d.cell().method(), z)

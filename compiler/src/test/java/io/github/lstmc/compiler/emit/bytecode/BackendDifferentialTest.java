@@ -54,6 +54,7 @@ class BackendDifferentialTest {
     private static final int MODELS = 120;
     private static final double TOLERANCE = 1e-5;
     private static final int VECTOR_MODELS = 40;
+    private static final int GRU_MODELS = 60;
 
     /** One random model, its bytecode, and its source when it is compared with the source back end. */
     private record Case(long seed, Model model, String className, GeneratedCode bytecode, String source) {
@@ -181,6 +182,87 @@ class BackendDifferentialTest {
             String qualified = PACKAGE + "." + c.className();
             LstmNetwork bytecode = new ModelClassLoader(c.bytecode()).newNetwork(qualified);
             compare(c, Lstmc.compiler().interpreter(c.model()), newInstance(compiled.load(qualified)), bytecode);
+        }
+    }
+
+    /**
+     * GRU and RNN layers ({@link RandomModels.Feature#GRU}, {@link RandomModels.Feature#RNN}): random stacks
+     * mixing them with LSTM layers, both GRU reset placements, RNN tanh, ReLU and other activations, clips,
+     * directions, layouts, fp32/fp16/int8 storage, unrolled, split, looped, pre-pass, grouped and Vector API
+     * products, Vector API elementwise updates, through both back ends (bit for bit with each other) and against the interpreter (1e-5).
+     */
+    @Test
+    void gruAndRnnModelsAgreeWithInterpreterAndBitwiseBetweenBackEnds() throws Exception {
+        List<Case> plain = new ArrayList<>();
+        List<Case> vector = new ArrayList<>();
+        Map<String, Integer> coverage = new java.util.TreeMap<>();
+        for (long seed = 0; seed < GRU_MODELS; seed++) {
+            int maxSize = seed % 6 == 0 ? 40 : 10;
+            WeightStorage storage = WeightStorage.values()[(int) (seed / 5 % 3)];
+            Model model = Quantizer.quantize(RandomModels.model(new Random(7000 + seed),
+                    RandomModels.Features.allCells().withMaxSize(maxSize)), storage);
+            boolean vectorApi = seed % 5 == 4;
+            PlanOptions options = switch ((int) (seed % 5)) {
+                case 0 -> PlanOptions.LOOPS_ONLY.withPrecomputeTile(seed % 2 == 0 ? 8 : 3);
+                case 1 -> new PlanOptions(4096, 32768, 500);
+                case 2 -> PlanOptions.DEFAULT;
+                case 3 -> PlanOptions.LOOPS_ONLY.withBatchGroup(seed % 2 == 0 ? 1 : 2 + (int) (seed / 5 % 3));
+                default -> (seed % 2 == 0 ? PlanOptions.LOOPS_ONLY : PlanOptions.LOOPS_ONLY.withPrecomputeTile(1))
+                        .withVectorApi(true);
+            };
+            Plan plan = Planner.plan(model, options.withWeights(storage));
+            for (int l = 0; l < model.layers().size(); l++) {
+                io.github.lstmc.compiler.model.Layer layer = model.layers().get(l);
+                coverage.merge(layer.kind() + (layer.kind() == io.github.lstmc.compiler.model.CellKind.GRU
+                        ? (layer.linearBeforeReset() ? " linear before reset" : " reset before linear") : ""),
+                        1, Integer::sum);
+                if (l > 0 && layer.kind() != model.layers().get(l - 1).kind()) {
+                    coverage.merge("mixed stack", 1, Integer::sum);
+                }
+            }
+            for (DirectionPlan direction : plan.directions()) {
+                if (direction.hiddenUpdate() != null) {
+                    if (direction.gates() instanceof VectorMatVec) {
+                        coverage.merge("vector", 1, Integer::sum);
+                    }
+                    if (direction.hiddenUpdate().vectorized()) {
+                        coverage.merge(direction.hiddenUpdate().hiddenSize() >= 8 ? "vectorized update, 8+ units"
+                                : "vectorized update, scalar only", 1, Integer::sum);
+                    }
+                    coverage.merge(direction.inputProjection() != null ? "pre-pass"
+                            : direction.batchGroup() != null ? "grouped"
+                            : direction.gates() instanceof UnrolledMatVec u
+                            ? (u.methodCount() > 1 ? "unrolled, split" : "unrolled") : "looped", 1, Integer::sum);
+                }
+            }
+            String className = "G" + seed;
+            GeneratedCode bytecode = BytecodeEmitter.emit(plan, new CompileOptions(PACKAGE, className,
+                    Backend.BYTECODE, vectorApi ? 17 : 8, vectorApi));
+            ClassFileChecks.checkAll(bytecode);
+            Case c = new Case(seed, model, className, bytecode, JavaSourceEmitter.render(plan, PACKAGE, className));
+            (vectorApi ? vector : plain).add(c);
+        }
+        for (String kind : List.of("GRU linear before reset", "GRU reset before linear", "RNN", "LSTM", "mixed stack",
+                "unrolled", "unrolled, split", "looped", "pre-pass", "grouped", "vector",
+                "vectorized update, 8+ units")) {
+            assertTrue(coverage.getOrDefault(kind, 0) > 0, "no " + kind + " among " + coverage);
+        }
+        for (boolean vectorApi : new boolean[] {false, true}) {
+            List<Case> cases = vectorApi ? vector : plain;
+            Map<String, String> sources = new LinkedHashMap<>();
+            for (Case c : cases) {
+                sources.put(PACKAGE + "." + c.className(), c.source());
+            }
+            InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources, vectorApi);
+            for (Case c : cases) {
+                String qualified = PACKAGE + "." + c.className();
+                LstmNetwork bytecode = new ModelClassLoader(c.bytecode()).newNetwork(qualified);
+                LstmNetwork interpreter = Lstmc.compiler().interpreter(c.model());
+                for (int l = 0; l < c.model().layers().size(); l++) {
+                    assertEquals(interpreter.cellSize(l), bytecode.cellSize(l), "seed " + c.seed());
+                }
+                compare(c, interpreter, newInstance(compiled.load(qualified)), bytecode);
+            }
         }
     }
 

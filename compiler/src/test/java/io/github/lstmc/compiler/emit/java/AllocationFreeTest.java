@@ -26,34 +26,39 @@ class AllocationFreeTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
         RandomModels.Features features = RandomModels.Features.plain().withMaxSize(12).withMaxLayers(3)
                 .with(RandomModels.Feature.PROJECTION, RandomModels.Feature.PEEPHOLES);
-        Model model = RandomModels.model(21, features);
-        for (PlanOptions options : new PlanOptions[] {PlanOptions.DEFAULT, PlanOptions.LOOPS_ONLY, PlanOptions.LOOPS_ONLY.withPrecomputeTile(8)}) {
-            LstmNetwork net = Lstmc.compiler().instantiate(model, CompileOptions.of("alloc", "Net"), options);
-            // 6 rows: per-row lengths walk rows one by one, none lets them share weight passes (groups)
-            int batch = 6;
-            int steps = 5;
-            float[] in = new float[batch * steps * model.inputSize()];
-            float[] out = new float[batch * steps * model.outputSize()];
-            float[] stepIn = new float[batch * model.inputSize()];
-            float[] stepOut = new float[batch * model.outputSize()];
-            int[] lengths = {5, 3, 0, 5, 1, 4};
-            LstmState state = net.newState(batch);
-            LstmWorkspace workspace = net.newWorkspace(batch, steps);
-            // Not a wait for the JIT: these paths have no allocation site, so interpreted code (-Xint) passes too.
-            for (int i = 0; i < 200; i++) {
-                net.forward(in, batch, steps, lengths, state, workspace, out);
-                net.forward(in, batch, steps, null, state, workspace, out);
-                net.step(stepIn, state, workspace, stepOut);
+        // and a stack of GRU, RNN and LSTM layers
+        Model gru = RandomModels.model(21, RandomModels.Features.plain().withMaxSize(12).withMaxLayers(3)
+                .with(RandomModels.Feature.GRU, RandomModels.Feature.RNN), RandomModels.withCells(
+                io.github.lstmc.compiler.model.CellKind.GRU, io.github.lstmc.compiler.model.CellKind.RNN));
+        for (Model model : java.util.List.of(RandomModels.model(21, features), gru)) {
+            for (PlanOptions options : new PlanOptions[] {PlanOptions.DEFAULT, PlanOptions.LOOPS_ONLY, PlanOptions.LOOPS_ONLY.withPrecomputeTile(8)}) {
+                LstmNetwork net = Lstmc.compiler().instantiate(model, CompileOptions.of("alloc", "Net"), options);
+                // 6 rows: per-row lengths walk rows one by one, none lets them share weight passes (groups)
+                int batch = 6;
+                int steps = 5;
+                float[] in = new float[batch * steps * model.inputSize()];
+                float[] out = new float[batch * steps * model.outputSize()];
+                float[] stepIn = new float[batch * model.inputSize()];
+                float[] stepOut = new float[batch * model.outputSize()];
+                int[] lengths = {5, 3, 0, 5, 1, 4};
+                LstmState state = net.newState(batch);
+                LstmWorkspace workspace = net.newWorkspace(batch, steps);
+                // Not a wait for the JIT: these paths have no allocation site, so interpreted code (-Xint) passes too.
+                for (int i = 0; i < 200; i++) {
+                    net.forward(in, batch, steps, lengths, state, workspace, out);
+                    net.forward(in, batch, steps, null, state, workspace, out);
+                    net.step(stepIn, state, workspace, stepOut);
+                }
+                long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+                for (int i = 0; i < 50; i++) {
+                    net.forward(in, batch, steps, lengths, state, workspace, out);
+                    net.forward(in, batch, steps, null, state, workspace, out);
+                    net.step(stepIn, state, workspace, stepOut);
+                }
+                long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+                // One float[] per call would already be 100 allocations of 16+ bytes.
+                assertTrue(allocated < 512, options + ": allocated " + allocated + " bytes in 150 calls");
             }
-            long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-            for (int i = 0; i < 50; i++) {
-                net.forward(in, batch, steps, lengths, state, workspace, out);
-                net.forward(in, batch, steps, null, state, workspace, out);
-                net.step(stepIn, state, workspace, stepOut);
-            }
-            long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-            // One float[] per call would already be 100 allocations of 16+ bytes.
-            assertTrue(allocated < 512, options + ": allocated " + allocated + " bytes in 150 calls");
         }
     }
 

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 class GoldenSourceTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden/TinyTagger.java.txt");
     private static final Path GOLDEN_CLASSIFIER = Path.of("src/test/resources/golden/TinyClassifier.java.txt");
+    private static final Path GOLDEN_GRU = Path.of("src/test/resources/golden/TinyGru.java.txt");
 
     /** I = 2, H = 2, peepholes, both clips, weights with exact 0, 1 and -1; a hostile name. */
     static Model tinyModel() {
@@ -87,6 +88,38 @@ class GoldenSourceTest {
             Files.writeString(GOLDEN_CLASSIFIER, source, StandardCharsets.UTF_8);
         }
         assertEquals(Files.readString(GOLDEN_CLASSIFIER, StandardCharsets.UTF_8), source,
+                "generated source changed; see the class Javadoc to regenerate the golden files");
+    }
+
+    /**
+     * A GRU with the reset after the linear map (PyTorch's) and a pre-activation clip, a GRU with the
+     * reset before it (ONNX's default), then a ReLU RNN; I = H = 2, weights with exact 0, 1 and -1.
+     */
+    static Model tinyGru() {
+        float[] w = {0.5f, -0.25f, 1f, 0f, -1f, 0.125f, 0.75f, 0.375f, 0f, 0.25f, 0.0625f, -0.5f};
+        float[] r = {0.1f, 0.2f, -0.3f, 0.4f, 0.5f, -0.6f, 0.7f, 0.8f, -0.9f, 1f, 0f, 0.3f};
+        Matrix bw = Matrix.vector(new float[] {0.1f, 0f, -0.1f, 0.2f, 0.3f, -0.3f});
+        Matrix br = Matrix.vector(new float[] {0.1f, 0.5f, 0f, 0f, 0.25f, -0.5f});
+        DirectionCell after = DirectionCell.gru(Direction.FORWARD, Matrix.of(6, 2, w), Matrix.of(6, 2, r), bw, br,
+                CellActivations.GRU_DEFAULT, true);
+        DirectionCell before = DirectionCell.gru(Direction.FORWARD, Matrix.of(6, 2, r), Matrix.of(6, 2, w), br, bw,
+                CellActivations.GRU_DEFAULT, false);
+        DirectionCell rnn = DirectionCell.rnn(Direction.FORWARD, Matrix.of(2, 2, new float[] {1f, -0.5f, 0.25f, 0f}),
+                Matrix.of(2, 2, new float[] {0.5f, 0.125f, -1f, 0.75f}), Matrix.vector(new float[] {0.1f, -0.2f}),
+                null, Activation.of(Activation.Kind.RELU));
+        return new Model("tiny gru", List.of(new Layer(List.of(after), Layer.NO_CLIP, 2.5f, false),
+                Layer.of(before), Layer.of(rnn)), Layout.SEQUENCE_FIRST);
+    }
+
+    @Test
+    void tinyGruMatchesTheGoldenFile() throws IOException {
+        String source = new String(Lstmc.compiler().generate(tinyGru(),
+                CompileOptions.of("lstmc.golden", "TinyGru")).files().get(0).content(), StandardCharsets.UTF_8);
+        if (Boolean.getBoolean("lstmc.updateGoldens")) {
+            Files.createDirectories(GOLDEN_GRU.getParent());
+            Files.writeString(GOLDEN_GRU, source, StandardCharsets.UTF_8);
+        }
+        assertEquals(Files.readString(GOLDEN_GRU, StandardCharsets.UTF_8), source,
                 "generated source changed; see the class Javadoc to regenerate the golden files");
     }
 
