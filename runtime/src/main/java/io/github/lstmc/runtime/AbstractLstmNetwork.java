@@ -353,19 +353,15 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
 
     /** Returns the constant lengths after checking that the call has their rows, enough steps, and null or equal lengths. */
     private static int[] checkFixed(int[] fixed, int batch, int sequenceLength, int[] lengths) {
-        if (batch != fixed.length) {
-            throw new IllegalArgumentException("batch must be " + fixed.length + ": the network was compiled with"
-                    + " constant sequence lengths for " + fixed.length + " rows, got " + batch);
+        boolean fits = batch == fixed.length;
+        for (int b = 0; fits && b < batch; b++) {
+            fits = fixed[b] <= sequenceLength && (lengths == null || lengths[b] == fixed[b]);
         }
-        for (int b = 0; b < batch; b++) {
-            if (fixed[b] > sequenceLength) {
-                throw new IllegalArgumentException("sequenceLength " + sequenceLength + " is shorter than the constant"
-                        + " length " + fixed[b] + " of row " + b + " compiled into the network");
-            }
-            if (lengths != null && lengths[b] != fixed[b]) {
-                throw new IllegalArgumentException("lengths[" + b + "] is " + lengths[b] + " but the network was"
-                        + " compiled with the constant length " + fixed[b] + " for row " + b + " (pass null)");
-            }
+        if (!fits) {
+            throw new IllegalArgumentException("the network was compiled with the constant sequence lengths "
+                    + java.util.Arrays.toString(fixed) + ": a call has their " + fixed.length + " rows, at least their"
+                    + " longest length of steps, and lengths null or equal (got batch " + batch + ", sequenceLength "
+                    + sequenceLength + ", lengths " + java.util.Arrays.toString(lengths) + ")");
         }
         return fixed;
     }
@@ -387,8 +383,7 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
 
     private void checkStep(LstmState state, LstmWorkspace workspace, float[] output) {
         if (fixed != null) {
-            throw new UnsupportedOperationException("step cannot honour the constant sequence lengths compiled into"
-                    + " this network: use forward");
+            throw new UnsupportedOperationException("step cannot honour constant sequence lengths: use forward");
         }
         if (!isStreamable()) {
             throw new UnsupportedOperationException(reducesTime()

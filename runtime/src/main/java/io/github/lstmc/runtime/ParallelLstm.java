@@ -494,7 +494,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
                 out = part.output;
                 if (ids != null) {
                     ids = part.tokens(rows * steps);
-                    sliceIds(tokens, ids, batch, first, rows, steps, batchFirst);
+                    slice(tokens, ids, batch, first, rows, steps, 1, batchFirst, true);
                 } else {
                     in = part.input;
                     slice(input, in, batch, first, rows, steps, net.inputSize(), batchFirst, true);
@@ -530,7 +530,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
          * a part's buffer: one block per call batch-first ({@code [B][T][width]}), one per step
          * sequence-first ({@code [T][B][width]}).
          */
-        private static void slice(float[] whole, float[] part, int batch, int first, int rows, int steps, int width,
+        private static void slice(Object whole, Object part, int batch, int first, int rows, int steps, int width,
                                   boolean batchFirst, boolean gather) {
             int blocks = batchFirst ? 1 : steps;
             int length = batchFirst ? rows * steps * width : rows * width;
@@ -541,16 +541,6 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
                 } else {
                     System.arraycopy(part, t * length, whole, at, length);
                 }
-            }
-        }
-
-        /** {@link #slice} (gathering) of token ids, one per position. */
-        private static void sliceIds(int[] whole, int[] part, int batch, int first, int rows, int steps,
-                                     boolean batchFirst) {
-            int blocks = batchFirst ? 1 : steps;
-            int length = batchFirst ? rows * steps : rows;
-            for (int t = 0; t < blocks; t++) {
-                System.arraycopy(whole, batchFirst ? first * steps : t * batch + first, part, t * length, length);
             }
         }
 

@@ -52,6 +52,9 @@ class OnnxConstantLengthsTest {
     private static final int BATCH = LENGTHS.length;
     private static final int STEPS = 6;
     private static final double TOLERANCE = 1e-5;
+    private static final String CONTRACT = "in.json: the network was compiled with the constant sequence lengths"
+            + " [5, 1, 3]: a call has their 3 rows, at least their longest length of steps, and lengths null or equal"
+            + " (got ";
 
     /** An int32 initializer (ONNX's sequence_lens is int32). */
     private static String int32(GraphBuilder g, String name, long... values) {
@@ -208,17 +211,14 @@ class OnnxConstantLengthsTest {
             float[][][] two = Arrays.copyOf(input(new Random(1)), 2);
             LstmcException e = assertThrows(LstmcException.class, () -> Runner.run(net, new RunInput(two, null, null,
                     null), "in.json", false));
-            assertEquals("in.json: batch must be 3: the network was compiled with constant sequence lengths for 3 rows,"
-                    + " got 2", e.getMessage(), engine.name());
+            assertEquals(CONTRACT + "batch 2, sequenceLength 6, lengths null)", e.getMessage(), engine.name());
             e = assertThrows(LstmcException.class, () -> Runner.run(net, new RunInput(input(new Random(1)), null, null,
                     new int[] {5, 1, 2}), "in.json", false));
-            assertEquals("in.json: lengths[2] is 2 but the network was compiled with the constant length 3 for row 2"
-                    + " (pass null)", e.getMessage(), engine.name());
+            assertEquals(CONTRACT + "batch 3, sequenceLength 6, lengths [5, 1, 2])", e.getMessage(), engine.name());
             float[][][] four = new float[BATCH][4][F];
             e = assertThrows(LstmcException.class, () -> Runner.run(net, new RunInput(four, null, null, null),
                     "in.json", false));
-            assertEquals("in.json: sequenceLength 4 is shorter than the constant length 5 of row 0 compiled into the"
-                    + " network", e.getMessage(), engine.name());
+            assertEquals(CONTRACT + "batch 3, sequenceLength 4, lengths null)", e.getMessage(), engine.name());
             assertThrows(IllegalArgumentException.class, () -> net.predict(two), engine.name());
             assertEquals(3, net.predict(input(new Random(2))).length, engine.name());
         }
@@ -239,7 +239,7 @@ class OnnxConstantLengthsTest {
             }
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> parallel.forward(Arrays.copyOf(x, 2)));
-            assertTrue(e.getMessage().startsWith("batch must be 3"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("(got batch 2, sequenceLength 6, lengths null)"), e.getMessage());
         }
     }
 
