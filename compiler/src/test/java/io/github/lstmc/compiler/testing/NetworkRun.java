@@ -37,11 +37,16 @@ public record NetworkRun(float[] output, LstmState state) {
     /** Output and every state value with the same bits (the two back ends of one plan). */
     public static void assertIdentical(String what, NetworkRun source, NetworkRun bytecode) {
         assertIdentical(what + " output", source.output(), bytecode.output());
-        for (int k = 0; k < source.state().size(); k++) {
-            assertIdentical(what + " hidden(" + k + ")", source.state().hidden(k), bytecode.state().hidden(k));
-            // a GRU or RNN layer has no cell state: its cell arrays are empty in both
-            if (source.state().cell(k).length > 0 || bytecode.state().cell(k).length > 0) {
-                assertIdentical(what + " cell(" + k + ")", source.state().cell(k), bytecode.state().cell(k));
+        assertIdenticalStates(what + " ", source.state(), bytecode.state());
+    }
+
+    /** Every hidden and cell value with the same bits; a GRU or RNN layer's cell arrays must be empty in both. */
+    public static void assertIdenticalStates(String what, LstmState expected, LstmState actual) {
+        assertEquals(expected.size(), actual.size(), what + "state entries");
+        for (int k = 0; k < expected.size(); k++) {
+            assertIdentical(what + "hidden(" + k + ")", expected.hidden(k), actual.hidden(k));
+            if (expected.cell(k).length > 0 || actual.cell(k).length > 0) {
+                assertIdentical(what + "cell(" + k + ")", expected.cell(k), actual.cell(k));
             }
         }
     }
