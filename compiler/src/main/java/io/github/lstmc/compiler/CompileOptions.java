@@ -1,5 +1,7 @@
 package io.github.lstmc.compiler;
 
+import io.github.lstmc.compiler.plan.EmbeddingFolding;
+
 /**
  * What to generate and how to name it.
  *
@@ -17,11 +19,13 @@ package io.github.lstmc.compiler;
  * @param weights       how the weight matrices are stored in the class ({@link WeightStorage}: fp32, fp16 or
  *                      int8); computation stays fp32, and the facade quantizes the model first so that the
  *                      interpreter can run the same values ({@link Lstmc#withWeights})
+ * @param folding       whether a token network's embedding is folded into its first layer's input product
+ *                      ({@link EmbeddingFolding}); AUTO leaves the choice to the plan options (AUTO by default)
  * @throws IllegalArgumentException naming the option when a name is not a valid Java identifier, or
  *                                  when {@code vectorApi} is asked for with a target below 17
  */
 public record CompileOptions(String packageName, String className, Backend backend, int targetRelease,
-                             boolean vectorApi, WeightStorage weights) {
+                             boolean vectorApi, WeightStorage weights, EmbeddingFolding folding) {
 
     /** The package used when none is given. */
     public static final String DEFAULT_PACKAGE = "lstmc.generated";
@@ -38,6 +42,9 @@ public record CompileOptions(String packageName, String className, Backend backe
         if (weights == null) {
             throw new IllegalArgumentException("weight storage must not be null");
         }
+        if (folding == null) {
+            throw new IllegalArgumentException("embedding folding must not be null");
+        }
         if (backend == null) {
             throw new IllegalArgumentException("backend must not be null");
         }
@@ -47,6 +54,12 @@ public record CompileOptions(String packageName, String className, Backend backe
         if (vectorApi && targetRelease < 17) {
             throw new IllegalArgumentException("the Vector API tier needs target release 17, got " + targetRelease);
         }
+    }
+
+    /** With embedding folding AUTO. */
+    public CompileOptions(String packageName, String className, Backend backend, int targetRelease,
+                          boolean vectorApi, WeightStorage weights) {
+        this(packageName, className, backend, targetRelease, vectorApi, weights, EmbeddingFolding.AUTO);
     }
 
     /** With fp32 weights. */
@@ -66,12 +79,12 @@ public record CompileOptions(String packageName, String className, Backend backe
     }
 
     public CompileOptions withBackend(Backend newBackend) {
-        return new CompileOptions(packageName, className, newBackend, targetRelease, vectorApi, weights);
+        return new CompileOptions(packageName, className, newBackend, targetRelease, vectorApi, weights, folding);
     }
 
     /** These options with another class-file level (the Vector API tier needs 17). */
     public CompileOptions withTargetRelease(int release) {
-        return new CompileOptions(packageName, className, backend, release, vectorApi, weights);
+        return new CompileOptions(packageName, className, backend, release, vectorApi, weights, folding);
     }
 
     /**
@@ -79,12 +92,17 @@ public record CompileOptions(String packageName, String className, Backend backe
      * (its only valid level).
      */
     public CompileOptions withVectorApi(boolean on) {
-        return new CompileOptions(packageName, className, backend, on ? 17 : targetRelease, on, weights);
+        return new CompileOptions(packageName, className, backend, on ? 17 : targetRelease, on, weights, folding);
     }
 
     /** These options with another weight storage. */
     public CompileOptions withWeights(WeightStorage storage) {
-        return new CompileOptions(packageName, className, backend, targetRelease, vectorApi, storage);
+        return new CompileOptions(packageName, className, backend, targetRelease, vectorApi, storage, folding);
+    }
+
+    /** These options with another embedding folding choice. */
+    public CompileOptions withFolding(EmbeddingFolding choice) {
+        return new CompileOptions(packageName, className, backend, targetRelease, vectorApi, weights, choice);
     }
 
     /** The binary name, e.g. {@code lstmc.generated.SpeechTagger}. */

@@ -13,6 +13,7 @@ import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.plan.DirectionPlan;
 import io.github.lstmc.compiler.plan.MatVec;
 import io.github.lstmc.compiler.plan.Plan;
+import io.github.lstmc.compiler.plan.EmbeddingFolding;
 import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.plan.Planner;
 import io.github.lstmc.compiler.plan.Quantizer;
@@ -152,8 +153,9 @@ public final class Lstmc {
 
     /** The plan of {@code model} quantized to the options' storage, with the options' tier and storage. */
     private Plan plan(CompileOptions options, Model model, PlanOptions planOptions) {
-        return plan(withWeights(model, options.weights()),
-                planOptions.withVectorApi(options.vectorApi()).withWeights(options.weights()));
+        PlanOptions chosen = planOptions.withVectorApi(options.vectorApi()).withWeights(options.weights());
+        return plan(withWeights(model, options.weights()), options.folding() == EmbeddingFolding.AUTO ? chosen
+                : chosen.withFolding(options.folding()));
     }
 
     /**
@@ -196,6 +198,11 @@ public final class Lstmc {
                 b.append(", projection ").append(describe(d.projection()));
             }
             b.append('\n');
+        }
+        if (plan.stages() != null && plan.stages().folded() != null) {
+            b.append("embedding: folded into layer 0 (token calls copy a row of a ").append(model.vocabularySize())
+                    .append('x').append(plan.stages().folded().rows()).append(" table per direction instead of the input"
+                            + " product; --fold-embedding off to keep it)\n");
         }
         if (plan.stages() != null && plan.stages().head() != null) {
             for (io.github.lstmc.compiler.plan.HeadPlan.Step step : plan.stages().head().steps()) {

@@ -28,7 +28,7 @@ public record StorageReport(WeightStorage storage, long classBytes, long packedB
                             double maxAbsDiff, double meanAbsDiff) {
 
     /** Batch rows and steps of the seeded random input. */
-    static final int BATCH = 2;
+    static final int BATCH = 2; // a model with constant lengths: their rows, and at least their longest length of steps
     static final int STEPS = 8;
 
     /** Class bytes per fp32 weight byte ({@code classBytes / (4 * parameters)}). */
@@ -47,30 +47,48 @@ public record StorageReport(WeightStorage storage, long classBytes, long packedB
         CompileOptions options = CompileOptions.of(CompileOptions.DEFAULT_PACKAGE, "Measured")
                 .withBackend(Backend.BYTECODE);
         long classBytes = BytecodeEmitter.emit(plan, options).files().get(0).content().length;
-        double max = 0;
-        double sum = 0;
-        long n = 0;
-        if (storage != WeightStorage.FP32) {
-            float[] reference = outputs(new Interpreter(model));
-            float[] got = outputs(new Interpreter(stored));
-            for (int i = 0; i < reference.length; i++) {
-                double d = Math.abs((double) got[i] - reference[i]);
+        Difference d = storage == WeightStorage.FP32 ? new Difference(0, 0, 0) : Difference.of(model, stored);
+        return new StorageReport(storage, classBytes, packed, model.parameterCount(), d.max(), d.mean());
+    }
+
+    /**
+     * How far {@code other}'s outputs are from {@code reference}'s on the seeded random input (both run
+     * by the interpreter, in double): absolute differences over every output element.
+     *
+     * @param max       the largest
+     * @param mean      their mean
+     * @param magnitude the largest absolute reference output (what the differences compare with)
+     */
+    public record Difference(double max, double mean, double magnitude) {
+        /** Measures {@code other} against {@code reference}; the models must have the same input and outputs. */
+        public static Difference of(Model reference, Model other) {
+            java.util.List<Integer> fixed = reference.fixedLengths();
+            int batch = fixed == null ? BATCH : fixed.size();
+            int steps = fixed == null ? STEPS
+                    : Math.max(STEPS, fixed.stream().mapToInt(Integer::intValue).max().orElse(0));
+            float[] expected = outputs(new Interpreter(reference), batch, steps);
+            float[] got = outputs(new Interpreter(other), batch, steps);
+            double max = 0;
+            double sum = 0;
+            double magnitude = 0;
+            for (int i = 0; i < expected.length; i++) {
+                double d = Math.abs((double) got[i] - expected[i]);
                 max = Math.max(max, d);
                 sum += d;
-                n++;
+                magnitude = Math.max(magnitude, Math.abs(expected[i]));
             }
+            return new Difference(max, expected.length == 0 ? 0 : sum / expected.length, magnitude);
         }
-        return new StorageReport(storage, classBytes, packed, model.parameterCount(), max, n == 0 ? 0 : sum / n);
     }
 
     /** Every output of {@code network} on the seeded random input, flattened. */
-    static float[] outputs(LstmNetwork network) {
+    static float[] outputs(LstmNetwork network, int batch, int steps) {
         Random random = new Random(13);
         int vocabulary = network.vocabularySize();
-        int[][] tokens = new int[BATCH][STEPS];
-        float[][][] input = new float[BATCH][STEPS][network.inputSize()];
-        for (int b = 0; b < BATCH; b++) {
-            for (int t = 0; t < STEPS; t++) {
+        int[][] tokens = new int[batch][steps];
+        float[][][] input = new float[batch][steps][network.inputSize()];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
                 if (vocabulary > 0) {
                     tokens[b][t] = random.nextInt(vocabulary);
                 } else {

@@ -2,6 +2,7 @@ package io.github.lstmc.maven;
 
 import io.github.lstmc.compiler.Backend;
 import io.github.lstmc.compiler.WeightStorage;
+import io.github.lstmc.compiler.plan.EmbeddingFolding;
 import io.github.lstmc.compiler.JavaNames;
 import io.github.lstmc.compiler.LstmcException;
 import java.io.File;
@@ -58,6 +59,13 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
      */
     @Parameter(property = "lstm.weights", defaultValue = "fp32")
     protected String weights;
+
+    /**
+     * Whether a token network's embedding is folded into its first layer's input product: {@code auto}
+     * (default: by size), {@code on} or {@code off}; see the README's "Whole models".
+     */
+    @Parameter(property = "lstm.foldEmbedding", defaultValue = "auto")
+    protected String foldEmbedding;
 
     /**
      * Layout of the generated classes' flat forward buffers: {@code batch_first} or
@@ -147,7 +155,7 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
         try {
             result = new IncrementalGenerator(modelCompiler(), CompilerBuild.id())
                     .run(found, new IncrementalGenerator.Settings(packageName, chosen, release, vectorApi,
-                            parseWeights()), output, stateFile);
+                            parseWeights(), parseFolding()), output, stateFile);
         } catch (IOException e) {
             throw new MojoExecutionException("lstmc: cannot write generated code to " + output + ": " + e, e);
         }
@@ -193,6 +201,16 @@ abstract class AbstractGenerateMojo extends AbstractMojo {
                     + "</targetRelease>; remove <targetRelease> or set it to 17");
         }
         return configured;
+    }
+
+    private EmbeddingFolding parseFolding() throws MojoFailureException {
+        for (EmbeddingFolding f : EmbeddingFolding.values()) {
+            if (f.name().equalsIgnoreCase(foldEmbedding == null ? "auto" : foldEmbedding)) {
+                return f;
+            }
+        }
+        throw new MojoFailureException("lstmc configuration: <foldEmbedding>" + foldEmbedding
+                + "</foldEmbedding> must be 'auto', 'on' or 'off'");
     }
 
     private WeightStorage parseWeights() throws MojoFailureException {

@@ -3,6 +3,7 @@ package io.github.lstmc.maven;
 import io.github.lstmc.compiler.Backend;
 import io.github.lstmc.compiler.CompileOptions;
 import io.github.lstmc.compiler.WeightStorage;
+import io.github.lstmc.compiler.plan.EmbeddingFolding;
 import io.github.lstmc.compiler.GeneratedCode;
 import io.github.lstmc.compiler.GeneratedFile;
 import io.github.lstmc.compiler.LstmcException;
@@ -44,9 +45,15 @@ final class IncrementalGenerator {
      * @param targetRelease class file level for bytecode
      * @param vectorApi     the opt-in Vector API tier (needs {@code targetRelease} 17)
      * @param weights       how the weight matrices are stored (fp32, fp16, int8)
+     * @param folding       whether a token network's embedding is folded into its first layer (auto, on, off)
      */
     record Settings(String packageName, Backend backend, int targetRelease, boolean vectorApi,
-                    WeightStorage weights) {
+                    WeightStorage weights, EmbeddingFolding folding) {
+
+        /** With embedding folding AUTO. */
+        Settings(String packageName, Backend backend, int targetRelease, boolean vectorApi, WeightStorage weights) {
+            this(packageName, backend, targetRelease, vectorApi, weights, EmbeddingFolding.AUTO);
+        }
 
         /** With fp32 weights. */
         Settings(String packageName, Backend backend, int targetRelease, boolean vectorApi) {
@@ -60,7 +67,8 @@ final class IncrementalGenerator {
 
         /** The options for one model; IllegalArgumentException naming the option when invalid. */
         CompileOptions optionsFor(ModelSource model) {
-            return new CompileOptions(packageName, model.className(), backend, targetRelease, vectorApi, weights);
+            return new CompileOptions(packageName, model.className(), backend, targetRelease, vectorApi, weights,
+                    folding);
         }
     }
 
@@ -191,6 +199,10 @@ final class IncrementalGenerator {
         if (options.weights() != WeightStorage.FP32) {
             // only when not the default, so that digests recorded before the option existed still match
             header.append("weights ").append(options.weights().label()).append('\n');
+        }
+        if (options.folding() != EmbeddingFolding.AUTO) {
+            // likewise only when not the default
+            header.append("fold-embedding ").append(options.folding()).append('\n');
         }
         if (model.from() != null || model.to() != null) {
             // Only cut models add these lines, so that the digests of existing models stay the same.

@@ -6,6 +6,25 @@ package io.github.lstmc.runtime;
  * {@link #forwardChecked} and {@link #stepChecked}, which may assume every size was checked.
  */
 public abstract class AbstractLstmNetwork implements LstmNetwork {
+    /** A copy of the constant lengths, or null: final, so every thread sees its contents. */
+    private final int[] fixed;
+
+    /** A network whose constant lengths, if any, {@link #fixedLengths()} gives. */
+    protected AbstractLstmNetwork() {
+        this.fixed = copy(fixedLengths());
+    }
+
+    /**
+     * A network with the given constant lengths (null: none), for a network whose lengths are not
+     * literals ({@link #fixedLengths()} would have to read an instance field before it is set).
+     */
+    protected AbstractLstmNetwork(int[] fixedLengths) {
+        this.fixed = copy(fixedLengths);
+    }
+
+    private static int[] copy(int[] lengths) {
+        return lengths == null || lengths.length == 0 ? null : lengths.clone();
+    }
 
     @Override
     public LstmState newState(int batch) {
@@ -80,6 +99,22 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
      */
     protected float[][] embeddingTable() {
         return null;
+    }
+
+    /**
+     * Null, or the per-row sequence lengths compiled into the network ({@code [B]}, a graph's
+     * constant {@code sequence_lens}): every call then has exactly {@code B} rows, takes these lengths
+     * when its {@code lengths} argument is null and refuses lengths that differ, and {@code step} is
+     * refused. Called once, by the no-argument constructor, before any subclass field is set: an
+     * override returns a new array of constants.
+     */
+    protected int[] fixedLengths() {
+        return null;
+    }
+
+    /** The constant lengths this network was made with (a copy held for its lifetime), or null. */
+    final int[] fixed() {
+        return fixed;
     }
 
     @Override
@@ -230,18 +265,29 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
     @Override
     public final void forward(float[] input, int batch, int sequenceLength, int[] lengths,
                               LstmState state, LstmWorkspace workspace, float[] output) {
-        checkCall(batch, sequenceLength, lengths, state, workspace, output);
+        int[] effective = checkCall(batch, sequenceLength, lengths, state, workspace, output);
         checkLength("input", input, (long) batch * sequenceLength * inputSize());
-        forwardChecked(input, batch, sequenceLength, lengths, state, workspace, output);
+        forwardChecked(input, batch, sequenceLength, effective, state, workspace, output);
     }
 
     @Override
     public final void forwardTokens(int[] tokens, int batch, int sequenceLength, int[] lengths,
                               LstmState state, LstmWorkspace workspace, float[] output) {
         requireTokens();
-        checkCall(batch, sequenceLength, lengths, state, workspace, output);
-        float[] embedded = embed(tokens, batch * sequenceLength, workspace);
-        forwardChecked(embedded, batch, sequenceLength, lengths, state, workspace, output);
+        int[] effective = checkCall(batch, sequenceLength, lengths, state, workspace, output);
+        checkTokens(tokens, batch * sequenceLength);
+        forwardTokensChecked(tokens, batch, sequenceLength, effective, state, workspace, output);
+    }
+
+    /**
+     * {@link #forwardTokens} after its checks (every id of {@code tokens[0..B*T)} is in range): looks the
+     * ids up in {@link #embeddingTable()} and runs {@link #forwardChecked}. A network that folds its
+     * embedding into its first layer's input product overrides this to copy rows of the folded table.
+     */
+    protected void forwardTokensChecked(int[] tokens, int batch, int sequenceLength, int[] lengths,
+                                        LstmState state, LstmWorkspace workspace, float[] output) {
+        forwardChecked(embed(tokens, batch * sequenceLength, workspace), batch, sequenceLength, lengths, state,
+                workspace, output);
     }
 
     private void requireTokens() {
@@ -250,11 +296,8 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         }
     }
 
-    /**
-     * Checks every id of {@code tokens[0..count)} first, then writes their embeddings into the
-     * workspace's last buffer (made for them by {@link #newWorkspace}).
-     */
-    private float[] embed(int[] tokens, int count, LstmWorkspace workspace) {
+    /** Checks every id of {@code tokens[0..count)}, before any work. */
+    private void checkTokens(int[] tokens, int count) {
         if (tokens == null) {
             throw new IllegalArgumentException("tokens must not be null");
         }
@@ -269,6 +312,10 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
                         + vocabulary + " ids (0.." + (vocabulary - 1) + ")");
             }
         }
+    }
+
+    /** Writes the embeddings of the checked ids {@code tokens[0..count)} into the workspace's last buffer. */
+    private float[] embed(int[] tokens, int count, LstmWorkspace workspace) {
         float[][] table = embeddingTable();
         int width = inputSize();
         float[] embedded = workspace.buffer(workspace.bufferCount() - 1);
@@ -278,8 +325,9 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
         return embedded;
     }
 
-    private void checkCall(int batch, int sequenceLength, int[] lengths, LstmState state, LstmWorkspace workspace,
-                           float[] output) {
+    /** Checks a call's arguments; returns the lengths to run with (the given ones, or the fixed ones). */
+    private int[] checkCall(int batch, int sequenceLength, int[] lengths, LstmState state, LstmWorkspace workspace,
+                            float[] output) {
         checkBatch(batch, state, workspace);
         if (sequenceLength < 1) {
             throw new IllegalArgumentException("sequenceLength must be at least 1, got " + sequenceLength);
@@ -300,6 +348,22 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
                 }
             }
         }
+        return fixed == null ? lengths : checkFixed(fixed, batch, sequenceLength, lengths);
+    }
+
+    /** Returns the constant lengths after checking that the call has their rows, enough steps, and null or equal lengths. */
+    private static int[] checkFixed(int[] fixed, int batch, int sequenceLength, int[] lengths) {
+        boolean fits = batch == fixed.length;
+        for (int b = 0; fits && b < batch; b++) {
+            fits = fixed[b] <= sequenceLength && (lengths == null || lengths[b] == fixed[b]);
+        }
+        if (!fits) {
+            throw new IllegalArgumentException("the network was compiled with the constant sequence lengths "
+                    + java.util.Arrays.toString(fixed) + ": a call has their " + fixed.length + " rows, at least their"
+                    + " longest length of steps, and lengths null or equal (got batch " + batch + ", sequenceLength "
+                    + sequenceLength + ", lengths " + java.util.Arrays.toString(lengths) + ")");
+        }
+        return fixed;
     }
 
     @Override
@@ -313,10 +377,14 @@ public abstract class AbstractLstmNetwork implements LstmNetwork {
     public final void stepTokens(int[] tokens, LstmState state, LstmWorkspace workspace, float[] output) {
         requireTokens();
         checkStep(state, workspace, output);
+        checkTokens(tokens, state.batch());
         stepChecked(embed(tokens, state.batch(), workspace), state, workspace, output);
     }
 
     private void checkStep(LstmState state, LstmWorkspace workspace, float[] output) {
+        if (fixed != null) {
+            throw new UnsupportedOperationException("step cannot honour constant sequence lengths: use forward");
+        }
         if (!isStreamable()) {
             throw new UnsupportedOperationException(reducesTime()
                     ? "step needs a network without a reverse direction whose reduction over time can be read after"

@@ -156,7 +156,9 @@ public interface LstmNetwork {
      * @param sequenceLength {@code T}, at least 1 and at most the workspace's maximum
      * @param lengths null, or {@code [B]} valid lengths in {@code 0..T}: outputs at {@code t >= lengths[b]}
      *               are 0, the final state of row {@code b} is the one after its last valid step, and a
-     *               reverse direction starts at step {@code lengths[b]-1}
+     *               reverse direction starts at step {@code lengths[b]-1}. A network compiled with constant
+     *               lengths (an ONNX graph's constant {@code sequence_lens}) takes exactly their {@code B}
+     *               rows and uses them when this is null; other lengths are refused
      * @param state  initial state in, final state out (see {@link LstmState})
      * @param workspace scratch from {@link #newWorkspace(int, int)}
      * @param output {@code B*T*O} floats, same layout as the input; {@code B*O} ({@code [B][O]}) when the

@@ -11,7 +11,7 @@ package io.github.lstmc.runtime;
  * character {@code c} carries the 7 bits {@code c ^ K}, most significant first (the encoder picks
  * the {@code K} that makes {@code U+0000} rarest). The bits, most significant first in each field:
  * <pre>
- *   format 2             0 = fp32, 1 = fp16, 2 = int8
+ *   format 2             0 = fp32, 1 = fp16, 2 = int8, 3 = fp32 in four characters a value
  *   fp32 / fp16:  k 3, base 8 (fp32) or 5 (fp16), then per value:
  *       sign 1, code k   code &lt; 2^k - 2: exponent field base - code, then the mantissa (23 or 10 bits)
  *                        code = 2^k - 2: a signed zero
@@ -20,7 +20,14 @@ package io.github.lstmc.runtime;
  *   int8:  rowStep 32, columnPeriod 32, scaleCount 32, scaleCount raw fp32 scales, width b 4 (1..8),
  *       per value q: b bits two's complement; q = -2^(b-1) with b &lt; 8 escapes to 8 raw bits.
  *       Element (r, c) of a rows x cols matrix is q * scale[r * rowStep + c % columnPeriod] (fp32).
+ *   fp32 in four characters:  base 8, escapeCount 32, escapeCount raw fp32 bit patterns, zero bits to
+ *       the end of the character; then per value four characters, 28 bits: sign 1, code 4, mantissa 23
+ *                        code &lt; 14: exponent field base - code
+ *                        code = 14: a signed zero;  code = 15: the next escaped bit pattern
  * </pre>
+ * The last format decodes with a few operations a value and no bit buffer, which matters because a
+ * class initializer runs it once, largely before the JIT has compiled it: the compiler uses it for
+ * fp32 unless many values fall outside its 14 binades.
  * fp16 values widen exactly to fp32. Values are row-major.
  */
 public final class PackedFloats {
@@ -77,12 +84,12 @@ public final class PackedFloats {
 
     private void decode(float[][] values) {
         int format = read(2);
-        if (format == 2) {
+        if (format == 3) {
+            fixed(values);
+        } else if (format == 2) {
             int8(values);
-        } else if (format < 2) {
-            floats(values, format == 0);
         } else {
-            throw bad();
+            floats(values, format == 0);
         }
         // only the last character's padding bits may remain, and no further characters
         if (count >= 7 || position < length || next()) {
@@ -142,6 +149,89 @@ public final class PackedFloats {
         this.position = position;
         this.buffer = buffer;
         this.count = count;
+    }
+
+    /** The four-character fp32 format's base exponent, escaped bit patterns and the next one's index. */
+    private int base;
+    private int[] escapes;
+    private int escape;
+
+    /** fp32 in four characters a value (format 3): a few operations a value, no bit buffer, a call a row. */
+    private void fixed(float[][] values) {
+        base = read(8);
+        int escapeCount = read(32);
+        if (escapeCount < 0 || escapeCount > (long) values.length * (values.length == 0 ? 0 : values[0].length)) {
+            throw bad();
+        }
+        escapes = new int[escapeCount];
+        for (int e = 0; e < escapeCount; e++) {
+            escapes[e] = read(32);
+        }
+        count = 0; // the rest of the current character pads the header
+        for (float[] row : values) {
+            fixedRow(row);
+        }
+        if (escape != escapeCount) {
+            throw bad();
+        }
+    }
+
+    private void fixedRow(float[] row) {
+        char[] chars = this.chars;
+        int position = this.position;
+        int base = this.base;
+        int key4 = key * 0x204081; // the key in each of the four 7-bit fields
+        for (int c = 0; c < row.length; c++) {
+            int v;
+            if (position + 4 <= length) {
+                int c0 = chars[position];
+                int c1 = chars[position + 1];
+                int c2 = chars[position + 2];
+                int c3 = chars[position + 3];
+                position += 4;
+                if ((c0 | c1 | c2 | c3) > 0x7f) {
+                    throw bad();
+                }
+                v = (c0 << 21 | c1 << 14 | c2 << 7 | c3) ^ key4;
+            } else { // a value across two chunks
+                this.position = position;
+                v = straddling();
+                position = this.position;
+            }
+            int code = v >>> 23 & 15;
+            int bits;
+            if (code < 14) {
+                int exponent = base - code;
+                if (exponent < 0) {
+                    throw bad();
+                }
+                bits = v >>> 27 << 31 | exponent << 23 | v & 0x7fffff;
+            } else if (code == 14) {
+                bits = v >>> 27 << 31;
+            } else if (escape < escapes.length) {
+                bits = escapes[escape++];
+            } else {
+                throw bad();
+            }
+            row[c] = Float.intBitsToFloat(bits);
+        }
+        this.position = position;
+    }
+
+    /** The next four characters' 28 bits, across chunks. */
+    private int straddling() {
+        int v = 0;
+        for (int i = 0; i < 4; i++) {
+            if (position == length && !next()) {
+                throw bad();
+            }
+            int ch = chars[position++];
+            if (ch > 0x7f) {
+                throw bad();
+            }
+            v = v << 7 | (ch ^ key);
+        }
+        return v;
     }
 
     /** Symmetric int8 codes with fp32 scales. */

@@ -75,10 +75,15 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
     private final long minimumPartWork;
     /** Estimated multiply-adds per batch row and time step. */
     private final long workPerRowStep;
+    /** True when the wrapped network has constant per-row lengths: its calls take the whole batch. */
+    private final boolean unsplit;
     private volatile boolean closed;
 
     private ParallelLstm(LstmNetwork network, int parallelism, long minimumPartWork, Executor executor,
                          ExecutorService owned) {
+        // the wrapped network's constant lengths: its calls are checked here, and run unsplit (a part's
+        // rows would not be the rows the lengths were compiled for)
+        super(network instanceof AbstractLstmNetwork ? ((AbstractLstmNetwork) network).fixed() : null);
         if (network == null) {
             throw new IllegalArgumentException("network must not be null");
         }
@@ -93,6 +98,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         this.minimumPartWork = minimumPartWork;
         this.executor = parallelism == 1 ? null : executor;
         this.owned = owned;
+        this.unsplit = fixed() != null;
         long work = 0;
         int in = network.inputSize();
         for (int layer = 0; layer < network.layerCount(); layer++) {
@@ -251,7 +257,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         return network.reducesTime();
     }
 
-    /** The wrapped network's table: token calls embed once here, then split the embedded rows. */
+    /** The wrapped network's table: {@code stepTokens} embeds here, then splits the embedded rows. */
     @Override
     protected float[][] embeddingTable() {
         return network instanceof AbstractLstmNetwork ? ((AbstractLstmNetwork) network).embeddingTable() : null;
@@ -284,12 +290,19 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
     @Override
     protected void forwardChecked(float[] input, int batch, int sequenceLength, int[] lengths,
                                   LstmState state, LstmWorkspace workspace, float[] output) {
-        job(workspace).forward(false, input, batch, sequenceLength, lengths, state, output);
+        job(workspace).forward(false, input, null, batch, sequenceLength, lengths, state, output);
+    }
+
+    /** Token calls split the ids: each part runs the wrapped network's own token path (a folded embedding too). */
+    @Override
+    protected void forwardTokensChecked(int[] tokens, int batch, int sequenceLength, int[] lengths,
+                                        LstmState state, LstmWorkspace workspace, float[] output) {
+        job(workspace).forward(false, null, tokens, batch, sequenceLength, lengths, state, output);
     }
 
     @Override
     protected void stepChecked(float[] input, LstmState state, LstmWorkspace workspace, float[] output) {
-        job(workspace).forward(true, input, state.batch(), 1, null, state, output);
+        job(workspace).forward(true, input, null, state.batch(), 1, null, state, output);
     }
 
     private Job job(LstmWorkspace workspace) {
@@ -326,6 +339,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         private int batch;
         private int steps;
         private int[] lengths;
+        private int[] tokens;
         private LstmState state;
 
         Job(ParallelLstm owner, int batch, int maxSequenceLength) {
@@ -347,7 +361,8 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
             }
         }
 
-        void forward(boolean step, float[] input, int batch, int steps, int[] lengths, LstmState state,
+        /** {@code tokens}: null for float input, else ids in place of {@code input}. */
+        void forward(boolean step, float[] input, int[] tokens, int batch, int steps, int[] lengths, LstmState state,
                      float[] output) {
             int count = Math.min(parts.length, batch);
             // double: batch * steps * work may exceed a long
@@ -358,9 +373,11 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
                 count = affordable == 1 ? 1 : Math.max(affordable, (batch + partRows - 1) / partRows);
             }
             LstmNetwork net = owner.network;
-            if (count == 1) {
+            if (count == 1 || owner.unsplit) {
                 if (step) {
                     net.step(input, state, parts[0].workspace, output);
+                } else if (tokens != null) {
+                    net.forwardTokens(tokens, batch, steps, lengths, state, parts[0].workspace, output);
                 } else {
                     net.forward(input, batch, steps, lengths, state, parts[0].workspace, output);
                 }
@@ -372,6 +389,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
             this.batch = batch;
             this.steps = steps;
             this.lengths = lengths;
+            this.tokens = tokens;
             this.state = state;
             synchronized (this) {
                 done = 0;
@@ -403,6 +421,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
             this.input = null; // keep no reference to the caller's arrays between calls
             this.output = null;
             this.lengths = null;
+            this.tokens = null;
             this.state = null;
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -469,11 +488,17 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
                 copyState(net, state, s, first, rows, true);
             }
             float[] in = input;
+            int[] ids = tokens;
             float[] out = output;
             if (!inPlace) {
-                in = part.input;
                 out = part.output;
-                slice(input, in, batch, first, rows, steps, net.inputSize(), batchFirst, true);
+                if (ids != null) {
+                    ids = part.tokens(rows * steps);
+                    slice(tokens, ids, batch, first, rows, steps, 1, batchFirst, true);
+                } else {
+                    in = part.input;
+                    slice(input, in, batch, first, rows, steps, net.inputSize(), batchFirst, true);
+                }
             }
             if (step) {
                 net.step(in, s, part.workspace, out);
@@ -483,7 +508,11 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
                     len = part.lengths(rows);
                     System.arraycopy(lengths, first, len, 0, rows);
                 }
-                net.forward(in, rows, steps, len, s, part.workspace, out);
+                if (ids != null) {
+                    net.forwardTokens(ids, rows, steps, len, s, part.workspace, out);
+                } else {
+                    net.forward(in, rows, steps, len, s, part.workspace, out);
+                }
             }
             if (!inPlace) {
                 // a network that reduces over time gives [B][O], batch-first in either layout
@@ -501,7 +530,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
          * a part's buffer: one block per call batch-first ({@code [B][T][width]}), one per step
          * sequence-first ({@code [T][B][width]}).
          */
-        private static void slice(float[] whole, float[] part, int batch, int first, int rows, int steps, int width,
+        private static void slice(Object whole, Object part, int batch, int first, int rows, int steps, int width,
                                   boolean batchFirst, boolean gather) {
             int blocks = batchFirst ? 1 : steps;
             int length = batchFirst ? rows * steps * width : rows * width;
@@ -541,6 +570,7 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
         final float[] output;
         private LstmState state;
         private int[] lengths = new int[0];
+        private int[] tokens = new int[0];
 
         Part(LstmWorkspace workspace, LstmState state, float[] input, float[] output) {
             this.workspace = workspace;
@@ -555,6 +585,14 @@ public final class ParallelLstm extends AbstractLstmNetwork implements AutoClose
                 state = net.newState(rows);
             }
             return state;
+        }
+
+        /** Room for {@code count} token ids, grown only when a call needs more than the last. */
+        int[] tokens(int count) {
+            if (tokens.length < count) {
+                tokens = new int[count];
+            }
+            return tokens;
         }
 
         int[] lengths(int rows) {

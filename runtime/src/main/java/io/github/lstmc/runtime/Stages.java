@@ -85,6 +85,16 @@ public final class Stages {
         }
     }
 
+    /**
+     * {@code dst[i*width ..+width) = table[tokens[i]]} for {@code i < count}: rows of an embedding folded
+     * into the first layer's input product (its gate pre-activations, bias included), ids already checked.
+     */
+    public static void gatherRows(int[] tokens, int count, float[][] table, float[] dst, int width) {
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(table[tokens[i]], 0, dst, i * width, width);
+        }
+    }
+
     /** Writes {@code row} into every row of {@code state} ({@code [B][row.length]}): a constant initial state. */
     public static void broadcast(float[] state, float[] row) {
         for (int at = 0; at + row.length <= state.length; at += row.length) {

@@ -61,6 +61,36 @@ class PackedFloatsTest {
     }
 
     @Test
+    void fp32InFourCharacters() {
+        // format 3, base 127 (2^0), one escape (10f), padding to a new character; then 28 bits a value:
+        // 1.5 (code 0), -0.25 (code 2), -0 (code 14), the escape (code 15), 0.75 (code 1)
+        String s = stream(0x2a, "11 " + bits(127, 8) + bits(1, 32) + bits(0x41200000, 32) + "000" // 74 bits, padded
+                + "0" + bits(0, 4) + bits(0x400000, 23)
+                + "1" + bits(2, 4) + bits(0, 23)
+                + "1" + bits(14, 4) + bits(0, 23)
+                + "0" + bits(15, 4) + bits(0, 23)
+                + "0" + bits(1, 4) + bits(0x400000, 23));
+        float[] expected = {1.5f, -0.25f, -0f, 10f, 0.75f};
+        // whole, and split inside a value (a value across two chunks)
+        for (String[] chunks : new String[][] {{s}, {s.substring(0, s.length() - 6), s.substring(s.length() - 6)}}) {
+            float[] v = PackedFloats.vector(5, chunks);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(v[i]), "value " + i);
+            }
+        }
+        // an escape code with no escaped pattern left, and a character above 7 bits
+        String noEscape = stream(0, "11 " + bits(127, 8) + bits(0, 32) + "0" + bits(15, 4) + bits(0, 23));
+        assertThrows(IllegalArgumentException.class, () -> PackedFloats.vector(1, new String[] {noEscape}));
+        String wide = s.substring(0, s.length() - 1) + '\u00ff';
+        assertThrows(IllegalArgumentException.class, () -> PackedFloats.vector(5, new String[] {wide}));
+        // an escaped pattern left over (header of 2 + 8 + 32 + 32 bits, padded to 77)
+        String unused = stream(0, "11 " + bits(127, 8) + bits(1, 32) + bits(0, 32) + "000" + "0" + bits(0, 4) + bits(0, 23));
+        assertThrows(IllegalArgumentException.class, () -> PackedFloats.vector(1, new String[] {unused}));
+        String used = stream(0, "11 " + bits(127, 8) + bits(0, 32) + "0" + bits(0, 4) + bits(0, 23));
+        assertEquals(1f, PackedFloats.vector(1, new String[] {used})[0]);
+    }
+
+    @Test
     void int8PerColumnScales() {
         // 2 x 2, scale per column (rowStep 0, period 2): scales 0.5 and 2; width 3 (escape -4 then 8 bits)
         String s = stream(9, "10 " + bits(0, 32) + bits(2, 32) + bits(2, 32)

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The runtime jar must stay under 30 KB: every generated model ships with it. The jar is packaged
- * after the tests run, so this zips the compiled classes the same way (deflate) and leaves 2 KB for
- * the manifest (the jar carries no Maven descriptor; see runtime/pom.xml).
+ * after the tests run, so this zips the compiled classes the same way (deflate) and leaves 1 KB for
+ * the manifest and directory entries (the jar carries no Maven descriptor, see runtime/pom.xml; they
+ * measured 478 bytes: a 29,601-byte jar whose classes zip to 29,123 here).
  */
 class RuntimeSizeTest {
     private static final int LIMIT = 30 * 1024;
-    private static final int METADATA = 2 * 1024;
+    private static final int METADATA = 1024;
 
     @Test
     void compressedClassesFitTheBudget() throws Exception {

@@ -8,6 +8,7 @@ import io.github.lstmc.compiler.JavaNames;
 import io.github.lstmc.compiler.LstmcException;
 import io.github.lstmc.compiler.WeightStorage;
 import io.github.lstmc.compiler.model.Model;
+import io.github.lstmc.compiler.plan.EmbeddingFolding;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -63,6 +64,25 @@ final class CompileCommand implements Callable<Integer> {
                     + " output row); computation stays fp32 (default: ${DEFAULT-VALUE}).")
     WeightStorage weights;
 
+    @Option(names = "--fold-embedding", paramLabel = "WHEN", defaultValue = "auto",
+            converter = FoldingConverter.class,
+            description = "Fold a token network's embedding into its first layer's input product (a vocabulary x 4H"
+                    + " table per direction, fp32 only): auto (by size), on or off (default: ${DEFAULT-VALUE}).")
+    EmbeddingFolding folding;
+
+    /** auto, on, off. */
+    static final class FoldingConverter implements picocli.CommandLine.ITypeConverter<EmbeddingFolding> {
+        @Override
+        public EmbeddingFolding convert(String value) {
+            for (EmbeddingFolding f : EmbeddingFolding.values()) {
+                if (f.name().equalsIgnoreCase(value)) {
+                    return f;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("expected auto, on or off, got '" + value + "'");
+        }
+    }
+
     @Override
     public Integer call() throws LstmcException {
         // Arguments first: a bad name should not wait for (or be hidden by) loading a large model.
@@ -98,7 +118,7 @@ final class CompileCommand implements Callable<Integer> {
         }
         int release = targetRelease != null ? targetRelease : vectorApi ? 17 : 8;
         try {
-            return new CompileOptions(packageName, cls, backend, release, vectorApi, weights);
+            return new CompileOptions(packageName, cls, backend, release, vectorApi, weights, folding);
         } catch (IllegalArgumentException e) {
             throw new LstmcException("invalid option: " + e.getMessage(), e);
         }

@@ -80,6 +80,8 @@ public final class Interpreter extends AbstractLstmNetwork {
 
     /** @param model the network to run; the interpreter reads its weights on every step */
     public Interpreter(Model model) {
+        // the model's constant lengths, which the runtime's checks then substitute for null lengths
+        super(fixedLengths(model));
         if (model == null) {
             throw new IllegalArgumentException("model must not be null");
         }
@@ -94,6 +96,11 @@ public final class Interpreter extends AbstractLstmNetwork {
     @Override
     public String modelDigest() {
         return digest;
+    }
+
+    private static int[] fixedLengths(Model model) {
+        return model == null || model.fixedLengths() == null ? null
+                : model.fixedLengths().stream().mapToInt(Integer::intValue).toArray();
     }
 
     private static float[][] rows(io.github.lstmc.compiler.model.Matrix table) {

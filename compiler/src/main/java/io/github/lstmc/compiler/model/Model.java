@@ -33,10 +33,26 @@ import java.util.List;
  *                   {@code squeeze(-1)}): the output size is then 1 and {@code lstmc run} writes {@code [batch]}
  *                   (or {@code [batch][seq]})
  * @param initialState a constant initial state compiled in (what {@code newState} returns), or null for zeros
+ * @param fixedLengths null, or constant per-row sequence lengths {@code [B]} compiled in (an ONNX graph's constant
+ *                   {@code sequence_lens}): 1..{@value #MAX_FIXED_ROWS} rows, each at least 0. They act exactly as
+ *                   run-time lengths would (masking the stack when lengthsMaskRecurrence, choosing the step of
+ *                   LAST_VALID_STEP, bounding MEAN and MAX); every call then has exactly B rows, and a call's
+ *                   sequence length must be at least the largest of them
  */
 public record Model(String name, Embedding embedding, InputAffine inputAffine, List<Layer> layers, Layout layout,
                     TimeReduction reduction, List<HeadLayer> head, boolean lengthsMaskRecurrence,
-                    boolean scalarOutput, InitialState initialState) {
+                    boolean scalarOutput, InitialState initialState, List<Integer> fixedLengths) {
+
+    /** Rows of constant lengths at most: they are compiled into code as an array literal. */
+    public static final int MAX_FIXED_ROWS = 4096;
+
+    /** A network that takes its lengths (if any) at run time. */
+    public Model(String name, Embedding embedding, InputAffine inputAffine, List<Layer> layers, Layout layout,
+                 TimeReduction reduction, List<HeadLayer> head, boolean lengthsMaskRecurrence,
+                 boolean scalarOutput, InitialState initialState) {
+        this(name, embedding, inputAffine, layers, layout, reduction, head, lengthsMaskRecurrence, scalarOutput,
+                initialState, null);
+    }
 
     /** A bare LSTM stack: no input stage, no reduction, no head. */
     public Model(String name, List<Layer> layers, Layout layout) {
@@ -130,34 +146,70 @@ public record Model(String name, Embedding embedding, InputAffine inputAffine, L
                 initialState = null;
             }
         }
+        if (fixedLengths != null) {
+            fixedLengths = checkFixedLengths(fixedLengths, lengthsMaskRecurrence, reduction);
+        }
+    }
+
+    private static List<Integer> checkFixedLengths(List<Integer> lengths, boolean mask, TimeReduction reduction) {
+        if (lengths.isEmpty() || lengths.size() > MAX_FIXED_ROWS) {
+            throw new IllegalArgumentException("fixed sequence lengths: need 1.." + MAX_FIXED_ROWS + " rows, got "
+                    + lengths.size());
+        }
+        for (int b = 0; b < lengths.size(); b++) {
+            if (lengths.get(b) == null || lengths.get(b) < 0) {
+                throw new IllegalArgumentException("fixed sequence lengths: row " + b + " must be at least 0, got "
+                        + lengths.get(b));
+            }
+        }
+        boolean read = reduction == TimeReduction.LAST_VALID_STEP || reduction == TimeReduction.MEAN
+                || reduction == TimeReduction.MAX;
+        if (!mask && !read) {
+            throw new IllegalArgumentException("fixed sequence lengths: neither mask the recurrent stack nor choose"
+                    + " the steps of the reduction (" + reduction + ")");
+        }
+        return List.copyOf(lengths);
     }
 
     /** This model starting from {@code state} (null: zeros). */
     public Model withInitialState(InitialState state) {
         return new Model(name, embedding, inputAffine, layers, layout, reduction, head, lengthsMaskRecurrence,
-                scalarOutput, state);
+                scalarOutput, state, fixedLengths);
     }
 
     /** This model with another input stage, reduction and head (the recurrent stack kept). */
     public Model withStages(Embedding embedding, InputAffine inputAffine, TimeReduction reduction, List<HeadLayer> head,
                             boolean lengthsMaskRecurrence, boolean scalarOutput) {
         return new Model(name, embedding, inputAffine, layers, layout, reduction, head, lengthsMaskRecurrence,
-                scalarOutput, initialState);
+                scalarOutput, initialState, fixedLengths);
+    }
+
+    /** This model with constant per-row sequence lengths compiled in (null: lengths given at run time). */
+    public Model withFixedLengths(List<Integer> lengths) {
+        return new Model(name, embedding, inputAffine, layers, layout, reduction, head, lengthsMaskRecurrence,
+                scalarOutput, initialState, lengths);
+    }
+
+    /** This model with another layout of its flat buffers (everything else kept). */
+    public Model withLayout(Layout newLayout) {
+        return new Model(name, embedding, inputAffine, layers, newLayout, reduction, head, lengthsMaskRecurrence,
+                scalarOutput, initialState, fixedLengths);
     }
 
     /** This model with another name. */
     public Model withName(String newName) {
         return new Model(newName, embedding, inputAffine, layers, layout, reduction, head, lengthsMaskRecurrence,
-                scalarOutput, initialState);
+                scalarOutput, initialState, fixedLengths);
     }
 
     /**
      * True when this is more than a bare LSTM stack: an input stage, a reduction or a head surrounds it,
-     * or lengths do not mask it, or the output has no feature axis, or it starts from a constant state.
+     * or lengths do not mask it, or the output has no feature axis, or it starts from a constant state,
+     * or it has constant lengths.
      */
     public boolean hasStages() {
         return embedding != null || inputAffine != null || reduction != TimeReduction.NONE || !head.isEmpty()
-                || !lengthsMaskRecurrence || scalarOutput || initialState != null;
+                || !lengthsMaskRecurrence || scalarOutput || initialState != null || fixedLengths != null;
     }
 
     /** A single-layer model with the given layout. */
@@ -193,9 +245,12 @@ public record Model(String name, Embedding embedding, InputAffine inputAffine, L
         return reduction != TimeReduction.NONE;
     }
 
-    /** True when {@code step} can stream this network: no reverse direction and a streamable reduction. */
+    /**
+     * True when {@code step} can stream this network: no reverse direction, a streamable reduction, and no
+     * constant lengths (a step cannot tell where a row ends).
+     */
     public boolean streamable() {
-        return !hasReverse() && reduction.streamable();
+        return !hasReverse() && reduction.streamable() && fixedLengths == null;
     }
 
     /** True when some layer is an LSTM: only those carry a cell state ({@code c0}, {@code c_n}). */

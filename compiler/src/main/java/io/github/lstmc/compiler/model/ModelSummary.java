@@ -64,6 +64,13 @@ public final class ModelSummary {
             if (model.initialState() != null) {
                 out.append("initial state: a constant, compiled in (newState starts from it)\n");
             }
+            if (model.fixedLengths() != null) {
+                int rows = model.fixedLengths().size();
+                out.append("sequence lengths: constant, compiled in: ").append(model.fixedLengths()).append('\n')
+                        .append("  every call has exactly ").append(rows).append(rows == 1 ? " row" : " rows")
+                        .append(" and at least ").append(model.fixedLengths().stream().mapToInt(Integer::intValue).max()
+                                .orElse(0)).append(" steps; step is refused\n");
+            }
             int width = model.recurrentOutputSize();
             for (int k = 0; k < model.head().size(); k++) {
                 HeadLayer stage = model.head().get(k);

@@ -90,7 +90,19 @@ public final class ModelDescription {
         if (model.initialState() != null) {
             s.append(", constant initial state");
         }
+        if (model.fixedLengths() != null) {
+            s.append(", constant lengths ").append(fixedLengths(model.fixedLengths()));
+        }
         return s.toString();
+    }
+
+    /** Constant lengths in a few characters: all of them up to 16 rows, else their count and range. */
+    static String fixedLengths(List<Integer> lengths) {
+        if (lengths.size() <= 16) {
+            return lengths.toString();
+        }
+        return "for " + lengths.size() + " rows, " + lengths.stream().mapToInt(Integer::intValue).min().orElse(0) + ".."
+                + lengths.stream().mapToInt(Integer::intValue).max().orElse(0);
     }
 
     /** A head stage in a few ASCII characters: Dense(16->4), Relu, PRelu(4), Softmax, LogSoftmax. */
@@ -171,10 +183,22 @@ public final class ModelDescription {
                 }
             }
         }
+        if (model.fixedLengths() != null) {
+            matrices.add(Matrix.vector(floats(model.fixedLengths())));
+        }
         for (Matrix m : matrices) {
             sha.update(floats(m.rows(), m.cols()));
             sha.update(floats(m.toArray()));
         }
+    }
+
+    /** Lengths as floats, for the digest: exact up to 2^24, far beyond any sequence a model is run on. */
+    private static float[] floats(List<Integer> values) {
+        float[] f = new float[values.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = values.get(i);
+        }
+        return f;
     }
 
     private static byte[] floats(float... values) {

@@ -41,16 +41,23 @@ import io.github.lstmc.compiler.model.TimeReduction;
  *                         {@code Stages.broadcast(state.hidden(k), FIELD)} (and the same for the cell) after
  *                         {@code super.newState(batch)}. An empty list without a constant state.
  * @param initialCell      the same for the cell states
+ * @param fixedLengths     null, or the model's constant per-row lengths: {@code fixedLengths()} is then overridden to
+ *                         return them as a new {@code int[]} (the runtime reads it once and substitutes it for null
+ *                         lengths, after checking the batch against it)
+ * @param folded           the embedding folded into layer 0 ({@link FoldedEmbedding}: {@code forwardTokensChecked} is
+ *                         then overridden), or null
  */
 public record NetworkStages(String embeddingField, int vocabularySize, String affineScaleField, String affineShiftField,
                             int affineBuffer, int recurrentBuffer, int recurrentWidth, TimeReduction reduction,
                             int reducedBuffer, int finalStateIndex, int directions, int stateSize,
                             boolean lengthsMaskRecurrence, HeadPlan head, java.util.List<String> initialHidden,
-                            java.util.List<String> initialCell) {
+                            java.util.List<String> initialCell, java.util.List<Integer> fixedLengths,
+                            FoldedEmbedding folded) {
 
     public NetworkStages {
         initialHidden = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(initialHidden));
         initialCell = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(initialCell));
+        fixedLengths = fixedLengths == null ? null : java.util.List.copyOf(fixedLengths);
     }
 
     /** True when {@code newState} starts from a compiled-in constant. */

@@ -68,10 +68,12 @@ import io.github.lstmc.compiler.WeightStorage;
  * @param weights               how weight fields are stored ({@link WeightStorage}): the planner stores each
  *                              field in it when that reproduces the field's values exactly (the facade
  *                              quantizes the model first, {@link Quantizer}), else in a wider encoding
+ * @param folding               whether a token network's embedding is folded into its first layer's input product
+ *                              ({@link EmbeddingFolding}; AUTO by default)
  */
 public record PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, int methodBytecodeBudget,
                           int precomputeTile, int accumulationBlock, int batchGroup, boolean vectorApi,
-                          WeightStorage weights) {
+                          WeightStorage weights, EmbeddingFolding folding) {
 
     public static final int DEFAULT_MAX_UNROLLED_PER_PRODUCT = 128;
     public static final int DEFAULT_MAX_UNROLLED_PER_CLASS = 32768;
@@ -120,39 +122,56 @@ public record PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, in
                 batchGroup, vectorApi, WeightStorage.FP32);
     }
 
+    /** With embedding folding AUTO. */
+    public PlanOptions(int maxUnrolledPerProduct, int maxUnrolledPerClass, int methodBytecodeBudget,
+                       int precomputeTile, int accumulationBlock, int batchGroup, boolean vectorApi,
+                       WeightStorage weights) {
+        this(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile, accumulationBlock,
+                batchGroup, vectorApi, weights, EmbeddingFolding.AUTO);
+    }
+
+    /** These options with another embedding folding choice. */
+    public PlanOptions withFolding(EmbeddingFolding choice) {
+        return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile,
+                accumulationBlock, batchGroup, vectorApi, weights, choice);
+    }
+
     /** These options with another pre-pass tile (0: none). */
     public PlanOptions withPrecomputeTile(int tile) {
         return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, tile,
-                accumulationBlock, batchGroup, vectorApi, weights);
+                accumulationBlock, batchGroup, vectorApi, weights, folding);
     }
 
     /** These options with another accumulation block (input elements per pass, 1..8). */
     public PlanOptions withAccumulationBlock(int block) {
         return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile,
-                block, batchGroup, vectorApi, weights);
+                block, batchGroup, vectorApi, weights, folding);
     }
 
     /** These options with another batch group (rows per pass over the gate weights, 1..6). */
     public PlanOptions withBatchGroup(int group) {
         return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile,
-                accumulationBlock, group, vectorApi, weights);
+                accumulationBlock, group, vectorApi, weights, folding);
     }
 
     /** These options with the Vector API tier on or off. */
     public PlanOptions withVectorApi(boolean on) {
         return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile,
-                accumulationBlock, batchGroup, on, weights);
+                accumulationBlock, batchGroup, on, weights, folding);
     }
 
     /** These options with another weight storage. */
     public PlanOptions withWeights(WeightStorage storage) {
         return new PlanOptions(maxUnrolledPerProduct, maxUnrolledPerClass, methodBytecodeBudget, precomputeTile,
-                accumulationBlock, batchGroup, vectorApi, storage);
+                accumulationBlock, batchGroup, vectorApi, storage, folding);
     }
 
     public PlanOptions {
         if (weights == null) {
             throw new IllegalArgumentException("weight storage must not be null");
+        }
+        if (folding == null) {
+            throw new IllegalArgumentException("embedding folding must not be null");
         }
         if (batchGroup < 1 || batchGroup > BatchGroup.MAX_SIZE) {
             throw new IllegalArgumentException("batch group must be in 1.." + BatchGroup.MAX_SIZE + ", got " + batchGroup);

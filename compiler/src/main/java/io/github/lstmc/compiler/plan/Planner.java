@@ -39,6 +39,10 @@ public final class Planner {
     private int maxPrecomputedRows;
     private int maxTile;
     private int maxGroup = 1;
+    /** Whether layer 0 reads a folded embedding ({@link FoldedEmbedding}): its directions then have a pre-pass. */
+    private boolean fold;
+    /** The first workspace buffer of batch groups: after xz and the pre-pass scratch when layer 0 folds. */
+    private int groupBase;
     /** Floats of the largest Vector API group's concatenated inputs (BatchGroup#inputs), 0 without. */
     private int maxGroupInputs;
     /** Positions per pre-pass: each needs its own scratch array and its accumulator register. */
@@ -67,6 +71,11 @@ public final class Planner {
         int layerCount = model.layers().size();
         int directions = model.directionCount();
         xzBuffer = 3 + Math.min(2, layerCount - 1);
+        Layer first = model.layers().get(0);
+        int firstRows = slots(first).size() * first.hiddenSize();
+        fold = FoldedEmbedding.chosen(model, options, firstRows,
+                (long) firstRows * (first.inputSize() + first.stateSize()) <= options.maxUnrolledPerProduct());
+        groupBase = fold ? xzBuffer + prePassTile() : xzBuffer;
         List<LayerPlan> layers = new ArrayList<>();
         int maxGateRows = 1;
         int maxHraw = 0;
@@ -120,7 +129,7 @@ public final class Planner {
             }
         }
         if (maxGroup > 1) {
-            if (maxPrecomputedRows > 0) {
+            if (maxPrecomputedRows > 0 && groupBase != xzBuffer + maxTile) {
                 throw new IllegalStateException("batch groups and input pre-passes cannot share the workspace");
             }
             for (int q = 1; q < maxGroup; q++) {
@@ -145,6 +154,12 @@ public final class Planner {
                         + (d.projection() == null ? "" : "; projection " + describe(d.projection()))
                         + (d.resetProduct() == null ? "" : "; GRU reset product " + describe(d.resetProduct())));
             }
+        }
+        if (stages != null && stages.folded() != null) {
+            summary.add("embedding folded into layer 0: a " + model.vocabularySize() + "x" + stages.folded().rows()
+                    + " table of gate pre-activations per direction (" + (long) model.vocabularySize()
+                    * stages.folded().rows() * directions + " floats); token calls copy a row instead of the input"
+                    + " product");
         }
         if (stages != null && stages.head() != null) {
             for (HeadPlan.Step step : stages.head().steps()) {
@@ -207,6 +222,8 @@ public final class Planner {
             workspace.add(new WorkspaceBuffer("head scratch b", scratch, 0));
             head = head(model.head(), a, a + 1);
         }
+        FoldedEmbedding folded = fold ? FoldedEmbedding.plan(model, slots(model.layers().get(0)), options.weights(),
+                weights) : null;
         List<String> initialHidden = new ArrayList<>();
         List<String> initialCell = new ArrayList<>();
         if (model.initialState() != null) {
@@ -219,7 +236,12 @@ public final class Planner {
         return new NetworkStages(embeddingField, model.vocabularySize(), scale, shift, affineBuffer, recurrentBuffer,
                 width, model.reduction(), reducedBuffer, lastLayer * model.directionCount(), model.directionCount(),
                 model.layers().get(lastLayer).stateSize(), model.lengthsMaskRecurrence(), head, initialHidden,
-                initialCell);
+                initialCell, model.fixedLengths(), folded);
+    }
+
+    /** Positions per pass of the looped input pre-pass: the options' tile, at least 1 (a folded layer 0 needs one). */
+    private int prePassTile() {
+        return Math.max(1, Math.min(MAX_PRECOMPUTE_TILE, options.precomputeTile()));
     }
 
     /** A constant initial state vector as a field; null (nothing to write over the zeros) when absent or zero. */
@@ -262,7 +284,7 @@ public final class Planner {
                 }
                 float[] start = dense.bias() == null ? new float[w.rows()] : dense.bias().toArray();
                 MatVec product = product("headDense" + k, "HEAD" + k, w.rows(), start, new Operand[] {Operand.INPUT},
-                        new float[][][] {rows}, false);
+                        new float[][][] {rows}, false, true);
                 steps.add(new HeadPlan.Product(product, current, target));
                 current = target;
                 continue;
@@ -317,8 +339,9 @@ public final class Planner {
         int s = layer.stateSize();
         GateRows gateRows = layer.kind() == CellKind.LSTM ? lstmRows(layer, cell) : HiddenCells.gateRows(cell);
         int rows = gateRows.bias().length;
+        boolean folded = fold && l == 0; // a folded layer 0 needs the looped products' pre-pass and recurrent part
         MatVec gates = product(base + "Gates", field, rows, gateRows.bias(), new Operand[] {Operand.INPUT, Operand.STATE},
-                new float[][][] {gateRows.input(), gateRows.recurrent()});
+                new float[][][] {gateRows.input(), gateRows.recurrent()}, true, !folded);
         MatVec projection = null;
         if (cell.projection() != null) {
             Matrix p = cell.projection();
@@ -342,8 +365,8 @@ public final class Planner {
             }
         }
         InputProjection precompute = null;
-        if (gates instanceof LoopedMatVec && options.precomputeTile() > 0) {
-            int tile = Math.min(MAX_PRECOMPUTE_TILE, options.precomputeTile());
+        if (gates instanceof LoopedMatVec && (options.precomputeTile() > 0 || folded)) {
+            int tile = prePassTile();
             List<Integer> scratch = new ArrayList<>();
             scratch.add(0); // z is free before the driver runs
             for (int q = 1; q < tile; q++) {
@@ -353,7 +376,7 @@ public final class Planner {
                     PRE_PASS_BLOCK);
             maxPrecomputedRows = Math.max(maxPrecomputedRows, rows);
             maxTile = Math.max(maxTile, tile);
-        } else if (gates instanceof VectorMatVec && options.precomputeTile() > 0) {
+        } else if (gates instanceof VectorMatVec && (options.precomputeTile() > 0 || folded)) {
             // the Vector API pre-pass groups positions itself and writes xz directly: no scratch
             precompute = new InputProjection(base + "Inputs", base + "Recurrent", rows, 1, xzBuffer, List.of(0), 1);
             maxPrecomputedRows = Math.max(maxPrecomputedRows, rows);
@@ -366,13 +389,14 @@ public final class Planner {
             List<Integer> buffers = new ArrayList<>();
             for (int q = 1; q < groupSize; q++) {
                 // no direction has an input pre-pass when one has a group (both need a looped product,
-                // and the pre-pass, when enabled, takes every looped product), so xz's slot is free
-                buffers.add(xzBuffer + q - 1);
+                // and the pre-pass, when enabled, takes every looped product), so xz's slot is free; a
+                // folded layer 0 has its own pre-pass, and groups of later layers come after its buffers
+                buffers.add(groupBase + q - 1);
             }
             int inputs = -1;
             if (gates instanceof VectorMatVec v) {
                 // after z1..z5 (see lower): every row's concatenated inputs
-                inputs = xzBuffer + groupSize - 1;
+                inputs = groupBase + groupSize - 1;
                 maxGroupInputs = Math.max(maxGroupInputs, groupSize * v.inputLength());
             }
             group = new BatchGroup(base + "GatesGrouped", groupSize, buffers, inputs);
@@ -474,7 +498,7 @@ public final class Planner {
      * {@code op}'s weight matrix.
      */
     private MatVec product(String method, String field, int rows, float[] start, Operand[] operands, float[][][] mats) {
-        return product(method, field, rows, start, operands, mats, true);
+        return product(method, field, rows, start, operands, mats, true, true);
     }
 
     /**
@@ -482,7 +506,7 @@ public final class Planner {
      * drivers stage its inputs in the gate buffer; the head's products stay unrolled or looped.
      */
     private MatVec product(String method, String field, int rows, float[] start, Operand[] operands, float[][][] mats,
-                           boolean vectorOk) {
+                           boolean vectorOk, boolean mayUnroll) {
         long count = 0;
         int rowWidth = 0;
         for (float[][] m : mats) {
@@ -492,8 +516,8 @@ public final class Planner {
         }
         boolean rowFits = BYTES_PER_METHOD + BYTES_PER_ROW + (long) rowWidth * BYTES_PER_TERM
                 <= options.methodBytecodeBudget();
-        if (count <= options.maxUnrolledPerProduct() && unrolledSoFar + count <= options.maxUnrolledPerClass()
-                && rowFits) {
+        if (mayUnroll && count <= options.maxUnrolledPerProduct()
+                && unrolledSoFar + count <= options.maxUnrolledPerClass() && rowFits) {
             unrolledSoFar += count;
             return unrolled(method, rows, start, operands, mats, count);
         }

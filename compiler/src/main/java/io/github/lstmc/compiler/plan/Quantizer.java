@@ -58,8 +58,9 @@ public final class Quantizer {
                     ? new HeadLayer.Dense(rows(storage, "head dense " + k + " weights", d.weight())[0], d.bias())
                     : stage);
         }
+        // the initial state is stored as fp32 vectors whatever the storage, and the lengths are not weights
         return new Model(model.name(), embedding, model.inputAffine(), layers, model.layout(), model.reduction(),
-                head, model.lengthsMaskRecurrence(), model.scalarOutput(), model.initialState());
+                head, model.lengthsMaskRecurrence(), model.scalarOutput(), model.initialState(), model.fixedLengths());
     }
 
     /** The matrices (same row count) rounded; for int8, row r of all of them shares one scale. */

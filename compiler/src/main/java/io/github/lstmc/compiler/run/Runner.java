@@ -78,10 +78,15 @@ public final class Runner {
         LstmWorkspace workspace = network.newWorkspace(batch, steps);
         float[] flatOutput = new float[shape.outputFloats];
         int[] lengths = in.lengths() == null ? null : in.lengths().clone();
-        if (flatTokens != null) {
-            network.forwardTokens(flatTokens, batch, steps, lengths, state, workspace, flatOutput);
-        } else {
-            network.forward(flatInput, batch, steps, lengths, state, workspace, flatOutput);
+        try {
+            if (flatTokens != null) {
+                network.forwardTokens(flatTokens, batch, steps, lengths, state, workspace, flatOutput);
+            } else {
+                network.forward(flatInput, batch, steps, lengths, state, workspace, flatOutput);
+            }
+        } catch (IllegalArgumentException e) {
+            // what only the network knows, such as the batch size its constant lengths were compiled for
+            throw new LstmcException(source + ": " + e.getMessage(), e);
         }
 
         boolean reduced = network.reducesTime();

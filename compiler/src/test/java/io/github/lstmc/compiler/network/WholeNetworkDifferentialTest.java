@@ -15,6 +15,7 @@ import io.github.lstmc.compiler.emit.java.JavaSourceEmitter;
 import io.github.lstmc.compiler.model.HeadLayer;
 import io.github.lstmc.compiler.model.Model;
 import io.github.lstmc.compiler.model.TimeReduction;
+import io.github.lstmc.compiler.plan.EmbeddingFolding;
 import io.github.lstmc.compiler.plan.Plan;
 import io.github.lstmc.compiler.plan.PlanOptions;
 import io.github.lstmc.compiler.plan.Planner;
@@ -73,7 +74,7 @@ class WholeNetworkDifferentialTest {
                     .withMaxLayers(2).without(RandomModels.Feature.ACTIVATIONS));
             // fp32, fp16 and int8 storage: the interpreter runs the dequantized model the class stores exactly
             WeightStorage storage = WeightStorage.values()[(int) (seed / 2 % 3)];
-            Model model = Quantizer.quantize(RandomStages.around(rnd, stack), storage);
+            Model model = Quantizer.quantize(withFixedLengths(rnd, seed, RandomStages.around(rnd, stack)), storage);
             coverage.merge("reduction " + model.reduction(), 1, Integer::sum);
             coverage.merge(model.embedding() != null ? "tokens" : model.inputAffine() != null ? "affine" : "features",
                     1, Integer::sum);
@@ -81,11 +82,21 @@ class WholeNetworkDifferentialTest {
             if (model.initialState() != null) {
                 coverage.merge("initial state", 1, Integer::sum);
             }
+            if (model.fixedLengths() != null) {
+                coverage.merge("fixed lengths", 1, Integer::sum);
+            }
             for (HeadLayer stage : model.head()) {
                 coverage.merge("head " + stage.getClass().getSimpleName(), 1, Integer::sum);
             }
-            PlanOptions options = (seed % 2 == 0 ? PlanOptions.DEFAULT : PlanOptions.LOOPS_ONLY).withWeights(storage);
+            // an embedding folded into layer 0 (fp32 only): forced every third network, else as AUTO decides;
+            // every fifth also with a pre-pass tile, whose scratch the folded layer's shares
+            PlanOptions options = (seed % 2 == 0 ? PlanOptions.DEFAULT : PlanOptions.LOOPS_ONLY).withWeights(storage)
+                    .withFolding(seed % 3 == 0 ? EmbeddingFolding.ON : EmbeddingFolding.AUTO)
+                    .withPrecomputeTile(seed % 5 == 2 ? 3 : 0);
             Plan plan = Planner.plan(model, options);
+            if (plan.stages() != null && plan.stages().folded() != null) {
+                coverage.merge("folded embedding", 1, Integer::sum);
+            }
             String className = "W" + seedBase + "x" + seed;
             cases.add(new Case(seed, model, className, BytecodeEmitter.emit(plan,
                     new CompileOptions(PACKAGE, className, Backend.BYTECODE, seed % 3 == 0 ? 8 : 17))));
@@ -95,7 +106,7 @@ class WholeNetworkDifferentialTest {
             assertTrue(coverage.containsKey("reduction " + r), "no " + r + " among " + coverage);
         }
         for (String kind : List.of("tokens", "affine", "features", "lengths mask", "lengths pick only", "head Dense",
-                "head Elementwise", "head PRelu", "head Softmax", "initial state")) {
+                "head Elementwise", "head PRelu", "head Softmax", "initial state", "fixed lengths", "folded embedding")) {
             assertTrue(coverage.containsKey(kind), "no " + kind + " among " + coverage);
         }
         InMemoryJavaCompiler.Result compiled = InMemoryJavaCompiler.compile(sources);
@@ -105,6 +116,20 @@ class WholeNetworkDifferentialTest {
             LstmNetwork source = (LstmNetwork) compiled.load(qualified).getConstructor().newInstance();
             compare(c, Lstmc.compiler().interpreter(c.model()), source, bytecode);
         }
+    }
+
+    /** Every fourth network where lengths act gets constant lengths (0..5 per row, 1..4 rows) compiled in. */
+    private static Model withFixedLengths(Random rnd, long seed, Model model) {
+        boolean read = model.reduction() == TimeReduction.LAST_VALID_STEP || model.reduction() == TimeReduction.MEAN
+                || model.reduction() == TimeReduction.MAX;
+        if (seed % 4 != 1 || !model.lengthsMaskRecurrence() && !read) {
+            return model;
+        }
+        List<Integer> lengths = new ArrayList<>();
+        for (int b = 1 + rnd.nextInt(4); b > 0; b--) {
+            lengths.add(rnd.nextInt(6));
+        }
+        return model.withFixedLengths(lengths);
     }
 
     private static void compare(Case c, LstmNetwork reference, LstmNetwork source, LstmNetwork bytecode) {
@@ -118,10 +143,17 @@ class WholeNetworkDifferentialTest {
             assertEquals(reference.reducesTime(), net.reducesTime(), what);
             assertEquals(reference.isStreamable(), net.isStreamable(), what);
         }
+        List<Integer> fixed = model.fixedLengths();
+        if (fixed != null) {
+            refusesOtherBatchesAndLengths(what, fixed, List.of(reference, source, bytecode));
+        }
         for (int call = 0; call < 2; call++) {
-            int batch = 1 + rnd.nextInt(4);
-            int steps = 1 + rnd.nextInt(6);
-            int[] lengths = rnd.nextBoolean() ? RandomModels.lengths(rnd, batch, steps) : null;
+            int batch = fixed != null ? fixed.size() : 1 + rnd.nextInt(4);
+            int longest = fixed == null ? 1 : Math.max(1, fixed.stream().mapToInt(Integer::intValue).max().orElse(1));
+            int steps = longest + rnd.nextInt(7 - longest);
+            // constant lengths: null takes them, the same values given are accepted
+            int[] lengths = !rnd.nextBoolean() ? null : fixed != null ? fixed.stream().mapToInt(Integer::intValue)
+                    .toArray() : RandomModels.lengths(rnd, batch, steps);
             LstmState initial = reference.newState(batch);
             if (rnd.nextBoolean()) {
                 RandomModels.fillState(rnd, initial);
@@ -195,9 +227,45 @@ class WholeNetworkDifferentialTest {
                 identical(what + " step " + s, runs[2], runs[1]);
             }
         } else {
-            assertTrue(model.hasReverse() || !model.reduction().streamable(), what);
+            assertTrue(model.hasReverse() || !model.reduction().streamable() || fixed != null, what);
             assertThrows(UnsupportedOperationException.class, () -> bytecode.step(new float[model.inputSize()],
                     bytecode.newState(1), bytecode.newWorkspace(1, 1), new float[model.outputSize()]));
+        }
+    }
+
+    /** The same IllegalArgumentException from every engine for another batch size, other lengths, too few steps. */
+    private static void refusesOtherBatchesAndLengths(String what, List<Integer> fixed, List<LstmNetwork> nets) {
+        int rows = fixed.size();
+        int longest = fixed.stream().mapToInt(Integer::intValue).max().orElse(0);
+        int[] other = fixed.stream().mapToInt(Integer::intValue).toArray();
+        other[rows - 1] = other[rows - 1] == 0 ? 1 : 0;
+        String compiled = "the network was compiled with the constant sequence lengths " + fixed + ": a call has"
+                + " their " + rows + " rows, at least their longest length of steps, and lengths null or equal (got ";
+        List<String> expected = List.of(
+                compiled + "batch " + (rows + 1) + ", sequenceLength " + Math.max(longest, 1) + ", lengths null)",
+                compiled + "batch " + rows + ", sequenceLength " + Math.max(longest, 1) + ", lengths "
+                        + Arrays.toString(other) + ")",
+                compiled + "batch " + rows + ", sequenceLength " + (longest - 1) + ", lengths null)");
+        for (LstmNetwork net : nets) {
+            int steps = Math.max(longest, 1);
+            int in = net.inputSize();
+            int out = net.outputSize() * steps;
+            List<String> messages = new ArrayList<>();
+            messages.add(assertThrows(IllegalArgumentException.class, () -> net.forward(new float[(rows + 1) * steps * in],
+                    rows + 1, steps, null, net.newState(rows + 1), net.newWorkspace(rows + 1, steps),
+                    new float[(rows + 1) * out])).getMessage());
+            messages.add(assertThrows(IllegalArgumentException.class, () -> net.forward(new float[rows * steps * in],
+                    rows, steps, other, net.newState(rows), net.newWorkspace(rows, steps), new float[rows * out]))
+                    .getMessage());
+            if (longest > 1) {
+                messages.add(assertThrows(IllegalArgumentException.class, () -> net.forward(new float[rows * steps * in],
+                        rows, longest - 1, null, net.newState(rows), net.newWorkspace(rows, steps),
+                        new float[rows * out])).getMessage());
+            }
+            assertEquals(expected.subList(0, messages.size()), messages, what);
+            assertTrue(assertThrows(UnsupportedOperationException.class, () -> net.step(new float[rows * in],
+                    net.newState(rows), net.newWorkspace(rows, 1), new float[rows * net.outputSize()])).getMessage()
+                    .startsWith("step cannot honour constant sequence lengths"), what);
         }
     }
 

@@ -168,6 +168,28 @@ class PlannerTest {
     }
 
     @Test
+    void trainedWeightsPackInFourCharactersAValue() {
+        // Gaussian weights (14 binades below the largest hold all but about 2e-4 of them), with zeros,
+        // subnormals, infinities, NaN and outliers escaped
+        Random rnd = new Random(10);
+        float[] values = new float[40_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (rnd.nextGaussian() * 0.05);
+        }
+        float[] special = {0f, -0f, Float.MIN_VALUE, -0x1p-140f, Float.POSITIVE_INFINITY, Float.NaN, 1e6f, -3e-9f};
+        System.arraycopy(special, 0, values, 17_000, special.length);
+        List<String> chunks = FloatPacking.encode(values);
+        assertEquals(3, (chunks.get(0).charAt(1) ^ chunks.get(0).charAt(0)) >>> 5, "format 3");
+        assertTrue(chunks.size() >= 2, "a value across two constants");
+        long bytes = chunks.stream().mapToLong(FloatPacking::utf8Length).sum();
+        assertTrue(bytes <= values.length * 4L * 1.03, "about 28 bits a value: " + bytes);
+        float[] decoded = PackedFloats.vector(values.length, chunks.toArray(new String[0]));
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(Float.floatToRawIntBits(values[i]), Float.floatToRawIntBits(decoded[i]), "index " + i);
+        }
+    }
+
+    @Test
     void packingRoundTripsEveryBitPattern() {
         Random rnd = new Random(9);
         float[] values = new float[30_000];

@@ -137,6 +137,17 @@ class WeightStorageTest {
     }
 
     @Test
+    void quantizingKeepsAConstantInitialState() {
+        Model model = WeightModels.lstm(9, 3, 4);
+        var state = new io.github.lstmc.compiler.model.InitialState(
+                java.util.List.of(io.github.lstmc.compiler.model.Matrix.vector(new float[] {0.5f, -1f, 0.25f, 2f})),
+                java.util.List.of(io.github.lstmc.compiler.model.Matrix.vector(new float[] {1f, 0f, -0.5f, 3f})));
+        for (WeightStorage storage : WeightStorage.values()) {
+            assertEquals(state, Quantizer.quantize(model.withInitialState(state), storage).initialState(), storage.label());
+        }
+    }
+
+    @Test
     void halfRoundsToNearestEven() {
         Random rnd = new Random(8);
         for (int n = 0; n < 200_000; n++) {

@@ -41,6 +41,8 @@ final class RuntimeTypes {
 
     /** forwardChecked(input, batch, sequenceLength, lengths, state, workspace, output). */
     static final String FORWARD_CHECKED = "([FII[I" + "L" + STATE + ";L" + WORKSPACE + ";[F)V";
+    /** {@code forwardTokensChecked(int[] tokens, int batch, int sequenceLength, int[] lengths, state, workspace, output)}. */
+    static final String FORWARD_TOKENS_CHECKED = "([III[I" + "L" + STATE + ";L" + WORKSPACE + ";[F)V";
     /** stepChecked(input, state, workspace, output). */
     static final String STEP_CHECKED = "([FL" + STATE + ";L" + WORKSPACE + ";[F)V";
 

@@ -236,22 +236,50 @@ final class SkeletonEmitter {
      * {@code xz} (null without one).
      */
     void forwardChecked() {
-        Code code = cls.method(ACC_PROTECTED, "forwardChecked", RuntimeTypes.FORWARD_CHECKED,
-                "input", "batch", "sequenceLength", "lengths", "state", "workspace", "output");
+        forward(false);
+        if (plan.stages() != null && plan.stages().folded() != null) {
+            forward(true);
+        }
+    }
+
+    /**
+     * {@code forwardChecked}, or with {@code tokens} {@code forwardTokensChecked} of a folded embedding
+     * ({@link io.github.lstmc.compiler.plan.FoldedEmbedding}): the same driver calls, but layer 0 reads no
+     * input and its directions gather rows of their folded tables into xz instead of running their pre-passes.
+     */
+    private void forward(boolean tokens) {
+        Code code = tokens
+                ? cls.method(ACC_PROTECTED, "forwardTokensChecked", RuntimeTypes.FORWARD_TOKENS_CHECKED,
+                        "tokens", "batch", "sequenceLength", "lengths", "state", "workspace", "output")
+                : cls.method(ACC_PROTECTED, "forwardChecked", RuntimeTypes.FORWARD_CHECKED,
+                        "input", "batch", "sequenceLength", "lengths", "state", "workspace", "output");
         Code.Local workspace = code.local("workspace");
         Code.Local state = code.local("state");
         StageEmitter stages = plan.stages() == null ? null : new StageEmitter(cls, plan);
-        if (stages != null) {
+        if (stages != null && !tokens) {
             stages.beforeDrivers(code);
         }
         boolean passLengths = plan.stages() == null || plan.stages().lengthsMaskRecurrence();
         for (LayerPlan layer : plan.layers()) {
+            boolean gathered = tokens && layer.index() == 0;
             for (DirectionPlan direction : layer.directions()) {
                 InputProjection pre = direction.inputProjection();
-                if (pre != null) {
+                if (gathered) {
+                    // Stages.gatherRows(tokens, batch * sequenceLength, FOLDED, xz, G)
+                    code.line();
+                    code.load(code.local("tokens"));
+                    code.load(code.local("batch"));
+                    code.load(code.local("sequenceLength"));
+                    code.insn(IMUL);
+                    code.getStatic(cls.owner(), plan.stages().folded().fields().get(layer.directions().indexOf(direction)),
+                            RuntimeTypes.FLOAT_ROWS);
+                    buffer(code, pre.buffer(), null, workspace);
+                    code.pushInt(plan.stages().folded().rows());
+                    code.invokeStatic(StageEmitter.STAGES, "gatherRows", "([II[[F[FI)V");
+                } else if (pre != null) {
                     // inputs(in, xz, batch * sequenceLength, scratch buffers...)
                     code.line();
-                    buffer(code, layer.inputBuffer(), code.local("input"), workspace);
+                    buffer(code, layer.inputBuffer(), tokens ? null : code.local("input"), workspace);
                     buffer(code, pre.buffer(), null, workspace);
                     code.load(code.local("batch"));
                     code.load(code.local("sequenceLength"));
@@ -262,7 +290,12 @@ final class SkeletonEmitter {
                     code.invokeStatic(cls.owner(), pre.method(), ProductEmitter.prePassDescriptor(pre));
                 }
                 code.line();
-                buffer(code, layer.inputBuffer(), code.local("input"), workspace);
+                if (gathered) {
+                    code.insn(ACONST_NULL); // the driver reads xz, not its input
+                } else {
+                    // a token call's later layers read workspace buffers (inputBuffer >= 0): no "input" local
+                    buffer(code, layer.inputBuffer(), tokens ? null : code.local("input"), workspace);
+                }
                 buffer(code, layer.outputBuffer(), code.local("output"), workspace);
                 code.load(code.local("batch"));
                 code.load(code.local("sequenceLength"));

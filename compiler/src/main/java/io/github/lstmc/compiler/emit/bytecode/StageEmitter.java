@@ -104,7 +104,10 @@ final class StageEmitter {
         SkeletonEmitter.buffer(code, index, code.local("output"), code.local("workspace"));
     }
 
-    /** {@code vocabularySize()} and {@code embeddingTable()} of a token network, {@code reducesTime()}. */
+    /**
+     * {@code vocabularySize()} and {@code embeddingTable()} of a token network, {@code newState} of a constant initial
+     * state, {@code fixedLengths()} of constant lengths, {@code reducesTime()}.
+     */
     void accessors() {
         if (stages.embeddingField() != null) {
             Code vocabulary = cls.method(ACC_PUBLIC, "vocabularySize", "()I");
@@ -145,6 +148,9 @@ final class StageEmitter {
             code.insn(ARETURN);
             code.finish();
         }
+        if (stages.fixedLengths() != null) {
+            fixedLengths(stages.fixedLengths());
+        }
         if (stages.reducesTime()) {
             Code reduces = cls.method(ACC_PUBLIC, "reducesTime", "()Z");
             reduces.line();
@@ -152,6 +158,22 @@ final class StageEmitter {
             reduces.insn(IRETURN);
             reduces.finish();
         }
+    }
+
+    /** {@code protected int[] fixedLengths() { return new int[] {...}; }}: the model's constant lengths. */
+    private void fixedLengths(java.util.List<Integer> lengths) {
+        Code code = cls.method(ACC_PROTECTED, "fixedLengths", "()[I");
+        code.line();
+        code.pushInt(lengths.size());
+        code.mv().visitIntInsn(NEWARRAY, T_INT);
+        for (int b = 0; b < lengths.size(); b++) {
+            code.insn(DUP);
+            code.pushInt(b);
+            code.pushInt(lengths.get(b));
+            code.insn(IASTORE);
+        }
+        code.insn(ARETURN);
+        code.finish();
     }
 
     /** The head method, then its products' methods. */

@@ -125,7 +125,10 @@ public final class JavaSourceEmitter {
             type.addMethods(StageRenderer.accessors(plan.stages()));
         }
         type.addMethod(workspaceSizes(plan));
-        type.addMethod(forward(plan));
+        type.addMethod(forward(plan, false));
+        if (plan.stages() != null && plan.stages().folded() != null) {
+            type.addMethod(forward(plan, true));
+        }
         type.addMethod(step(plan));
     }
 
@@ -169,29 +172,41 @@ public final class JavaSourceEmitter {
         return m.addStatement("return new int[] {$L}", sizes.build()).build();
     }
 
-    private static MethodSpec forward(Plan plan) {
-        MethodSpec.Builder m = MethodSpec.methodBuilder("forwardChecked").addAnnotation(Override.class)
-                .addModifiers(Modifier.PROTECTED)
-                .addParameter(KernelRenderer.FLOATS, "input").addParameter(int.class, "batch")
+    /**
+     * {@code forwardChecked}, or with {@code tokens} {@code forwardTokensChecked} of a folded embedding
+     * ({@link io.github.lstmc.compiler.plan.FoldedEmbedding}): the same drivers, but layer 0 reads no input and
+     * its directions gather rows of their folded tables into xz instead of running their pre-passes.
+     */
+    private static MethodSpec forward(Plan plan, boolean tokens) {
+        MethodSpec.Builder m = MethodSpec.methodBuilder(tokens ? "forwardTokensChecked" : "forwardChecked")
+                .addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
+                .addParameter(tokens ? TypeName.get(int[].class) : KernelRenderer.FLOATS, tokens ? "tokens" : "input")
+                .addParameter(int.class, "batch")
                 .addParameter(int.class, "sequenceLength").addParameter(int[].class, "lengths")
                 .addParameter(STATE, "state").addParameter(WORKSPACE, "workspace")
                 .addParameter(KernelRenderer.FLOATS, "output")
                 .addStatement("float[] z = workspace.buffer(0)")
                 .addStatement("float[] hraw = workspace.buffer(1)")
                 .addStatement("float[] pz = workspace.buffer(2)");
-        if (plan.stages() != null) {
+        if (plan.stages() != null && !tokens) {
             StageRenderer.beforeDrivers(m, plan.stages(), plan);
         }
         String lengths = StageRenderer.driverLengths(plan.stages());
         for (LayerPlan layer : plan.layers()) {
-            String in = layer.inputBuffer() < 0 ? "input" : "workspace.buffer(" + layer.inputBuffer() + ")";
+            boolean gathered = tokens && layer.index() == 0;
+            String in = gathered ? "null" : layer.inputBuffer() < 0 ? "input"
+                    : "workspace.buffer(" + layer.inputBuffer() + ")";
             String out = layer.outputBuffer() < 0 ? "output" : "workspace.buffer(" + layer.outputBuffer() + ")";
             for (DirectionPlan d : layer.directions()) {
                 // the driver's xz: the pre-pass output, or a Vector API group's inputs (never both)
                 String xz = d.inputProjection() != null ? "workspace.buffer(" + d.inputProjection().buffer() + ")"
                         : d.batchGroup() != null && d.batchGroup().inputs() >= 0
                         ? "workspace.buffer(" + d.batchGroup().inputs() + ")" : "null";
-                if (d.inputProjection() != null) {
+                if (gathered) {
+                    m.addStatement("$T.gatherRows(tokens, batch * sequenceLength, $L, $L, $L)", StageRenderer.STAGES,
+                            plan.stages().folded().fields().get(layer.directions().indexOf(d)), xz,
+                            plan.stages().folded().rows());
+                } else if (d.inputProjection() != null) {
                     StringBuilder scratch = new StringBuilder();
                     for (int buffer : d.inputProjection().scratch()) {
                         scratch.append(", workspace.buffer(").append(buffer).append(")");

@@ -15,7 +15,7 @@ import javax.lang.model.element.Modifier;
  * before and after the drivers, the head method and its products, and the token accessors.
  */
 final class StageRenderer {
-    private static final ClassName STAGES = ClassName.get("io.github.lstmc.runtime", "Stages");
+    static final ClassName STAGES = ClassName.get("io.github.lstmc.runtime", "Stages");
 
     private StageRenderer() {
     }
@@ -57,7 +57,10 @@ final class StageRenderer {
         }
     }
 
-    /** {@code vocabularySize()}, {@code embeddingTable()}, {@code newState} and {@code reducesTime()}, as the stages say. */
+    /**
+     * {@code vocabularySize()}, {@code embeddingTable()}, {@code newState}, {@code fixedLengths()} and
+     * {@code reducesTime()}, as the stages say.
+     */
     static List<MethodSpec> accessors(NetworkStages s) {
         List<MethodSpec> methods = new ArrayList<>();
         if (s.embeddingField() != null) {
@@ -83,6 +86,14 @@ final class StageRenderer {
                 }
             }
             methods.add(m.addStatement("return state").build());
+        }
+        if (s.fixedLengths() != null) {
+            methods.add(MethodSpec.methodBuilder("fixedLengths").addAnnotation(Override.class)
+                    .addJavadoc("The model's constant per-row sequence lengths: every call has $L rows.\n",
+                            s.fixedLengths().size())
+                    .addModifiers(Modifier.PROTECTED).returns(int[].class)
+                    .addStatement("return new int[] {$L}", s.fixedLengths().stream().map(String::valueOf)
+                            .collect(java.util.stream.Collectors.joining(", "))).build());
         }
         if (s.reducesTime()) {
             methods.add(MethodSpec.methodBuilder("reducesTime").addAnnotation(Override.class)

@@ -277,6 +277,13 @@ sealed interface GraphValue {
     record Lengths(String input) implements GraphValue {
     }
 
+    /** A constant sequence_lens of an LSTM node, one length per batch row: compiled in ({@code Model#fixedLengths}). */
+    record FixedLengths(List<Integer> rows) implements GraphValue {
+        public FixedLengths {
+            rows = List.copyOf(rows);
+        }
+    }
+
     /**
      * A non-zero constant initial state of one LSTM node, the same for every batch row: per direction
      * a vector of the hidden size. Compiled into the model ({@code Model#initialState}).

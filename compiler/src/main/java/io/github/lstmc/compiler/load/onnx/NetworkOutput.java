@@ -32,7 +32,14 @@ final class NetworkOutput {
                   String lengths) {
     }
 
-    static Stages find(String file, GraphWalker walker, Layout layout, String lstmLengths) throws LstmcException {
+    /**
+     * {@code lstmSequenceLens}: the LSTM nodes' sequence_lens, null, a {@link GraphValue.Lengths} graph
+     * input or {@link GraphValue.FixedLengths} constants.
+     */
+    static Stages find(String file, GraphWalker walker, Layout layout, GraphValue lstmSequenceLens)
+            throws LstmcException {
+        String lstmLengths = lstmSequenceLens instanceof GraphValue.Lengths l ? l.input() : null;
+        boolean fixed = lstmSequenceLens instanceof GraphValue.FixedLengths;
         List<String> names = new ArrayList<>();
         List<Seq> outputs = new ArrayList<>();
         for (String name : walker.outputs()) {
@@ -73,7 +80,7 @@ final class NetworkOutput {
         Stages stages = null;
         String first = null;
         for (int i = 0; i < outputs.size(); i++) {
-            Stages s = map(file, walker, names.get(i), outputs.get(i), layout, lstmLengths);
+            Stages s = map(file, walker, names.get(i), outputs.get(i), layout, lstmLengths, fixed);
             if (stages != null && !stages.equals(s)) {
                 throw new LstmcException(file + ": " + first + " and " + names.get(i) + " compute different things from"
                         + " the LSTM output; an lstmc model has one output (choose one with --to)");
@@ -88,8 +95,8 @@ final class NetworkOutput {
         return walker.graphOutputNames().contains(name);
     }
 
-    private static Stages map(String file, GraphWalker walker, String what, Seq s, Layout layout, String lstmLengths)
-            throws LstmcException {
+    private static Stages map(String file, GraphWalker walker, String what, Seq s, Layout layout, String lstmLengths,
+                              boolean fixed) throws LstmcException {
         List<LstmNode> lstms = walker.lstms();
         LstmNode last = lstms.get(lstms.size() - 1);
         Meaning m = s.meaning();
@@ -153,6 +160,11 @@ final class NetworkOutput {
         }
         boolean mask = true;
         String lengths = lstmLengths;
+        if (fixed && m.lengths() != null) {
+            throw new LstmcException(file + ": " + what + " reads lengths from graph input '" + m.lengths() + "' but the"
+                    + " LSTM's sequence_lens is a constant; lstmc takes lengths either at run time or compiled in, not"
+                    + " both");
+        }
         if (reduction == TimeReduction.LAST_VALID_STEP) {
             if (lstmLengths != null && !lstmLengths.equals(m.lengths())) {
                 throw new LstmcException(file + ": " + what + " reads the last valid step from graph input '"

@@ -59,8 +59,10 @@ import java.util.TreeSet;
  *     all alike is compiled in ({@link io.github.lstmc.compiler.model.Model#initialState()}: what
  *     {@code newState} returns); one whose rows differ is refused.</li>
  * <li>sequence_lens may be absent or an integer graph input, passed as lengths at run time (then
- *     they also mask the recurrence); a constant sequence_lens is refused likewise. A lengths input
- *     that only picks the last valid step leaves the LSTM running over the padding, as the graph does.</li>
+ *     they also mask the recurrence); a constant sequence_lens is compiled in
+ *     ({@link io.github.lstmc.compiler.model.Model#fixedLengths()}: the model then takes exactly its
+ *     batch size). A lengths input that only picks the last valid step leaves the LSTM running over
+ *     the padding, as the graph does.</li>
  * </ul>
  *
  * <p>{@link LoadOptions#from()}/{@link LoadOptions#to()} compile the part of a graph between two
@@ -86,8 +88,7 @@ public final class OnnxLoader {
         }
         Model model = read(file, options).model();
         if (options != null && options.layout() != null && options.layout() != model.layout()) {
-            return new Model(model.name(), model.embedding(), model.inputAffine(), model.layers(), options.layout(),
-                    model.reduction(), model.head(), model.lengthsMaskRecurrence(), model.scalarOutput());
+            return model.withLayout(options.layout());
         }
         return model;
     }
@@ -275,7 +276,7 @@ public final class OnnxLoader {
         String h0 = stateInput(file, lstms, true, input);
         String c0 = stateInput(file, lstms, false, input);
         RecurrenceCheck.packedSlots(file, lstms);
-        String lstmLengths = lengthsInput(file, lstms);
+        GraphValue lstmLengths = lengths(file, lstms);
         if (stackOnly) {
             return null;
         }
@@ -287,7 +288,8 @@ public final class OnnxLoader {
                     (int) stage.embedding().dims()[0], (int) stage.embedding().dims()[1], stage.embedding().floats()));
             InputAffine affine = stage.scale() == null ? null : inputAffine(file, stage, bare.inputSize());
             Model model = bare.withStages(embedding, affine, out.reduction(), out.head(), out.lengthsMaskRecurrence(),
-                    out.scalar()).withInitialState(initialState(file, lstms, h0 != null, c0 != null));
+                    out.scalar()).withInitialState(initialState(file, lstms, h0 != null, c0 != null))
+                    .withFixedLengths(lstmLengths instanceof GraphValue.FixedLengths f ? f.rows() : null);
             return new OnnxImport(model, input, h0, c0, out.lengths());
         } catch (IllegalArgumentException e) {
             throw new LstmcException(file + ": " + e.getMessage(), e);
@@ -388,17 +390,23 @@ public final class OnnxLoader {
         return input;
     }
 
-    private static String lengthsInput(String file, List<LstmNode> lstms) throws LstmcException {
-        String input = null;
-        for (int k = 0; k < lstms.size(); k++) {
-            Lengths l = (Lengths) lstms.get(k).lengths();
-            String name = l == null ? null : l.input();
-            if (k > 0 && !Objects.equals(name, input)) {
-                throw new LstmcException(file + ": " + lstms.get(k).description() + " input sequence_lens differs from"
-                        + " the first layer's; lstmc applies one set of lengths to every layer");
+    /**
+     * The one sequence_lens of every layer: null, a graph input ({@link Lengths}), or a constant
+     * ({@link GraphValue.FixedLengths}; equal values in every layer, tf2onnx writes one initializer per layer).
+     */
+    private static GraphValue lengths(String file, List<LstmNode> lstms) throws LstmcException {
+        GraphValue first = lstms.get(0).lengths();
+        for (int k = 1; k < lstms.size(); k++) {
+            if (!Objects.equals(lstms.get(k).lengths(), first)) {
+                throw new LstmcException(file + ": " + lstms.get(k).description() + " input sequence_lens ("
+                        + describe(lstms.get(k).lengths()) + ") differs from the first layer's (" + describe(first)
+                        + "); lstmc applies one set of lengths to every layer");
             }
-            input = name;
         }
-        return input;
+        return first;
+    }
+
+    private static String describe(GraphValue lengths) {
+        return lengths == null ? "none" : GraphWalker.describeValue(lengths);
     }
 }

@@ -60,9 +60,11 @@ final class RecurrentOps {
         if (lengths instanceof GraphValue.Unsupported u) {
             throw new LstmcException(u.message()); // the cause, not that it is unsupported
         }
-        if (lengths != null && !(lengths instanceof Lengths)) {
-            throw c.fail("input sequence_lens must be an integer graph input (lstmc takes lengths at run time), got "
-                    + GraphWalker.describeValue(lengths));
+        if (lengths instanceof Const cst) {
+            lengths = constantLengths(c, cst.tensor());
+        } else if (lengths != null && !(lengths instanceof Lengths)) {
+            throw c.fail("input sequence_lens must be an integer graph input (lengths given at run time) or an integer"
+                    + " constant (compiled in), got " + GraphWalker.describeValue(lengths));
         }
         GraphValue initialH = state(c, 5, "initial_h", d, h, a.layout());
         GraphValue initialC = state(c, 6, "initial_c", d, h, a.layout());
@@ -75,6 +77,30 @@ final class RecurrentOps {
         List<Axis> yAxes = a.layout() == 0 ? List.of(time, dirs, batch, hidden) : List.of(batch, time, dirs, hidden);
         Seq y = new Seq(Origin.lstm(index), yAxes);
         return List.of(y, new StateOut(List.of(index), false), new StateOut(List.of(index), true));
+    }
+
+    /**
+     * A constant sequence_lens {@code [batch]}: compiled in as the model's fixed lengths, each in
+     * {@code 0..2^31-1} (0 as ONNX Runtime takes it: the row's outputs are zeros).
+     */
+    private static GraphValue constantLengths(NodeContext c, OnnxTensor t) throws LstmcException {
+        if (t.isFloat() || t.dims().length != 1 || t.dims()[0] < 1) {
+            throw c.fail("input sequence_lens " + t + " must be an integer constant of rank 1 with at least one row");
+        }
+        long[] values = t.asLongs();
+        if (values.length > io.github.lstmc.compiler.model.Model.MAX_FIXED_ROWS) {
+            throw c.fail("input sequence_lens " + t + " has " + values.length + " rows; lstmc compiles in at most "
+                    + io.github.lstmc.compiler.model.Model.MAX_FIXED_ROWS);
+        }
+        List<Integer> rows = new java.util.ArrayList<>();
+        for (int b = 0; b < values.length; b++) {
+            if (values[b] < 0 || values[b] > Integer.MAX_VALUE) {
+                throw c.fail("input sequence_lens " + t + " row " + b + " is " + values[b] + "; lengths must be in"
+                        + " 0.." + Integer.MAX_VALUE);
+            }
+            rows.add((int) values[b]);
+        }
+        return new GraphValue.FixedLengths(rows);
     }
 
     static OnnxTensor weight(NodeContext c, int k, String name, boolean required) throws LstmcException {

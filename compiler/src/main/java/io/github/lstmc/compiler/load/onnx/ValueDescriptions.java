@@ -27,6 +27,8 @@ final class ValueDescriptions {
             return "data from " + s.origin() + " with axes " + s.axes();
         } else if (v instanceof GraphValue.ConstState) {
             return "a constant initial state";
+        } else if (v instanceof GraphValue.FixedLengths f) {
+            return "constant sequence lengths " + f.rows();
         } else if (v instanceof GraphValue.Broadcast b) {
             return "constant " + b.tensor() + " expanded";
         } else if (v instanceof StateRows r) {

@@ -141,8 +141,17 @@ final class WholeGraphs {
      * → Squeeze → Linear; the LSTM node takes sequence_lens when {@code masked}.
      */
     static byte[] lastValidStep(boolean masked, boolean clamped) {
+        return lastValidStep(masked ? "lengths" : null, clamped);
+    }
+
+    /**
+     * {@link #lastValidStep(boolean, boolean)} whose LSTM node takes {@code lstmLengths} (cast to int32) as
+     * sequence_lens: the graph input "lengths", "constant" (an int64 initializer [2, 3]), or null for none.
+     */
+    static byte[] lastValidStep(String lstmLengths, boolean clamped) {
         GraphBuilder g = new GraphBuilder(5).input("x", DataType.FLOAT, "B", "T", F).input("lengths", DataType.INT64, "B");
-        String lens32 = masked ? g.node("Cast", in("lengths"), integer("to", 6)) : null; // LSTM takes int32
+        String source = "constant".equals(lstmLengths) ? g.ints(new long[] {2, 3}, 2) : lstmLengths;
+        String lens32 = source != null ? g.node("Cast", in(source), integer("to", 6)) : null; // LSTM takes int32
         String y = torchBatchFirstLstm(g, "x", "forward", lens32);
         String idx = g.node("Sub", in("lengths", g.ints(new long[] {1})));
         if (clamped) {
