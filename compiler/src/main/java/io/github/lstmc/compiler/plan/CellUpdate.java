@@ -34,18 +34,19 @@ package io.github.lstmc.compiler.plan;
  * <p><b>Vector API rendering</b> ({@link #vectorized()}, only in the opt-in Vector API tier, only when
  * the gate, cell and hidden activations all {@linkplain ActivationCall#hasVectorForm() have a vector
  * form}). Each pass above over {@code j < n} ({@code n = H}, or {@code mergedGateBlocks()*H} for the
- * merged gate pass) becomes two loops: {@code for (j = 0; j < n - n % 8; j += 8)} with
- * {@code jdk.incubator.vector.FloatVector} {@code SPECIES_256} operations on lanes {@code j..j+7}, then
- * the scalar statements above for the remaining {@code n % 8} elements
- * (either loop is left out when it has no iteration). Every lane performs exactly the float
+ * merged gate pass) becomes two loops: {@code for (j = 0; j < S.loopBound(n); j += S.length())} with
+ * {@code jdk.incubator.vector.FloatVector} operations on lanes {@code j..j+L-1} of the running JVM's
+ * preferred species {@code S = FloatVector.SPECIES_PREFERRED} ({@code L} = 2 to 16 lanes: 8 on AVX2,
+ * 16 on AVX-512, 4 on NEON), then the scalar statements above for the remaining {@code n % L} elements
+ * (the vector loop is left out when {@code n < }{@value #MIN_LANES}). Every lane performs exactly the float
  * operations of the scalar statement for its element, in the same order, each correctly rounded
  * (IEEE 754, no fused multiply-add, no reassociation), so the results are the scalar path's bits
- * and the two back ends agree bit for bit. Vector statements, with {@code V(a, k)} =
- * {@code FloatVector.fromArray(SPECIES_256, a, k)} and {@code .into(a, k)} = {@code .intoArray(a, k)}:
+ * and the two back ends agree bit for bit, whatever the width. Vector statements, with {@code V(a, k)} =
+ * {@code FloatVector.fromArray(SPECIES_PREFERRED, a, k)} and {@code .into(a, k)} = {@code .intoArray(a, k)}:
  * <pre>
  *   gate X:   FloatVector zx = V(z, X + j); [zx = zx.add(V(PX, j).mul(V(z, C + j)));]
  *             [zx = clamp(zx, preClip);] act(zx).into(z, X + j);
- *   new cell: cp = V(z, C + j); i = V(z, I + j); f = coupled ? FloatVector.broadcast(SPECIES_256, 1f).sub(i)
+ *   new cell: cp = V(z, C + j); i = V(z, I + j); f = coupled ? FloatVector.broadcast(SPECIES_PREFERRED, 1f).sub(i)
  *             : V(z, F + j); g = V(z, G + j); cn = f.mul(cp).add(i.mul(g)); [cn = clamp(cn, cellClip);]
  *             cn.into(z, C + j);
  *   hidden:   FloatVector hc = V(z, C + j); V(z, O + j).mul(hidden(hc)).into(z, O + j);
@@ -63,7 +64,7 @@ package io.github.lstmc.compiler.plan;
  *   affine(x, a, b):     x.mul(a).add(b)
  *   scaledTanh(x, a, b): tanh(x.mul(b)).mul(a)
  *   hardSigmoid(x, a, b): x.mul(a).add(b).min(1f).max(0f)
- *   relu(x):             FloatVector.zero(SPECIES_256).blend(x, x.compare(GT, 0f))
+ *   relu(x):             FloatVector.zero(SPECIES_PREFERRED).blend(x, x.compare(GT, 0f))
  *   leakyRelu(x, a):     x.mul(a).blend(x, x.compare(GE, 0f))
  *   softsign(x):         x.div(x.abs().add(1f))
  *   clamp(x, l):         x.min(l).max(-l)
@@ -106,8 +107,11 @@ public record CellUpdate(String method, int hiddenSize, int slotInput, int slotF
                          String peepholeInput, String peepholeForget, String peepholeOutput,
                          boolean vectorized) {
 
-    /** Vector width of {@link #vectorized()} passes: 8 float lanes of {@code FloatVector.SPECIES_256}. */
-    public static final int LANES = 8;
+    /**
+     * The fewest float lanes of any species ({@code FloatVector.SPECIES_64}): a {@link #vectorized()}
+     * pass over fewer elements has no vector loop.
+     */
+    public static final int MIN_LANES = 2;
 
     public CellUpdate {
         if (vectorized && !(gate.hasVectorForm() && cell.hasVectorForm() && hidden.hasVectorForm())) {

@@ -28,9 +28,9 @@ import io.github.lstmc.compiler.model.CellKind;
  * calls at most one activation, the shape C2 vectorizes.
  *
  * <p><b>Vector API rendering</b> ({@link #vectorized()}, in the opt-in tier when every activation has a
- * vector form): each pass over {@code j < n} becomes a loop of {@value CellUpdate#LANES} lanes up to
- * {@code n - n % 8}, then the scalar statements above for the rest, as {@link CellUpdate} renders its
- * passes, with {@code V(a, k)} = {@code FloatVector.fromArray(SPECIES_256, a, k)}, activations and clamps
+ * vector form): each pass over {@code j < n} becomes a loop over the lanes of the preferred species up
+ * to its {@code loopBound(n)}, then the scalar statements above for the rest, as {@link CellUpdate} renders its
+ * passes, with {@code V(a, k)} = {@code FloatVector.fromArray(SPECIES_PREFERRED, a, k)}, activations and clamps
  * inline as there:
  * <pre>
  *   zx = V(z, j); [zx = clamp(zx)]; act(zx).intoArray(target, j)         (RNN: out, outOff + j; GRU gates: z, j)

@@ -141,16 +141,10 @@ final class CellUpdateEmitter {
 
     /**
      * One pass over {@code j < n}: scalar {@code for (j = 0; j < n; j++)}, or, when the update is
-     * vectorized, {@code j} in steps of 8 lanes up to {@code n - n % 8}, then the scalar loop for the rest.
+     * vectorized, the preferred species' lanes at a time, then the scalar loop for the rest ({@link VectorTypes#pass}).
      */
     private static void pass(Code code, CellUpdate cell, int n, Code.Body vector, Code.Body scalar) {
-        int whole = cell.vectorized() ? n - n % CellUpdate.LANES : 0;
-        if (whole > 0) {
-            code.forLoop("j", () -> code.pushInt(0), () -> code.pushInt(whole), CellUpdate.LANES, vector);
-        }
-        if (whole < n) {
-            code.forLoop("j", whole, n, scalar);
-        }
+        VectorTypes.pass(code, cell.vectorized(), n, vector, scalar);
     }
 
     /** One gate's pass, vector and/or scalar; a peephole reads the cell block. */
@@ -244,7 +238,7 @@ final class CellUpdateEmitter {
         code.invokeVirtual(VectorTypes.FLOAT_VECTOR, "intoArray", VectorTypes.INTO_ARRAY);
     }
 
-    /** Pushes {@code FloatVector.fromArray(SPECIES_256, z, base + j)}. */
+    /** Pushes {@code FloatVector.fromArray(SPECIES_PREFERRED, z, base + j)}. */
     private static void vectorElement(Code code, Code.Local j, int base) {
         VectorTypes.species(code);
         index(code, j, base);
@@ -324,7 +318,7 @@ final class CellUpdateEmitter {
                 scalarOp(code, "max");
             };
             case "relu" -> () -> {
-                // FloatVector.zero(SPECIES_256).blend(x, x.compare(GT, 0f)): NaN and -0 are not > 0, so give +0
+                // FloatVector.zero(SPECIES_PREFERRED).blend(x, x.compare(GT, 0f)): NaN and -0 are not > 0, so give +0
                 VectorTypes.species(code);
                 code.invokeStatic(VectorTypes.FLOAT_VECTOR, "zero", VectorTypes.ZERO);
                 code.load(x);

@@ -227,6 +227,20 @@ final class Code {
 
     /** {@code for (int name = from; name < to; name += step) body}. */
     void forLoop(String name, Bound from, Bound to, int step, Body body) {
+        forLoop(name, from, to, body, i -> increment(i, step));
+    }
+
+    /** {@code for (int name = from; name < to; name += step) body} with a computed step. */
+    void forLoop(String name, Bound from, Bound to, Bound step, Body body) {
+        forLoop(name, from, to, body, i -> {
+            load(i);
+            step.push();
+            mv.visitInsn(IADD);
+            mv.visitVarInsn(ISTORE, i.slot());
+        });
+    }
+
+    private void forLoop(String name, Bound from, Bound to, Body body, Body advance) {
         int mark = scope();
         from.push();
         Local i = storeNewInt(name);
@@ -237,7 +251,7 @@ final class Code {
         to.push();
         mv.visitJumpInsn(IF_ICMPGE, exit);
         body.emit(i);
-        increment(i, step);
+        advance.emit(i);
         mv.visitJumpInsn(GOTO, test);
         mv.visitLabel(exit);
         close(mark);
@@ -277,6 +291,11 @@ final class Code {
     /** Calls an instance method of a class. */
     void invokeVirtual(String owner, String name, String descriptor) {
         mv.visitMethodInsn(INVOKEVIRTUAL, owner, name, descriptor, false);
+    }
+
+    /** Calls an interface method. */
+    void invokeInterface(String owner, String name, String descriptor) {
+        mv.visitMethodInsn(INVOKEINTERFACE, owner, name, descriptor, true);
     }
 
     /** Reads a static field. */

@@ -141,18 +141,12 @@ final class HiddenUpdateEmitter {
         code.finish();
     }
 
-    /** A pass over {@code j < n}: vector loops of 8 lanes up to {@code n - n % 8} when vectorized, then scalar. */
+    /** A pass over {@code j < n}: vector loops when vectorized, then scalar ({@link VectorTypes#pass}). */
     private static void pass(Code code, HiddenUpdate u, int n, Code.Body vector, Code.Body scalar) {
-        int whole = u.vectorized() ? n - n % CellUpdate.LANES : 0;
-        if (whole > 0) {
-            code.forLoop("j", () -> code.pushInt(0), () -> code.pushInt(whole), CellUpdate.LANES, vector);
-        }
-        if (whole < n) {
-            code.forLoop("j", whole, n, scalar);
-        }
+        VectorTypes.pass(code, u.vectorized(), n, vector, scalar);
     }
 
-    /** {@code name = value; [name = clamp(name, clip);] target = act(name);}, on 8 lanes or one element. */
+    /** {@code name = value; [name = clamp(name, clip);] target = act(name);}, on a vector of lanes or one element. */
     private static void activated(Code code, HiddenUpdate u, Code.Local j, String name, Code.Bound value, At target,
                                   ActivationCall activation, boolean vector) {
         code.line();
@@ -208,7 +202,7 @@ final class HiddenUpdateEmitter {
         code.insn(FALOAD);
     }
 
-    /** Pushes {@code FloatVector.fromArray(SPECIES_256, array, [offset +] base + j)}. */
+    /** Pushes {@code FloatVector.fromArray(SPECIES_PREFERRED, array, [offset +] base + j)}. */
     private static void vector(Code code, At at, Code.Local j) {
         VectorTypes.species(code);
         index(code, at, j);

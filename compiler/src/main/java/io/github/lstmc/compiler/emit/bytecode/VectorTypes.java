@@ -1,5 +1,6 @@
 package io.github.lstmc.compiler.emit.bytecode;
 
+import io.github.lstmc.compiler.plan.CellUpdate;
 import org.objectweb.asm.Type;
 
 /**
@@ -12,6 +13,7 @@ final class VectorTypes {
     static final Type FLOAT_VECTOR_TYPE = Type.getObjectType(FLOAT_VECTOR);
     static final String OPERATORS = "jdk/incubator/vector/VectorOperators";
     static final String SPECIES = "Ljdk/incubator/vector/VectorSpecies;";
+    private static final String SPECIES_TYPE = "jdk/incubator/vector/VectorSpecies";
     private static final String VECTOR = "Ljdk/incubator/vector/Vector;";
     private static final String MASK = "Ljdk/incubator/vector/VectorMask;";
     private static final String RETURNS_VECTOR = ")L" + FLOAT_VECTOR + ";";
@@ -42,8 +44,30 @@ final class VectorTypes {
     private VectorTypes() {
     }
 
-    /** Pushes {@code FloatVector.SPECIES_256}. */
+    /** Pushes {@code FloatVector.SPECIES_PREFERRED}, the species of the elementwise passes ({@link CellUpdate}). */
     static void species(Code code) {
-        code.getStatic(FLOAT_VECTOR, "SPECIES_256", SPECIES);
+        code.getStatic(FLOAT_VECTOR, "SPECIES_PREFERRED", SPECIES);
+    }
+
+    /**
+     * One elementwise pass over {@code j < n}, as the source back end renders it: when {@code vectorized},
+     * {@code for (j = 0; j < S.loopBound(n); j += S.length()) vector} with {@code S} the preferred species,
+     * then {@code for (j = S.loopBound(n); j < n; j++) scalar}; else only the scalar loop from 0.
+     */
+    static void pass(Code code, boolean vectorized, int n, Code.Body vector, Code.Body scalar) {
+        if (vectorized && n >= CellUpdate.MIN_LANES) {
+            Code.Bound bound = () -> {
+                species(code);
+                code.pushInt(n);
+                code.invokeInterface(SPECIES_TYPE, "loopBound", "(I)I");
+            };
+            code.forLoop("j", () -> code.pushInt(0), bound, () -> {
+                species(code);
+                code.invokeInterface(SPECIES_TYPE, "length", "()I");
+            }, vector);
+            code.forLoop("j", bound, () -> code.pushInt(n), scalar);
+        } else {
+            code.forLoop("j", 0, n, scalar);
+        }
     }
 }

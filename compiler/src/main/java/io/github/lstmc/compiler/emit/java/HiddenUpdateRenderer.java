@@ -66,7 +66,7 @@ final class HiddenUpdateRenderer {
 
     private static MethodSpec.Builder method(HiddenUpdate u, String name, String doc) {
         return MethodSpec.methodBuilder(name)
-                .addJavadoc("$L\n", doc + (u.vectorized() ? " With the Vector API, 8 lanes at a time, then the rest."
+                .addJavadoc("$L\n", doc + (u.vectorized() ? " With the Vector API, the preferred species' lanes at a time, then the rest."
                         : ""))
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(KernelRenderer.FLOATS, "z").addParameter(KernelRenderer.FLOATS, "a")
@@ -74,22 +74,9 @@ final class HiddenUpdateRenderer {
                 .addParameter(int.class, "outOff");
     }
 
-    /**
-     * A pass over {@code j < n}: scalar, or with the Vector API up to {@code n - n % 8} then scalar (as
-     * {@link CellUpdate} renders its passes).
-     */
+    /** A pass over {@code j < n} ({@link VectorActivations#pass}). */
     private static void pass(MethodSpec.Builder m, HiddenUpdate u, int n, Runnable vector, Runnable scalar) {
-        int whole = u.vectorized() ? n - n % CellUpdate.LANES : 0;
-        if (whole > 0) {
-            m.beginControlFlow("for (int j = 0; j < $L; j += $L)", whole, CellUpdate.LANES);
-            vector.run();
-            m.endControlFlow();
-        }
-        if (whole < n) {
-            m.beginControlFlow("for (int j = $L; j < $L; j++)", whole, n);
-            scalar.run();
-            m.endControlFlow();
-        }
+        VectorActivations.pass(m, u.vectorized(), n, vector, scalar);
     }
 
     /** A pass of {@code name = from[fromIndex]; [clamp] to[toIndex] = act(name)}. */

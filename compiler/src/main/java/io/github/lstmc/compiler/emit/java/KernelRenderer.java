@@ -772,7 +772,7 @@ final class KernelRenderer {
         CodeBlock cellVector = VectorActivations.load("z", cell + " + j");
         MethodSpec.Builder m = MethodSpec.methodBuilder(u.method())
                 .addJavadoc("The elementwise cell update of one step, in place on z (gates, then the cell at $L),\n"
-                        + (u.vectorized() ? "with the Vector API, 8 lanes at a time, then the remaining elements.\n"
+                        + (u.vectorized() ? "with the Vector API, the preferred species' lanes at a time, then the remaining elements.\n"
                         : "one activation per loop so that C2 vectorizes every pass.\n"), cell)
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addParameter(FLOATS, "z").addParameter(FLOATS, "c").addParameter(int.class, "cOff")
@@ -845,22 +845,9 @@ final class KernelRenderer {
                 .build();
     }
 
-    /**
-     * One pass over {@code j < n}: scalar {@code for (j = 0; j < n; j++)}, or, when the update is
-     * vectorized, {@code j} in steps of 8 lanes up to {@code n - n % 8}, then the scalar loop for the rest.
-     */
+    /** One pass over {@code j < n} ({@link VectorActivations#pass}). */
     private static void pass(MethodSpec.Builder m, CellUpdate u, int n, Runnable vector, Runnable scalar) {
-        int whole = u.vectorized() ? n - n % CellUpdate.LANES : 0;
-        if (whole > 0) {
-            m.beginControlFlow("for (int j = 0; j < $L; j += $L)", whole, CellUpdate.LANES);
-            vector.run();
-            m.endControlFlow();
-        }
-        if (whole < n) {
-            m.beginControlFlow("for (int j = $L; j < $L; j++)", whole, n);
-            scalar.run();
-            m.endControlFlow();
-        }
+        VectorActivations.pass(m, u.vectorized(), n, vector, scalar);
     }
 
     /** {@code for j: float zX = z[X + j]; [peephole] [clip] z[X + j] = act(zX);} (as a {@link #pass}). */

@@ -22,12 +22,34 @@ final class VectorActivations {
     private VectorActivations() {
     }
 
-    /** {@code FloatVector.SPECIES_256}, the species of every vector the generated code uses. */
+    /**
+     * {@code FloatVector.SPECIES_PREFERRED}, the species of the elementwise passes: the running JVM's
+     * widest (2 to 16 float lanes), since each element's operations are the same on any number of lanes.
+     * C2 folds it and its {@code length()} (a stable field) to constants.
+     */
     static CodeBlock species() {
-        return CodeBlock.of("$T.SPECIES_256", FLOAT_VECTOR);
+        return CodeBlock.of("$T.SPECIES_PREFERRED", FLOAT_VECTOR);
     }
 
-    /** {@code FloatVector.fromArray(SPECIES_256, array, index)}. */
+    /**
+     * One elementwise pass over {@code j < n}: scalar {@code for (j = 0; j < n; j++)}, or, when
+     * {@code vectorized}, {@code j} in steps of the preferred species' length up to its
+     * {@code loopBound(n)}, then the scalar loop for the rest (the bytecode back end renders the same loops).
+     */
+    static void pass(MethodSpec.Builder m, boolean vectorized, int n, Runnable vector, Runnable scalar) {
+        String from = "0";
+        if (vectorized && n >= CellUpdate.MIN_LANES) {
+            from = CodeBlock.of("$L.loopBound($L)", species(), n).toString();
+            m.beginControlFlow("for (int j = 0; j < $L; j += $L.length())", from, species());
+            vector.run();
+            m.endControlFlow();
+        }
+        m.beginControlFlow("for (int j = $L; j < $L; j++)", from, n);
+        scalar.run();
+        m.endControlFlow();
+    }
+
+    /** {@code FloatVector.fromArray(SPECIES_PREFERRED, array, index)}. */
     static CodeBlock load(String array, String index) {
         return CodeBlock.of("$T.fromArray($L, $L, $L)", FLOAT_VECTOR, species(), array, index);
     }
