@@ -166,12 +166,18 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Largest absolute difference over output, h_n and c_n; infinite if shapes differ. */
+    /**
+     * Largest absolute difference over output, h_n and c_n; infinite if shapes differ. A model of GRU or RNN
+     * layers has no c_n: both sides must then lack it.
+     */
     static double maxAbsDiff(RunOutput a, RunOutput b) {
         return Math.max(maxAbsDiff(a.output(), b.output()), Math.max(maxAbsDiff(a.hN(), b.hN()), maxAbsDiff(a.cN(), b.cN())));
     }
 
     private static double maxAbsDiff(float[][][] a, float[][][] b) {
+        if (a == null || b == null) {
+            return a == b ? 0 : Double.POSITIVE_INFINITY;
+        }
         if (a.length != b.length) {
             return Double.POSITIVE_INFINITY;
         }

@@ -72,8 +72,10 @@ final class RunCommand implements Callable<Integer> {
             throw new LstmcException(output + ": cannot write the output: " + e.getMessage(), e);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("wrote %s: output %s, h_n and c_n [%d][%d][...] (engine %s, %.1f ms)%n", output,
-                shape(result), result.hN().length, result.output().length, engine.label(), millis);
+        // GRU and RNN layers carry no cell state: c_n is then not written, so not named either
+        out.printf("wrote %s: output %s, %s [%d][%d][...] (engine %s, %.1f ms)%n", output, shape(result),
+                result.cN() == null ? "h_n" : "h_n and c_n", result.hN().length, result.output().length,
+                engine.label(), millis);
         out.flush();
         return ExitCodes.OK;
     }

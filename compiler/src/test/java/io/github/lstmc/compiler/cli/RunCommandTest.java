@@ -103,6 +103,34 @@ class RunCommandTest {
     }
 
     @Test
+    void gruWritesHiddenStateOnly() throws Exception {
+        String c = "gru-rnn/pytorch/gru_basic/";
+        Path model = Fixtures.copy(c + "model.safetensors", dir, "gru.safetensors");
+        Path in = Fixtures.copy(c + "input.json", dir, "in.json");
+        Path out = dir.resolve("out.json");
+        Cli.Result r = Cli.run("run", model.toString(), "--input", in.toString(), "--output", out.toString(),
+                "--engine", "bytecode");
+        r.assertOk();
+        assertTrue(r.out().contains("h_n [") && !r.out().contains("c_n"), r.out());
+        RunOutput written = RunOutput.read(out);
+        assertEquals(null, written.cN());
+        RunOutput expected = RunOutput.read(Fixtures.copy(c + "expected.json", dir, "expected.json"));
+        assertTrue(DemoCommand.maxAbsDiff(written, expected) < 1e-5);
+    }
+
+    @Test
+    void cellStateGivenToAGru() throws IOException {
+        Path model = Fixtures.copy("gru-rnn/pytorch/gru_basic/model.safetensors", dir, "gru.safetensors");
+        Path out = dir.resolve("o.json");
+        // gru_basic: 1 layer, I = 3, H = 4
+        Path in = Files.writeString(dir.resolve("in.json"), "{\"input\": [[[1.0, 2.0, 3.0]]],"
+                + " \"c0\": [[[0.0, 0.0, 0.0, 0.0]]]}");
+        Cli.run("run", model.toString(), "--input", in.toString(), "--output", out.toString())
+                .assertUserError(in.getFileName().toString(), "c0", "no cell state");
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void wrongFeatureCount() throws IOException {
         Path out = dir.resolve("o.json");
         // basic has I = 3
