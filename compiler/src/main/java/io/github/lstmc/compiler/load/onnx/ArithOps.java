@@ -241,7 +241,7 @@ final class ArithOps {
             for (int i = 0; i < n; i++) {
                 eye[i][i] = 1f;
             }
-            x = HeadOps.appendKeepingAxis(c, x, HeadOps.dense(c, Matrix.of(eye), null));
+            x = HeadOps.append(c, x, HeadOps.dense(c, Matrix.of(eye), null));
             head = x.meaning().head();
         }
         HeadLayer.Dense dense = (HeadLayer.Dense) head.get(head.size() - 1);

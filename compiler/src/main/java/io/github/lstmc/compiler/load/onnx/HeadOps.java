@@ -44,9 +44,12 @@ final class HeadOps {
         table.add("BatchNormalization", HeadOps::batchNorm);
     }
 
-    /** The feature count of {@code s} if a head stage can apply to it (features on the last axis), else -1. */
+    /**
+     * The feature count of {@code s} if a head stage can apply to it (features on the last axis), else -1
+     * (also for {@code null}, what {@link #data} gives for a value that is not sequence data).
+     */
     static int features(NodeContext c, Seq s) {
-        if (s.origin().isInput() || s.meaning().direction() >= 0 || s.meaning().scalar()) {
+        if (s == null || s.origin().isInput() || s.meaning().direction() >= 0 || s.meaning().scalar()) {
             return -1;
         }
         Axis last = s.axes().get(s.rank() - 1);
@@ -67,11 +70,6 @@ final class HeadOps {
         List<Axis> axes = StepOps.replace(s.axes(), s.rank() - 1,
                 Axis.of(new Factor("out:" + c.index + ":" + c.node.getOutput(0), stage.outputSize())));
         return s.with(axes, s.meaning().withHead(stage));
-    }
-
-    /** {@code s} with one more size-keeping stage, given a fresh feature axis like a dense layer's. */
-    static Seq appendKeepingAxis(NodeContext c, Seq s, HeadLayer stage) {
-        return append(c, s, stage);
     }
 
     /** Sequence data the head can work on: a Seq, or a partial expression read plainly. */
@@ -96,7 +94,7 @@ final class HeadOps {
 
     static GraphValue elementwiseOf(NodeContext c, GraphValue v, Activation f) {
         Seq s = data(v);
-        int n = s == null ? -1 : features(c, s);
+        int n = features(c, s);
         if (n < 0) {
             return notHeadInput(c, v);
         }
@@ -156,7 +154,7 @@ final class HeadOps {
     private static GraphValue prelu(NodeContext c) throws LstmcException {
         GraphValue v = c.in(0);
         Seq s = data(v);
-        int n = s == null ? -1 : features(c, s);
+        int n = features(c, s);
         if (n < 0) {
             return notHeadInput(c, v);
         }
@@ -177,7 +175,7 @@ final class HeadOps {
     private static GraphValue softmax(NodeContext c, boolean log) throws LstmcException {
         GraphValue v = c.in(0);
         Seq s = data(v);
-        int n = s == null ? -1 : features(c, s);
+        int n = features(c, s);
         if (n < 0) {
             return notHeadInput(c, v);
         }
@@ -195,7 +193,7 @@ final class HeadOps {
     private static GraphValue matMul(NodeContext c) throws LstmcException {
         GraphValue v = c.in(0);
         Seq s = data(v);
-        int n = s == null ? -1 : features(c, s);
+        int n = features(c, s);
         if (n < 0) {
             return notHeadInput(c, v);
         }
@@ -214,7 +212,7 @@ final class HeadOps {
     private static GraphValue gemm(NodeContext c) throws LstmcException {
         GraphValue v = c.in(0);
         Seq s = data(v);
-        int n = s == null ? -1 : features(c, s);
+        int n = features(c, s);
         if (n < 0 || s.rank() != 2) {
             return notHeadInput(c, v);
         }
